@@ -1,0 +1,10 @@
+"""Lesson content: files in git are the source of truth.
+
+This package reads and validates `lessons/` and renders Markdown. It never touches the database;
+`courseware.catalog.services.content_sync` imports what it returns.
+"""
+
+from .loader import Course, LessonSource, ModuleSource, load_course
+from .problems import ContentProblem
+
+__all__ = ["ContentProblem", "Course", "LessonSource", "ModuleSource", "load_course"]

@@ -1,0 +1,404 @@
+"""Read `lessons/` into validated, rendered lesson sources, collecting every problem found.
+
+Validation never stops at the first problem: an author fixing content wants the whole list, each
+as `path:line: message`.
+"""
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .frontmatter import FieldChecker, FrontMatterError, parse_yaml_mapping, split_front_matter
+from .problems import ContentProblem
+from .renderer import render_markdown
+
+LESSON_FIELDS = {
+    "slug", "title", "module", "order", "summary", "objectives", "estimated_minutes",
+    "prerequisites", "sources",
+}  # fmt: skip
+IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
+FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+LINK_RE = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+REFERENCE_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+H1_RE = re.compile(r"^#(?!#)\s")
+
+
+@dataclass
+class ModuleSource:
+    slug: str
+    title: str
+    summary: str
+    position: int
+
+
+@dataclass
+class LinkRef:
+    line: int
+    target: str
+    is_image: bool
+
+
+@dataclass
+class LessonSource:
+    path: str  # relative to the content directory, as shown in problems
+    file_name: str
+    slug: str
+    title: str
+    module: str
+    order: int
+    summary: str
+    objectives: list[str]
+    estimated_minutes: int
+    prerequisites: list[str]
+    sources: list[dict]
+    body: str
+    lines: dict[str, int]
+    prerequisite_lines: list[int]
+    content_hash: str
+    links: list[LinkRef] = field(default_factory=list)
+    html: str = ""
+    toc: list[dict] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Course:
+    title: str
+    modules: list[ModuleSource]
+    lessons: list[LessonSource]
+    problems: list[ContentProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def default_lesson_url(slug: str) -> str:
+    return f"/lessons/{slug}/"
+
+
+def default_image_url(name: str) -> str:
+    return f"/lessons/media/{name}"
+
+
+class _Reader:
+    def __init__(self, content_dir: Path):
+        self.content_dir = content_dir
+        self.lessons_dir = content_dir / "lessons"
+        self.problems: list[ContentProblem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.content_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def problem(self, path: str, line: int, message: str) -> None:
+        self.problems.append(ContentProblem(path, line, message))
+
+    def read_text(self, path: Path) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            self.problem(self.rel(path), 1, f"not valid UTF-8 text ({error.reason})")
+        except OSError as error:
+            self.problem(self.rel(path), 1, f"cannot read file: {error.strerror}")
+        return None
+
+    def read_course(self) -> tuple[str, list[ModuleSource]]:
+        path = self.lessons_dir / "course.yaml"
+        rel = self.rel(path)
+        if not path.is_file():
+            self.problem(rel, 1, "missing: the course outline (title and modules) lives here")
+            return "", []
+        text = self.read_text(path)
+        if text is None:
+            return "", []
+        try:
+            front = parse_yaml_mapping(text, 1)
+        except FrontMatterError as error:
+            self.problem(rel, error.line, error.message)
+            return "", []
+        checker = FieldChecker(front, 1)
+        checker.unknown({"title", "modules"})
+        title = checker.text("title") or ""
+        modules: list[ModuleSource] = []
+        raw_modules = checker.require("modules")
+        if raw_modules is not None and (not isinstance(raw_modules, list) or not raw_modules):
+            checker.report("modules", "'modules' must be a non-empty list")
+        elif raw_modules:
+            seen: set[str] = set()
+            for index, item in enumerate(raw_modules):
+                line = checker.line("modules", index)
+                if not isinstance(item, dict) or set(item) != {"slug", "title", "summary"}:
+                    checker.problems.append(
+                        (line, f"module {index + 1} must have exactly slug, title and summary")
+                    )
+                    continue
+                if not all(isinstance(item[key], str) and item[key].strip() for key in item):
+                    checker.problems.append((line, f"module {index + 1}: every field must be text"))
+                    continue
+                if item["slug"] in seen:
+                    checker.problems.append((line, f"module slug '{item['slug']}' is used twice"))
+                    continue
+                seen.add(item["slug"])
+                modules.append(
+                    ModuleSource(
+                        item["slug"], item["title"].strip(), item["summary"].strip(), index
+                    )
+                )
+        for line, message in checker.problems:
+            self.problem(rel, line, message)
+        return title, modules
+
+    def read_lesson(self, path: Path) -> LessonSource | None:
+        rel = self.rel(path)
+        text = self.read_text(path)
+        if text is None:
+            return None
+        try:
+            yaml_text, body, body_start = split_front_matter(text)
+            front = parse_yaml_mapping(yaml_text, 2)
+        except FrontMatterError as error:
+            self.problem(rel, error.line, error.message)
+            return None
+        checker = FieldChecker(front, 1)
+        checker.unknown(LESSON_FIELDS)
+        values = {
+            "slug": checker.slug("slug"),
+            "title": checker.text("title", max_length=200),
+            "module": checker.text("module", max_length=80),
+            "order": checker.integer("order", minimum=1, maximum=10_000),
+            "summary": checker.text("summary", max_length=600),
+            "objectives": checker.text_list("objectives"),
+            "estimated_minutes": checker.integer("estimated_minutes", minimum=1, maximum=600),
+            "prerequisites": checker.text_list("prerequisites", required=False),
+            "sources": checker.sources("sources"),
+        }
+        for line, message in checker.problems:
+            self.problem(rel, line, message)
+        links = self.scan_body(rel, body, body_start)
+        if checker.problems:
+            return None
+        return LessonSource(
+            path=rel,
+            file_name=path.name,
+            body=body,
+            lines=front.lines,
+            prerequisite_lines=front.item_lines.get("prerequisites", []),
+            content_hash=hashlib.sha256(text.encode()).hexdigest(),
+            links=links,
+            **values,
+        )
+
+    def scan_body(self, rel: str, body: str, body_start: int) -> list[LinkRef]:
+        links: list[LinkRef] = []
+        fence: str | None = None
+        for offset, raw_line in enumerate(body.split("\n")):
+            line_number = body_start + offset
+            match = FENCE_RE.match(raw_line)
+            if match:
+                marker = match.group(1)
+                if fence is None:
+                    fence = marker
+                elif marker[0] == fence[0] and len(marker) >= len(fence):
+                    fence = None
+                continue
+            if fence is not None:
+                continue
+            if H1_RE.match(raw_line):
+                self.problem(
+                    rel, line_number, "level-1 heading: the title comes from front matter; use '##'"
+                )
+            line = INLINE_CODE_RE.sub("", raw_line)
+            for found in LINK_RE.finditer(line):
+                links.append(LinkRef(line_number, found.group(2), found.group(1) == "!"))
+            reference = REFERENCE_RE.match(line)
+            if reference:
+                links.append(LinkRef(line_number, reference.group(1), False))
+        if fence is not None:
+            self.problem(rel, body_start, "a fenced code block is never closed")
+        return links
+
+
+def _check_course(
+    reader: _Reader, modules: list[ModuleSource], lessons: list[LessonSource]
+) -> None:
+    module_slugs = {module.slug for module in modules}
+    by_slug: dict[str, LessonSource] = {}
+    by_order: dict[int, LessonSource] = {}
+    for lesson in lessons:
+        if lesson.slug in by_slug:
+            first = by_slug[lesson.slug]
+            reader.problem(
+                lesson.path,
+                lesson.lines["slug"],
+                f"duplicate slug '{lesson.slug}' (also in {first.path})",
+            )
+        else:
+            by_slug[lesson.slug] = lesson
+        if lesson.order in by_order:
+            first = by_order[lesson.order]
+            reader.problem(
+                lesson.path,
+                lesson.lines["order"],
+                f"duplicate order {lesson.order} (also in {first.path})",
+            )
+        else:
+            by_order[lesson.order] = lesson
+        if module_slugs and lesson.module not in module_slugs:
+            known = ", ".join(sorted(module_slugs))
+            reader.problem(
+                lesson.path,
+                lesson.lines["module"],
+                f"unknown module '{lesson.module}' (modules in lessons/course.yaml: {known})",
+            )
+        for index, prerequisite in enumerate(lesson.prerequisites):
+            line = (
+                lesson.prerequisite_lines[index]
+                if index < len(lesson.prerequisite_lines)
+                else lesson.lines["prerequisites"]
+            )
+            if prerequisite == lesson.slug:
+                reader.problem(lesson.path, line, "a lesson cannot be its own prerequisite")
+            elif prerequisite not in by_slug and prerequisite not in {
+                other.slug for other in lessons
+            }:
+                reader.problem(
+                    lesson.path,
+                    line,
+                    f"unknown prerequisite '{prerequisite}': no lesson has that slug",
+                )
+    _check_cycles(reader, by_slug)
+
+
+def _check_cycles(reader: _Reader, by_slug: dict[str, LessonSource]) -> None:
+    state: dict[str, str] = {}
+
+    def visit(slug: str, trail: list[str]) -> None:
+        state[slug] = "visiting"
+        for prerequisite in by_slug[slug].prerequisites:
+            if prerequisite not in by_slug:
+                continue
+            if state.get(prerequisite) == "visiting":
+                cycle = (
+                    trail[trail.index(prerequisite) :] + [prerequisite]
+                    if prerequisite in trail
+                    else [slug, prerequisite]
+                )
+                lesson = by_slug[slug]
+                reader.problem(
+                    lesson.path,
+                    lesson.lines.get("prerequisites", 1),
+                    "prerequisites form a cycle: " + " -> ".join(cycle),
+                )
+            elif prerequisite not in state:
+                visit(prerequisite, trail + [prerequisite])
+        state[slug] = "done"
+
+    for slug in by_slug:
+        if slug not in state:
+            visit(slug, [slug])
+
+
+def _split_target(target: str) -> tuple[str, str]:
+    path, _, fragment = target.partition("#")
+    return path, fragment
+
+
+def _check_links(reader: _Reader, lessons: list[LessonSource]) -> None:
+    by_file = {lesson.file_name: lesson for lesson in lessons}
+    for lesson in lessons:
+        for link in lesson.links:
+            if urlsplit(link.target).scheme or link.target.startswith("/"):
+                continue
+            path, fragment = _split_target(link.target)
+            if not path:
+                if fragment and fragment not in lesson.anchors and not fragment.startswith("fn"):
+                    reader.problem(
+                        lesson.path,
+                        link.line,
+                        f"broken link '#{fragment}': this lesson has no such section",
+                    )
+                continue
+            normal = posixpath.normpath(path)
+            if link.is_image or not normal.endswith(".md"):
+                _check_image(reader, lesson, link, normal)
+                continue
+            target_lesson = by_file.get(normal)
+            if target_lesson is None:
+                reader.problem(
+                    lesson.path,
+                    link.line,
+                    f"broken link '{link.target}': no lesson file lessons/{normal}",
+                )
+            elif fragment and fragment not in target_lesson.anchors:
+                reader.problem(
+                    lesson.path,
+                    link.line,
+                    f"broken link '{link.target}': {target_lesson.path} has no section '#{fragment}'",
+                )
+
+
+def _check_image(reader: _Reader, lesson: LessonSource, link: LinkRef, normal: str) -> None:
+    kind = "image" if link.is_image else "link"
+    if normal.startswith("../") or normal == ".." or not normal.startswith("images/"):
+        reader.problem(
+            lesson.path,
+            link.line,
+            f"{kind} '{link.target}' must point into lessons/images/ (or be a lesson .md file)",
+        )
+    elif Path(normal).suffix.lower() not in IMAGE_SUFFIXES:
+        reader.problem(
+            lesson.path,
+            link.line,
+            f"{kind} '{link.target}' has an unsupported type (use {', '.join(sorted(IMAGE_SUFFIXES))})",
+        )
+    elif not (reader.lessons_dir / normal).is_file():
+        reader.problem(lesson.path, link.line, f"missing {kind} file lessons/{normal}")
+
+
+def load_course(
+    content_dir: Path,
+    *,
+    lesson_url: Callable[[str], str] = default_lesson_url,
+    image_url: Callable[[str], str] = default_image_url,
+) -> Course:
+    """Read, validate and render every lesson under `content_dir/lessons`."""
+    reader = _Reader(Path(content_dir))
+    if not reader.lessons_dir.is_dir():
+        reader.problem("lessons", 1, f"no lessons directory at {reader.lessons_dir}")
+        return Course("", [], [], reader.problems)
+    title, modules = reader.read_course()
+    lessons = [
+        lesson
+        for path in sorted(reader.lessons_dir.glob("*.md"))
+        if (lesson := reader.read_lesson(path)) is not None
+    ]
+    _check_course(reader, modules, lessons)
+    by_file = {lesson.file_name: lesson.slug for lesson in lessons}
+
+    def resolve_link(target: str) -> str | None:
+        path, fragment = _split_target(target)
+        slug = by_file.get(posixpath.normpath(path)) if path else None
+        if slug is None:
+            return None
+        return lesson_url(slug) + (f"#{fragment}" if fragment else "")
+
+    def resolve_image(target: str) -> str | None:
+        normal = posixpath.normpath(target)
+        return image_url(normal.removeprefix("images/")) if normal.startswith("images/") else None
+
+    for lesson in lessons:
+        rendered = render_markdown(
+            lesson.body, resolve_link=resolve_link, resolve_image=resolve_image
+        )
+        lesson.html, lesson.toc, lesson.anchors = rendered.html, rendered.toc, rendered.anchors
+    _check_links(reader, lessons)
+    lessons.sort(key=lambda lesson: (lesson.order, lesson.slug))
+    return Course(title, modules, lessons, sorted(reader.problems))

@@ -1,0 +1,192 @@
+"""Markdown to safe HTML for lessons: Python-Markdown + pymdown-extensions + Pygments, then nh3.
+
+Rendering happens once, at sync (or in an instructor's preview); lesson pages serve the stored
+result. Links between lesson files are rewritten to site URLs by a callable the caller passes, so
+this module knows nothing about Django's URL configuration.
+"""
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from pygments.formatters import HtmlFormatter
+
+LIGHT_STYLE = "default"
+DARK_STYLE = "monokai"
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title"},
+    "a": {"href", "rel"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "input": {"checked", "disabled", "id", "name"},
+    "label": {"for"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan"},
+    "ol": {"start"},
+    "details": {"open"},
+    "div": {"data-tabs"},
+}
+# Only the inputs that task lists and tabs generate; an <input> left without a type is removed.
+ALLOWED_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox", "radio"}}}
+UNTYPED_INPUT_RE = re.compile(r"<input(?![^>]*\btype=\"(?:checkbox|radio)\")[^>]*>")
+
+LinkResolver = Callable[[str], str | None]
+
+
+@dataclass
+class RenderedMarkdown:
+    html: str
+    toc: list[dict]  # [{"id", "name", "level", "children": [...]}]
+    anchors: set[str]
+
+
+class _RewriteLinks(Treeprocessor):
+    def __init__(self, md, resolve_link: LinkResolver | None, resolve_image: LinkResolver | None):
+        super().__init__(md)
+        self.resolve_link = resolve_link
+        self.resolve_image = resolve_image
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                if urlsplit(element.get("href", "")).scheme in {"http", "https"}:
+                    element.set("rel", "noopener noreferrer")
+                elif self.resolve_link:
+                    self._rewrite(element, "href", self.resolve_link)
+            elif element.tag == "img":
+                element.set("loading", "lazy")
+                if self.resolve_image:
+                    self._rewrite(element, "src", self.resolve_image)
+
+    @staticmethod
+    def _rewrite(element: etree.Element, attribute: str, resolve: LinkResolver) -> None:
+        target = element.get(attribute, "")
+        if not target or urlsplit(target).scheme or target.startswith(("/", "#")):
+            return
+        resolved = resolve(target)
+        if resolved is not None:
+            element.set(attribute, resolved)
+
+
+class _LinkExtension(Extension):
+    def __init__(self, resolve_link: LinkResolver | None, resolve_image: LinkResolver | None):
+        super().__init__()
+        self.resolve_link = resolve_link
+        self.resolve_image = resolve_image
+
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's API name)
+        # Priority below inline processing (20) so every <a> and <img> already exists.
+        md.treeprocessors.register(
+            _RewriteLinks(md, self.resolve_link, self.resolve_image), "course_links", 5
+        )
+
+
+def _markdown(resolve_link: LinkResolver | None, resolve_image: LinkResolver | None):
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "footnotes",
+            "abbr",
+            "def_list",
+            "sane_lists",
+            "admonition",
+            "toc",
+            "pymdownx.superfences",
+            "pymdownx.highlight",
+            "pymdownx.inlinehilite",
+            "pymdownx.details",
+            "pymdownx.tabbed",
+            "pymdownx.tasklist",
+            "pymdownx.betterem",
+            _LinkExtension(resolve_link, resolve_image),
+        ],
+        extension_configs={
+            "toc": {
+                "permalink": "#",
+                "permalink_title": "Link to this section",
+                "toc_depth": "2-3",
+            },
+            "pymdownx.highlight": {
+                "use_pygments": True,
+                "guess_lang": False,
+                "css_class": "highlight",
+                "pygments_lang_class": True,
+            },
+            "pymdownx.tabbed": {"alternate_style": True},
+            "pymdownx.tasklist": {"custom_checkbox": False},
+            "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+        },
+        output_format="html",
+    )
+
+
+def _toc(tokens: list[dict]) -> list[dict]:
+    return [
+        {
+            "id": token["id"],
+            "name": html.unescape(token["name"]),
+            "level": token["level"],
+            "children": _toc(token["children"]),
+        }
+        for token in tokens
+    ]
+
+
+def _anchors(tokens: list[dict]) -> set[str]:
+    found = set()
+    for token in tokens:
+        found.add(token["id"])
+        found |= _anchors(token["children"])
+    return found
+
+
+def sanitise(raw_html: str) -> str:
+    clean = nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=ALLOWED_ATTRIBUTE_VALUES,
+        url_schemes={"http", "https", "mailto"},
+        filter_style_properties={"text-align"},
+        link_rel=None,
+    )
+    return UNTYPED_INPUT_RE.sub("", clean)
+
+
+def render_markdown(
+    text: str,
+    *,
+    resolve_link: LinkResolver | None = None,
+    resolve_image: LinkResolver | None = None,
+) -> RenderedMarkdown:
+    md = _markdown(resolve_link, resolve_image)
+    body = md.convert(text)
+    return RenderedMarkdown(
+        html=sanitise(body), toc=_toc(md.toc_tokens), anchors=_anchors(md.toc_tokens)
+    )
+
+
+def pygments_css() -> str:
+    """Stylesheet for highlighted code: a light style, and a dark one under prefers-color-scheme."""
+    light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
+    dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(".highlight")
+    indented_dark = "\n".join("  " + line for line in dark.splitlines())
+    return (
+        f"/* Generated by courseware.catalog.content.renderer.pygments_css(): "
+        f"{LIGHT_STYLE} (light), {DARK_STYLE} (dark). Do not edit by hand. */\n"
+        f"{light}\n@media (prefers-color-scheme: dark) {{\n{indented_dark}\n}}\n"
+    )

@@ -1,0 +1,125 @@
+"""Reads for the catalog: the outline, a lesson page, and a learner's progress."""
+
+from dataclasses import dataclass, field
+
+from django.shortcuts import get_object_or_404
+
+from .models import Lesson, LessonCompletion, Module
+
+
+@dataclass
+class LessonLink:
+    slug: str
+    title: str
+    completed: bool = False
+
+
+@dataclass
+class OutlineLesson:
+    slug: str
+    title: str
+    summary: str
+    estimated_minutes: int
+    completed: bool
+
+
+@dataclass
+class OutlineModule:
+    slug: str
+    title: str
+    summary: str
+    lessons: list[OutlineLesson] = field(default_factory=list)
+
+    @property
+    def minutes(self) -> int:
+        return sum(lesson.estimated_minutes for lesson in self.lessons)
+
+    @property
+    def done(self) -> int:
+        return sum(lesson.completed for lesson in self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / len(self.lessons)) if self.lessons else 0
+
+
+@dataclass
+class LessonPage:
+    lesson: Lesson
+    previous: LessonLink | None
+    next: LessonLink | None
+    completed: bool
+    prerequisites: list[LessonLink]
+    position: int
+    total: int
+
+
+@dataclass
+class Progress:
+    modules: list[OutlineModule]
+    done: int
+    total: int
+    minutes_left: int
+    next_lesson: OutlineLesson | None
+    recent: list[LessonCompletion]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def completed_slugs(*, user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(LessonCompletion.objects.filter(user=user).values_list("lesson__slug", flat=True))
+
+
+def course_outline(*, user) -> list[OutlineModule]:
+    done = completed_slugs(user=user)
+    modules = {module.pk: OutlineModule(module.slug, module.title, module.summary) for module in Module.objects.all()}
+    lessons = Lesson.objects.only("slug", "title", "summary", "estimated_minutes", "module_id", "order")
+    for lesson in lessons:
+        modules[lesson.module_id].lessons.append(
+            OutlineLesson(lesson.slug, lesson.title, lesson.summary, lesson.estimated_minutes, lesson.slug in done)
+        )
+    return [module for module in modules.values() if module.lessons]
+
+
+def lesson_page(*, slug: str, user) -> LessonPage:
+    lesson = get_object_or_404(Lesson.objects.select_related("module"), slug=slug)
+    done = completed_slugs(user=user)
+    sequence = list(Lesson.objects.values_list("slug", "title"))
+    titles = dict(sequence)
+    index = next(i for i, (other, _) in enumerate(sequence) if other == lesson.slug)
+
+    def link(position: int) -> LessonLink | None:
+        if 0 <= position < len(sequence):
+            other, title = sequence[position]
+            return LessonLink(other, title, other in done)
+        return None
+
+    prerequisites = [LessonLink(other, titles.get(other, other), other in done) for other in lesson.prerequisites]
+    return LessonPage(
+        lesson=lesson,
+        previous=link(index - 1),
+        next=link(index + 1),
+        completed=lesson.slug in done,
+        prerequisites=prerequisites,
+        position=index + 1,
+        total=len(sequence),
+    )
+
+
+def learner_progress(*, user) -> Progress:
+    modules = course_outline(user=user)
+    lessons = [lesson for module in modules for lesson in module.lessons]
+    remaining = [lesson for lesson in lessons if not lesson.completed]
+    recent = list(LessonCompletion.objects.filter(user=user).select_related("lesson")[:5])
+    return Progress(
+        modules=modules,
+        done=len(lessons) - len(remaining),
+        total=len(lessons),
+        minutes_left=sum(lesson.estimated_minutes for lesson in remaining),
+        next_lesson=remaining[0] if remaining else None,
+        recent=recent,
+    )

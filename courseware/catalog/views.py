@@ -1,0 +1,74 @@
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from courseware.accounts.roles import instructor_required
+
+from . import selectors, services
+from .content.loader import IMAGE_SUFFIXES
+from .models import Lesson
+
+
+@require_GET
+def outline(request):
+    modules = selectors.course_outline(user=request.user)
+    return render(request, "catalog/outline.html", {"modules": modules})
+
+
+@require_GET
+def lesson(request, slug):
+    page = selectors.lesson_page(slug=slug, user=request.user)
+    return render(request, "catalog/lesson.html", {"page": page, "lesson": page.lesson})
+
+
+@require_POST
+@login_required
+def lesson_complete(request, slug):
+    lesson = get_object_or_404(Lesson, slug=slug)
+    completed = request.POST.get("completed", "1") != "0"
+    services.lesson_completion_set(user=request.user, lesson=lesson, completed=completed)
+    page = selectors.lesson_page(slug=slug, user=request.user)
+    template = "catalog/lesson.html#completion" if request.htmx else "catalog/lesson.html"
+    return render(request, template, {"page": page, "lesson": page.lesson})
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    progress = selectors.learner_progress(user=request.user)
+    return render(request, "catalog/dashboard.html", {"progress": progress})
+
+
+@require_GET
+def lesson_media(request, name):
+    images_dir = (settings.LESSONS_DIR / "images").resolve()
+    path = (images_dir / name).resolve()
+    if path.parent != images_dir or path.suffix.lower() not in IMAGE_SUFFIXES or not path.is_file():
+        raise Http404("No such image.")
+    content_type, _ = mimetypes.guess_type(path.name)
+    response = FileResponse(path.open("rb"), content_type=content_type or "application/octet-stream")
+    # An SVG opened directly must not run script or load anything.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+@instructor_required
+def preview(request):
+    """Render a lesson file from the working tree, without syncing, with its problems."""
+    course = services.content_load()
+    files = sorted(path.name for path in Path(settings.LESSONS_DIR).glob("*.md"))
+    name = request.GET.get("file", "")
+    if name and name not in files:
+        raise Http404("No such lesson file.")
+    selected = next((item for item in course.lessons if item.file_name == name), None)
+    path = f"lessons/{name}"
+    problems = [problem for problem in course.problems if problem.path == path]
+    context = {"files": files, "name": name, "source": selected, "problems": problems, "all_problems": course.problems}
+    return render(request, "catalog/preview.html", context, status=200)

@@ -1,0 +1,89 @@
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from courseware.catalog.content.renderer import pygments_css, render_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_code_is_highlighted_with_pygments():
+    html = render_markdown("```python\ndef handler(event, context):\n    return 1\n```\n").html
+    assert '<div class="language-python highlight">' in html
+    assert '<span class="k">def</span>' in html
+    assert '<span class="nf">handler</span>' in html
+
+
+def test_script_in_markdown_is_removed():
+    html = render_markdown("Hello\n\n<script>alert('x')</script>\n\n<p onclick=\"steal()\">hi</p>\n").html
+    assert "<script" not in html and "alert" not in html
+    assert "onclick" not in html and "steal" not in html
+    assert "<p>hi</p>" in html
+
+
+def test_dangerous_urls_and_tags_are_removed():
+    html = render_markdown(
+        '[click](javascript:alert(1))\n\n<iframe src="https://evil.example"></iframe>\n\n'
+        '<img src="x" onerror="alert(1)">\n\n<input type="text" name="card"><style>body{}</style>\n'
+    ).html
+    assert "javascript:" not in html
+    assert "<iframe" not in html and "onerror" not in html and "<style" not in html
+    assert "<input" not in html
+
+
+def test_admonitions_details_tabs_tasklists_tables_footnotes():
+    text = (
+        '!!! erratum "Erratum: seed 004"\n    Wrong by ten.\n\n'
+        '??? solution "Solution"\n    Hidden until opened.\n\n'
+        '=== "Python"\n\n    ```python\n    x = 1\n    ```\n\n=== "Node.js"\n\n    ```javascript\n    let x = 1;\n    ```\n\n'
+        "- [x] done\n- [ ] to do\n\n"
+        "| Memory | Cost |\n|:--|--:|\n| 128 MB | $1 |\n\n"
+        "A claim.[^1]\n\n[^1]: Its source.\n"
+    )
+    html = render_markdown(text).html
+    assert '<div class="admonition erratum">' in html and "Erratum: seed 004" in html
+    assert '<details class="solution">' in html and "<summary>Solution</summary>" in html
+    assert 'class="tabbed-set tabbed-alternate"' in html and '<label for="__tabbed_1_2">Node.js</label>' in html
+    assert 'type="radio"' in html
+    assert '<input type="checkbox" disabled="" checked="">' in html
+    assert '<th style="text-align:left">Memory</th>' in html
+    assert 'class="footnote"' in html
+
+
+def test_toc_and_anchors():
+    rendered = render_markdown("## Cold starts\n\n### Init & warm\n\n## Pricing\n")
+    assert rendered.toc == [
+        {"id": "cold-starts", "name": "Cold starts", "level": 2,
+         "children": [{"id": "init-warm", "name": "Init & warm", "level": 3, "children": []}]},
+        {"id": "pricing", "name": "Pricing", "level": 2, "children": []},
+    ]
+    assert rendered.anchors == {"cold-starts", "init-warm", "pricing"}
+    assert '<h2 id="cold-starts">' in rendered.html
+
+
+def test_links_to_lesson_files_are_rewritten_and_external_links_get_rel():
+    html = render_markdown(
+        "[next](02-next.md#part) [aws](https://aws.amazon.com/) ![d](images/flow.svg)",
+        resolve_link=lambda target: "/lessons/next/#part" if target == "02-next.md#part" else None,
+        resolve_image=lambda target: "/lessons/media/flow.svg",
+    ).html
+    assert 'href="/lessons/next/#part"' in html
+    assert 'href="https://aws.amazon.com/" rel="noopener noreferrer"' in html
+    assert 'src="/lessons/media/flow.svg"' in html
+
+
+def test_committed_pygments_stylesheet_is_current():
+    committed = (ROOT / "static" / "css" / "pygments.css").read_text()
+    assert committed == pygments_css(), "regenerate static/css/pygments.css with pygments_css()"
+    assert "@media (prefers-color-scheme: dark)" in committed
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/=\"' abcdefghijklmnoprstxy:()[]!#`\n")), max_size=120))
+def test_no_markdown_input_yields_script_or_event_handlers(text):
+    payload = text + "<script>x</script><img src=x onerror=y><a href='javascript:z'>q</a>"
+    html = render_markdown(payload).html.lower()
+    assert "<script" not in html
+    assert "onerror" not in html
+    assert "javascript:" not in html

@@ -1,0 +1,136 @@
+import pytest
+from django.urls import reverse
+
+from courseware.catalog import services
+from courseware.catalog.models import LessonCompletion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def synced(content):
+    services.content_sync()
+    return content
+
+
+def test_outline_is_public_and_lists_modules_and_minutes(client, synced):
+    response = client.get(reverse("catalog:outline"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Basics" in page and "Advanced" in page
+    assert "The intro lesson" in page and "15 min" in page
+    assert "Create a free account" in page
+
+
+def test_lesson_page_is_public_with_toc_pager_and_sources(client, synced):
+    response = client.get(reverse("catalog:lesson", args=["intro"]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#overview">Overview</a>' in page
+    assert 'rel="next" href="/lessons/next/"' in page
+    assert "Course fact sheet" in page
+    assert "Log in</a> or <a href=\"/accounts/signup/\">sign up</a> to track your progress" in page
+    assert 'class="reading-progress"' in page
+
+
+def test_lesson_page_does_no_markdown_work(client, synced, monkeypatch):
+    import markdown
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("Markdown rendered during a request")
+
+    monkeypatch.setattr(markdown.Markdown, "convert", forbidden)
+    assert client.get(reverse("catalog:lesson", args=["next"])).status_code == 200
+
+
+def test_unknown_lesson_is_404(client, synced):
+    assert client.get(reverse("catalog:lesson", args=["nope"])).status_code == 404
+
+
+def test_anonymous_cannot_complete_or_see_dashboard(client, synced):
+    response = client.post(reverse("catalog:lesson_complete", args=["intro"]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.get(reverse("catalog:dashboard")).status_code == 302
+    assert not LessonCompletion.objects.exists()
+
+
+def test_complete_with_htmx_returns_only_the_partial(student_client, student, synced):
+    url = reverse("catalog:lesson_complete", args=["intro"])
+    response = student_client.post(url, {"completed": "1"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.strip().startswith('<section class="completion card" id="completion"')
+    assert "<html" not in body and "Mark as not complete" in body
+    assert LessonCompletion.objects.filter(user=student, lesson__slug="intro").exists()
+    response = student_client.post(url, {"completed": "0"}, headers={"HX-Request": "true"})
+    assert "Mark as complete" in response.content.decode()
+    assert not LessonCompletion.objects.filter(user=student).exists()
+
+
+def test_complete_without_javascript_renders_the_whole_page(student_client, student, synced):
+    response = student_client.post(reverse("catalog:lesson_complete", args=["intro"]), {"completed": "1"})
+    assert response.status_code == 200 and "<html" in response.content.decode()
+    assert LessonCompletion.objects.filter(user=student).count() == 1
+
+
+def test_completion_requires_post(student_client, synced):
+    assert student_client.get(reverse("catalog:lesson_complete", args=["intro"])).status_code == 405
+
+
+def test_progress_is_per_learner(client, student, other_student, synced):
+    client.force_login(student)
+    client.post(reverse("catalog:lesson_complete", args=["intro"]))
+    page = client.get(reverse("catalog:dashboard")).content.decode()
+    assert "50%" in page and "1 of 2 lessons complete" in page and "Continue: The next lesson" in page
+    client.force_login(other_student)
+    page = client.get(reverse("catalog:dashboard")).content.decode()
+    assert "0%" in page and "Continue: The intro lesson" in page
+
+
+def test_outline_shows_learner_progress(student_client, synced):
+    student_client.post(reverse("catalog:lesson_complete", args=["intro"]))
+    page = student_client.get(reverse("catalog:outline")).content.decode()
+    assert "1 of 1 done" in page and "0 of 1 done" in page
+
+
+def test_lesson_media_serves_images_only_from_the_images_folder(client, synced):
+    response = client.get(reverse("catalog:lesson_media", args=["flow.svg"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert client.get("/lessons/media/..%2F01-intro.md").status_code == 404
+    assert client.get(reverse("catalog:lesson_media", args=["missing.svg"])).status_code == 404
+
+
+def test_preview_roles(client, student, instructor, synced):
+    url = reverse("catalog:preview") + "?file=01-intro.md"
+    assert client.get(url).status_code == 302
+    client.force_login(student)
+    assert client.get(url).status_code == 403
+    client.force_login(instructor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "The intro lesson" in response.content.decode()
+
+
+def test_preview_renders_the_working_tree_without_syncing(instructor_client, synced):
+    synced.lesson("01-intro.md", slug="intro", order=1, body="## Overview\n\nDraft text.\n\n## Details\n")
+    synced.lesson("03-draft.md", slug="draft", order=3, module="nowhere")
+    response = instructor_client.get(reverse("catalog:preview") + "?file=01-intro.md")
+    page = response.content.decode()
+    assert "Draft text." in page
+    assert "lessons/03-draft.md:4: unknown module" in page
+    lesson_page = instructor_client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
+    assert "Draft text." not in lesson_page
+
+
+def test_preview_refuses_files_outside_lessons(instructor_client, synced):
+    response = instructor_client.get(reverse("catalog:preview") + "?file=../courseware/settings.py")
+    assert response.status_code == 404
+
+
+def test_instructor_sees_preview_link_students_do_not(client, student, instructor, synced):
+    client.force_login(student)
+    assert "/instructor/preview/" not in client.get("/").content.decode()
+    client.force_login(instructor)
+    assert "/instructor/preview/" in client.get("/").content.decode()

@@ -1,0 +1,104 @@
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.factories import InstructorFactory, UserFactory
+
+COURSE_YAML = """\
+title: Test course
+modules:
+  - slug: basics
+    title: Basics
+    summary: The basics.
+  - slug: advanced
+    title: Advanced
+    summary: The rest.
+"""
+
+
+def lesson_text(*, slug, order, module="basics", prerequisites=(), body=None, extra_front=""):
+    prereq = "[" + ", ".join(prerequisites) + "]"
+    body = body if body is not None else f"## Overview\n\nAbout {slug}.\n\n## Details\n\nMore.\n"
+    return (
+        "---\n"
+        f"slug: {slug}\n"
+        f"title: The {slug} lesson\n"
+        f"module: {module}\n"
+        f"order: {order}\n"
+        f"summary: A lesson about {slug}.\n"
+        "objectives:\n"
+        f"  - Explain {slug}.\n"
+        "estimated_minutes: 15\n"
+        f"prerequisites: {prereq}\n"
+        "sources:\n"
+        "  - title: Course fact sheet\n"
+        "  - title: AWS Lambda pricing\n"
+        "    url: https://aws.amazon.com/lambda/pricing/\n"
+        f"{extra_front}"
+        "---\n"
+        f"{body}"
+    )
+
+
+class ContentTree:
+    """A scratch content directory holding lessons/, for loader and sync tests."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.lessons = root / "lessons"
+        (self.lessons / "images").mkdir(parents=True)
+        self.write("course.yaml", COURSE_YAML)
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.lessons / name
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return path
+
+    def lesson(self, name: str, **kwargs) -> Path:
+        return self.write(name, lesson_text(**kwargs))
+
+    def remove(self, name: str) -> None:
+        (self.lessons / name).unlink()
+
+
+@pytest.fixture
+def content(tmp_path, settings):
+    """A valid two-lesson course in a scratch directory, wired into settings."""
+    tree = ContentTree(tmp_path)
+    tree.lesson("01-intro.md", slug="intro", order=1)
+    tree.lesson("02-next.md", slug="next", order=2, module="advanced", prerequisites=["intro"],
+                body="## Start\n\nSee [the intro](01-intro.md#details).\n\n![A diagram](images/flow.svg)\n")
+    (tree.lessons / "images" / "flow.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
+    )
+    settings.CONTENT_DIR = tmp_path
+    settings.LESSONS_DIR = tree.lessons
+    return tree
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_student(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def instructor(db):
+    return InstructorFactory()
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client
+
+
+@pytest.fixture
+def instructor_client(client, instructor):
+    client.force_login(instructor)
+    return client
