@@ -67,8 +67,14 @@ def content(tmp_path, settings):
     """A valid two-lesson course in a scratch directory, wired into settings."""
     tree = ContentTree(tmp_path)
     tree.lesson("01-intro.md", slug="intro", order=1)
-    tree.lesson("02-next.md", slug="next", order=2, module="advanced", prerequisites=["intro"],
-                body="## Start\n\nSee [the intro](01-intro.md#details).\n\n![A diagram](images/flow.svg)\n")
+    tree.lesson(
+        "02-next.md",
+        slug="next",
+        order=2,
+        module="advanced",
+        prerequisites=["intro"],
+        body="## Start\n\nSee [the intro](01-intro.md#details).\n\n![A diagram](images/flow.svg)\n",
+    )
     (tree.lessons / "images" / "flow.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
     )

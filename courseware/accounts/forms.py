@@ -5,7 +5,9 @@ from django.contrib.auth.forms import UserCreationForm
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(
-        required=True, help_text="Used only to reset your password.", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        required=True,
+        help_text="Used only to reset your password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     class Meta(UserCreationForm.Meta):

@@ -47,7 +47,11 @@ def content_sync(*, content_dir: Path | None = None) -> SyncResult:
         for source in course.modules:
             modules[source.slug], _ = Module.objects.update_or_create(
                 slug=source.slug,
-                defaults={"title": source.title, "summary": source.summary, "position": source.position},
+                defaults={
+                    "title": source.title,
+                    "summary": source.summary,
+                    "position": source.position,
+                },
             )
         existing = {lesson.slug: lesson for lesson in Lesson.objects.select_for_update()}
         for source in course.lessons:

@@ -51,7 +51,9 @@ def lesson_media(request, name):
     if path.parent != images_dir or path.suffix.lower() not in IMAGE_SUFFIXES or not path.is_file():
         raise Http404("No such image.")
     content_type, _ = mimetypes.guess_type(path.name)
-    response = FileResponse(path.open("rb"), content_type=content_type or "application/octet-stream")
+    response = FileResponse(
+        path.open("rb"), content_type=content_type or "application/octet-stream"
+    )
     # An SVG opened directly must not run script or load anything.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response["Cache-Control"] = "public, max-age=3600"
@@ -70,5 +72,11 @@ def preview(request):
     selected = next((item for item in course.lessons if item.file_name == name), None)
     path = f"lessons/{name}"
     problems = [problem for problem in course.problems if problem.path == path]
-    context = {"files": files, "name": name, "source": selected, "problems": problems, "all_problems": course.problems}
+    context = {
+        "files": files,
+        "name": name,
+        "source": selected,
+        "problems": problems,
+        "all_problems": course.problems,
+    }
     return render(request, "catalog/preview.html", context, status=200)

@@ -12,7 +12,9 @@ def healthz(request):
     except Exception as error:  # noqa: BLE001 (any database failure is reported, not raised)
         database = f"error: {error.__class__.__name__}"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": database}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "degraded", "database": database}, status=status
+    )
 
 
 def bench_ok(request):

@@ -17,7 +17,10 @@ def test_valid_course_loads_in_order(content):
     assert [module.slug for module in course.modules] == ["basics", "advanced"]
     intro = course.lessons[0]
     assert intro.objectives == ["Explain intro."]
-    assert intro.sources[1] == {"title": "AWS Lambda pricing", "url": "https://aws.amazon.com/lambda/pricing/"}
+    assert intro.sources[1] == {
+        "title": "AWS Lambda pricing",
+        "url": "https://aws.amazon.com/lambda/pricing/",
+    }
     assert {"overview", "details"} <= intro.anchors
 
 
@@ -36,7 +39,9 @@ def test_missing_front_matter(content):
 
 def test_unclosed_front_matter(content):
     content.write("03-open.md", "---\nslug: open\n")
-    assert problems(content) == ["lessons/03-open.md:1: front matter is not closed: no second '---' line"]
+    assert problems(content) == [
+        "lessons/03-open.md:1: front matter is not closed: no second '---' line"
+    ]
 
 
 def test_unknown_field_points_at_the_key(content):
@@ -54,18 +59,35 @@ def test_missing_field_is_reported_at_the_top(content):
 def test_field_given_twice(content):
     text = lesson_text(slug="twice", order=3).replace("order: 3\n", "order: 3\norder: 4\n")
     content.write("03-twice.md", text)
-    assert problems(content) == ["lessons/03-twice.md:6: field 'order' is given twice (first on line 5)"]
+    assert problems(content) == [
+        "lessons/03-twice.md:6: field 'order' is given twice (first on line 5)"
+    ]
 
 
 @pytest.mark.parametrize(
     "old, new, line, message",
     [
-        ("slug: typed", "slug: Not A Slug", 2, "'slug' must be lowercase letters, digits and single hyphens"),
+        (
+            "slug: typed",
+            "slug: Not A Slug",
+            2,
+            "'slug' must be lowercase letters, digits and single hyphens",
+        ),
         ("order: 3", "order: three", 5, "'order' must be a whole number, not 'three'"),
         ("order: 3", "order: 0", 5, "'order' must be between 1 and 10000, not 0"),
-        ("estimated_minutes: 15", "estimated_minutes: true", 9, "'estimated_minutes' must be a whole number"),
+        (
+            "estimated_minutes: 15",
+            "estimated_minutes: true",
+            9,
+            "'estimated_minutes' must be a whole number",
+        ),
         ("  - Explain typed.", "  - ''", 8, "item 1 of 'objectives' must be non-empty text"),
-        ("    url: https://aws.amazon.com/lambda/pricing/", "    url: ftp://example.com", 13, "source 2 has an invalid url"),
+        (
+            "    url: https://aws.amazon.com/lambda/pricing/",
+            "    url: ftp://example.com",
+            13,
+            "source 2 has an invalid url",
+        ),
         ("  - title: Course fact sheet", "  - note: no title", 12, "source 1 needs a 'title'"),
         ("title: The typed lesson", "title: ''", 3, "'title' must be non-empty text"),
     ],
@@ -80,12 +102,16 @@ def test_wrong_types_point_at_the_value(content, old, new, line, message):
 
 def test_duplicate_slug_names_both_files(content):
     content.lesson("03-copy.md", slug="intro", order=3)
-    assert problems(content) == ["lessons/03-copy.md:2: duplicate slug 'intro' (also in lessons/01-intro.md)"]
+    assert problems(content) == [
+        "lessons/03-copy.md:2: duplicate slug 'intro' (also in lessons/01-intro.md)"
+    ]
 
 
 def test_duplicate_order(content):
     content.lesson("03-clash.md", slug="clash", order=2)
-    assert problems(content) == ["lessons/03-clash.md:5: duplicate order 2 (also in lessons/02-next.md)"]
+    assert problems(content) == [
+        "lessons/03-clash.md:5: duplicate order 2 (also in lessons/02-next.md)"
+    ]
 
 
 def test_unknown_module(content):
@@ -95,9 +121,13 @@ def test_unknown_module(content):
 
 
 def test_unknown_prerequisite_points_at_the_item(content):
-    text = lesson_text(slug="deps", order=3).replace("prerequisites: []", "prerequisites:\n  - intro\n  - ghost")
+    text = lesson_text(slug="deps", order=3).replace(
+        "prerequisites: []", "prerequisites:\n  - intro\n  - ghost"
+    )
     content.write("03-deps.md", text)
-    assert problems(content) == ["lessons/03-deps.md:12: unknown prerequisite 'ghost': no lesson has that slug"]
+    assert problems(content) == [
+        "lessons/03-deps.md:12: unknown prerequisite 'ghost': no lesson has that slug"
+    ]
 
 
 def test_prerequisite_cycle(content):
@@ -127,14 +157,18 @@ def test_broken_link_to_missing_section(content):
 def test_missing_image(content):
     body = "## One\n\n![A missing picture](images/missing.png)\n"
     content.lesson("03-img.md", slug="img", order=3, body=body)
-    assert problems(content) == ["lessons/03-img.md:18: missing image file lessons/images/missing.png"]
+    assert problems(content) == [
+        "lessons/03-img.md:18: missing image file lessons/images/missing.png"
+    ]
 
 
 def test_image_outside_images_folder(content):
     body = "## One\n\n![secret](../../courseware/settings.py)\n"
     content.lesson("03-img.md", slug="img", order=3, body=body)
     [problem] = problems(content)
-    assert problem.startswith("lessons/03-img.md:18: image '../../courseware/settings.py' must point into lessons/images/")
+    assert problem.startswith(
+        "lessons/03-img.md:18: image '../../courseware/settings.py' must point into lessons/images/"
+    )
 
 
 def test_links_inside_code_are_not_checked(content):

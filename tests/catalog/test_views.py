@@ -29,7 +29,7 @@ def test_lesson_page_is_public_with_toc_pager_and_sources(client, synced):
     assert '<a href="#overview">Overview</a>' in page
     assert 'rel="next" href="/lessons/next/"' in page
     assert "Course fact sheet" in page
-    assert "Log in</a> or <a href=\"/accounts/signup/\">sign up</a> to track your progress" in page
+    assert 'Log in</a> or <a href="/accounts/signup/">sign up</a> to track your progress' in page
     assert 'class="reading-progress"' in page
 
 
@@ -68,7 +68,9 @@ def test_complete_with_htmx_returns_only_the_partial(student_client, student, sy
 
 
 def test_complete_without_javascript_renders_the_whole_page(student_client, student, synced):
-    response = student_client.post(reverse("catalog:lesson_complete", args=["intro"]), {"completed": "1"})
+    response = student_client.post(
+        reverse("catalog:lesson_complete", args=["intro"]), {"completed": "1"}
+    )
     assert response.status_code == 200 and "<html" in response.content.decode()
     assert LessonCompletion.objects.filter(user=student).count() == 1
 
@@ -81,7 +83,9 @@ def test_progress_is_per_learner(client, student, other_student, synced):
     client.force_login(student)
     client.post(reverse("catalog:lesson_complete", args=["intro"]))
     page = client.get(reverse("catalog:dashboard")).content.decode()
-    assert "50%" in page and "1 of 2 lessons complete" in page and "Continue: The next lesson" in page
+    assert (
+        "50%" in page and "1 of 2 lessons complete" in page and "Continue: The next lesson" in page
+    )
     client.force_login(other_student)
     page = client.get(reverse("catalog:dashboard")).content.decode()
     assert "0%" in page and "Continue: The intro lesson" in page
@@ -114,7 +118,9 @@ def test_preview_roles(client, student, instructor, synced):
 
 
 def test_preview_renders_the_working_tree_without_syncing(instructor_client, synced):
-    synced.lesson("01-intro.md", slug="intro", order=1, body="## Overview\n\nDraft text.\n\n## Details\n")
+    synced.lesson(
+        "01-intro.md", slug="intro", order=1, body="## Overview\n\nDraft text.\n\n## Details\n"
+    )
     synced.lesson("03-draft.md", slug="draft", order=3, module="nowhere")
     response = instructor_client.get(reverse("catalog:preview") + "?file=01-intro.md")
     page = response.content.decode()

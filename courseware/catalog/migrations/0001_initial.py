@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,52 +14,95 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Module',
+            name="Module",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField()),
-                ('position', models.PositiveIntegerField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField()),
+                ("position", models.PositiveIntegerField(db_index=True)),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('order', models.PositiveIntegerField(db_index=True)),
-                ('summary', models.TextField()),
-                ('objectives', models.JSONField(default=list)),
-                ('estimated_minutes', models.PositiveIntegerField()),
-                ('prerequisites', models.JSONField(default=list, help_text='Slugs of lessons to read first.')),
-                ('sources', models.JSONField(default=list)),
-                ('body_html', models.TextField(help_text='Rendered and sanitised at sync.')),
-                ('toc', models.JSONField(default=list)),
-                ('source_path', models.CharField(max_length=300)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('synced_at', models.DateTimeField()),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lessons', to='catalog.module')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("order", models.PositiveIntegerField(db_index=True)),
+                ("summary", models.TextField()),
+                ("objectives", models.JSONField(default=list)),
+                ("estimated_minutes", models.PositiveIntegerField()),
+                (
+                    "prerequisites",
+                    models.JSONField(default=list, help_text="Slugs of lessons to read first."),
+                ),
+                ("sources", models.JSONField(default=list)),
+                ("body_html", models.TextField(help_text="Rendered and sanitised at sync.")),
+                ("toc", models.JSONField(default=list)),
+                ("source_path", models.CharField(max_length=300)),
+                ("content_hash", models.CharField(max_length=64)),
+                ("synced_at", models.DateTimeField()),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lessons",
+                        to="catalog.module",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order'],
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='LessonCompletion',
+            name="LessonCompletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('completed_at', models.DateTimeField(auto_now_add=True)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='completions', to='catalog.lesson')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lesson_completions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("completed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="completions",
+                        to="catalog.lesson",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lesson_completions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-completed_at'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'lesson'), name='one_completion_per_lesson')],
+                "ordering": ["-completed_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "lesson"), name="one_completion_per_lesson"
+                    )
+                ],
             },
         ),
     ]

@@ -10,13 +10,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["check", "sync"])
-        parser.add_argument("--content-dir", type=Path, help="Directory holding lessons/ (default: CONTENT_DIR).")
+        parser.add_argument(
+            "--content-dir", type=Path, help="Directory holding lessons/ (default: CONTENT_DIR)."
+        )
 
     def handle(self, *args, action, content_dir, **options):
         if action == "check":
             course = content_load(content_dir=content_dir)
             self._report(course.problems)
-            self.stdout.write(f"{len(course.lessons)} lessons, {len(course.modules)} modules: all valid.")
+            self.stdout.write(
+                f"{len(course.lessons)} lessons, {len(course.modules)} modules: all valid."
+            )
             return
         try:
             result = content_sync(content_dir=content_dir)
@@ -26,7 +30,11 @@ class Command(BaseCommand):
             f"Synced: {len(result.created)} created, {len(result.updated)} updated, "
             f"{len(result.unchanged)} unchanged, {len(result.removed)} removed."
         )
-        for label, slugs in [("created", result.created), ("updated", result.updated), ("removed", result.removed)]:
+        for label, slugs in [
+            ("created", result.created),
+            ("updated", result.updated),
+            ("removed", result.removed),
+        ]:
             for slug in slugs:
                 self.stdout.write(f"  {label}: {slug}")
 

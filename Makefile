@@ -1,0 +1,52 @@
+# Two commands for a newcomer: `make run` and `make test`. Both install what is missing first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PORT ?= 8000
+WORKERS ?= 4
+BROWSER_DEPS := chromium:chromium
+
+.PHONY: install run serve test lint format system-deps browser-deps migrate sync clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+browser-deps:
+	@scripts/system-deps.sh $(BROWSER_DEPS)
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+sync: migrate
+	$(PY) manage.py content sync
+
+# The development site on http://127.0.0.1:$(PORT): content synced and re-synced on change.
+run: migrate
+	$(PY) manage.py dev --port $(PORT)
+
+# gunicorn with DEBUG off, static files hashed and served by whitenoise.
+serve: sync
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn courseware.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+
+test: install browser-deps
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,76 @@
+"""`make run`: sync content, then run the web server and re-sync whenever lessons/ changes.
+
+One foreground process that owns its children, so Ctrl-C (or SIGTERM) stops everything.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from watchfiles import watch
+
+from courseware.catalog.services import ContentInvalid, content_sync
+
+
+class Command(BaseCommand):
+    help = "Run the development site: content sync + watcher, and the web server."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--no-reload",
+            action="store_true",
+            help="Do not restart the web server on code changes.",
+        )
+
+    def handle(self, *args, host, port, no_reload, **options):
+        self.sync()
+        command = [sys.executable, "manage.py", "runserver", f"{host}:{port}"]
+        if no_reload:
+            command.append("--noreload")
+        children = [subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)]
+        stop = threading.Event()
+
+        def shut_down(signum, frame):
+            stop.set()
+
+        signal.signal(signal.SIGTERM, shut_down)
+        signal.signal(signal.SIGINT, shut_down)
+        self.stdout.write(
+            f"Serving http://{host}:{port}/ ; watching {settings.LESSONS_DIR} ; Ctrl-C stops."
+        )
+        try:
+            for _changes in watch(
+                settings.LESSONS_DIR, stop_event=stop, debounce=400, raise_interrupt=False
+            ):
+                self.sync()
+                if any(child.poll() is not None for child in children):
+                    break
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    os.killpg(child.pid, signal.SIGTERM)
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(child.pid, signal.SIGKILL)
+        self.stdout.write("Stopped.")
+
+    def sync(self) -> None:
+        try:
+            result = content_sync()
+        except ContentInvalid as error:
+            self.stderr.write("Content not synced; the site keeps serving the last good version:")
+            for problem in error.problems:
+                self.stderr.write(f"  {problem}")
+            return
+        self.stdout.write(
+            f"Content synced: {len(result.created)} created, {len(result.updated)} updated, "
+            f"{len(result.removed)} removed, {len(result.unchanged)} unchanged."
+        )
