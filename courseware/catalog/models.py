@@ -8,6 +8,17 @@ from django.db import models
 from django.urls import reverse
 
 
+class ContentRelease(models.Model):
+    """One row per sync that changed anything; its id keys the caches of rendered pages."""
+
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    lessons = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"release {self.pk} ({self.lessons} lessons, {self.created_at:%Y-%m-%d %H:%M})"
+
+
 class Module(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)

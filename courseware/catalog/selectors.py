@@ -1,10 +1,11 @@
 """Reads for the catalog: the outline, a lesson page, and a learner's progress."""
 
+import time
 from dataclasses import dataclass, field
 
 from django.shortcuts import get_object_or_404
 
-from .models import Lesson, LessonCompletion, Module
+from .models import ContentRelease, Lesson, LessonCompletion, Module
 
 
 @dataclass
@@ -66,6 +67,29 @@ class Progress:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+RELEASE_MEMO_SECONDS = 2.0
+_release_memo: list[float] = [0.0, 0.0]  # [checked_at, release id]
+
+
+def content_release() -> int:
+    """The current content release: rendered pages cached under an older one are stale.
+
+    Remembered for two seconds per process, so a burst of cached page views costs no query; a
+    sync in another process shows within that time, one in this process at once.
+    """
+    now = time.monotonic()
+    if now - _release_memo[0] > RELEASE_MEMO_SECONDS:
+        _release_memo[1] = (
+            ContentRelease.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        )
+        _release_memo[0] = now
+    return int(_release_memo[1])
+
+
+def content_release_forget() -> None:
+    _release_memo[0] = 0.0
 
 
 def completed_slugs(*, user) -> set[str]:

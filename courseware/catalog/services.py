@@ -1,5 +1,7 @@
 """Writes for the catalog: importing content and recording progress."""
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .content import ContentProblem, Course, load_course
-from .models import Lesson, LessonCompletion, Module
+from .models import ContentRelease, Lesson, LessonCompletion, Module
+from .selectors import content_release_forget
 
 
 class ContentInvalid(Exception):
@@ -24,6 +27,7 @@ class SyncResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    release: int | None = None
 
 
 def content_load(*, content_dir: Path | None = None) -> Course:
@@ -85,7 +89,25 @@ def content_sync(*, content_dir: Path | None = None) -> SyncResult:
             lesson.delete()
             result.removed.append(slug)
         Module.objects.exclude(slug__in=modules).delete()
+        result.release = _release(course)
+    transaction.on_commit(content_release_forget)
     return result
+
+
+def _release(course: Course) -> int:
+    """Record a new content release when anything a page shows has changed."""
+    fingerprint = json.dumps(
+        [
+            [vars(module) for module in course.modules],
+            [(lesson.slug, lesson.content_hash) for lesson in course.lessons],
+        ],
+        sort_keys=True,
+    )
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()
+    latest = ContentRelease.objects.order_by("-pk").first()
+    if latest is not None and latest.digest == digest:
+        return latest.pk
+    return ContentRelease.objects.create(digest=digest, lessons=len(course.lessons)).pk
 
 
 def lesson_completion_set(*, user, lesson: Lesson, completed: bool) -> bool:

@@ -2,8 +2,10 @@ import mimetypes
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,8 +24,16 @@ def outline(request):
 
 @require_GET
 def lesson(request, slug):
+    # Every anonymous reader gets the same page, so it is rendered once per content release.
+    shared = not request.user.is_authenticated and not messages.get_messages(request)
+    cache_key = f"lesson-page:{selectors.content_release()}:{slug}" if shared else None
+    if cache_key and (cached := cache.get(cache_key)) is not None:
+        return HttpResponse(cached)
     page = selectors.lesson_page(slug=slug, user=request.user)
-    return render(request, "catalog/lesson.html", {"page": page, "lesson": page.lesson})
+    response = render(request, "catalog/lesson.html", {"page": page, "lesson": page.lesson})
+    if cache_key:
+        cache.set(cache_key, response.content, timeout=24 * 3600)
+    return response
 
 
 @require_POST

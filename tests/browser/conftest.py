@@ -40,6 +40,7 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def screenshot(page, request):
 
     def take(name: str, target=None) -> Path:
         path = ARTIFACTS / f"{request.node.name}-{name}.png"
-        (target or page).screenshot(path=path, full_page=False)
+        (target or page).screenshot(path=path)
         return path
 
     return take

@@ -25,7 +25,9 @@ def test_content_check_is_clean():
 def test_the_course_covers_every_topic():
     assert len(COURSE.lessons) >= 14
     assert set(REQUIRED_TOPICS) <= set(LESSONS)
-    assert {lesson.module for lesson in COURSE.lessons} == {module.slug for module in COURSE.modules}
+    assert {lesson.module for lesson in COURSE.lessons} == {
+        module.slug for module in COURSE.modules
+    }
 
 
 @pytest.mark.parametrize("slug", REQUIRED_TOPICS)
@@ -43,7 +45,10 @@ def test_lesson_teaches_with_examples_diagrams_exercises_and_sources(slug):
 
 def test_seed_corrections_are_called_out():
     boxes = {
-        slug: re.findall(r'class="admonition (erratum|then-and-now)"|<details class="(erratum|then-and-now)"', lesson.html)
+        slug: re.findall(
+            r'class="admonition (erratum|then-and-now)"|<details class="(erratum|then-and-now)"',
+            lesson.html,
+        )
         for slug, lesson in LESSONS.items()
     }
     for slug in ["lambda-limits", "lambda-pricing", "api-gateway", "dynamodb"]:
@@ -58,9 +63,15 @@ def test_pricing_lesson_uses_the_fact_sheet_figures():
 
 def test_every_image_is_used_and_safe():
     images = ROOT / "lessons" / "images"
-    used = {match for lesson in COURSE.lessons for match in re.findall(r"\(images/([^)\s]+)\)", lesson.body)}
+    used = {
+        match
+        for lesson in COURSE.lessons
+        for match in re.findall(r"\(images/([^)\s]+)\)", lesson.body)
+    }
     on_disk = {path.name for path in images.iterdir()}
     assert on_disk - used == set(), "images no lesson uses"
     for path in images.glob("*.svg"):
         svg = path.read_text(encoding="utf-8").lower()
-        assert "<script" not in svg and "onload" not in svg and "xlink:href=\"http" not in svg, path.name
+        assert "<script" not in svg and "onload" not in svg and 'xlink:href="http' not in svg, (
+            path.name
+        )

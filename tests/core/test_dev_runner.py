@@ -46,7 +46,9 @@ def test_dev_server_serves_resyncs_on_change_and_stops_on_ctrl_c(tmp_path):
         "CONTENT_DIR": str(tree.root),
         "DATABASE_URL": f"sqlite:///{tmp_path}/dev.sqlite3",
     }
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
+    )
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "dev", "--port", str(port), "--no-reload"],
