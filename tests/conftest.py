@@ -2,7 +2,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
+from courseware.catalog.selectors import content_release_forget
 from tests.factories import InstructorFactory, UserFactory
 
 COURSE_YAML = """\
@@ -39,6 +41,15 @@ def lesson_text(*, slug, order, module="basics", prerequisites=(), body=None, ex
         "---\n"
         f"{body}"
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Rendered pages are cached per content release; each test starts with none."""
+    cache.clear()
+    content_release_forget()
+    yield
+    cache.clear()
 
 
 class ContentTree:

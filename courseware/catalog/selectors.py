@@ -70,26 +70,25 @@ class Progress:
 
 
 RELEASE_MEMO_SECONDS = 2.0
-_release_memo: list[float] = [0.0, 0.0]  # [checked_at, release id]
+_release_memo: dict[str, object] = {"checked_at": 0.0, "digest": ""}
 
 
-def content_release() -> int:
-    """The current content release: rendered pages cached under an older one are stale.
+def content_release() -> str:
+    """The current content release's digest: pages cached under another one are stale.
 
-    Remembered for two seconds per process, so a burst of cached page views costs no query; a
-    sync in another process shows within that time, one in this process at once.
+    Keyed by digest rather than row id, so a shared cache never serves pages from a database
+    that was reset. Remembered for two seconds per process, so a burst of cached page views costs
+    no query; a sync in another process shows within that time, one in this process at once.
     """
     now = time.monotonic()
-    if now - _release_memo[0] > RELEASE_MEMO_SECONDS:
-        _release_memo[1] = (
-            ContentRelease.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        )
-        _release_memo[0] = now
-    return int(_release_memo[1])
+    if now - _release_memo["checked_at"] > RELEASE_MEMO_SECONDS:
+        latest = ContentRelease.objects.order_by("-pk").values_list("digest", flat=True).first()
+        _release_memo.update(checked_at=now, digest=latest or "none")
+    return str(_release_memo["digest"])
 
 
 def content_release_forget() -> None:
-    _release_memo[0] = 0.0
+    _release_memo["checked_at"] = 0.0
 
 
 def completed_slugs(*, user) -> set[str]:

@@ -90,7 +90,7 @@ def content_sync(*, content_dir: Path | None = None) -> SyncResult:
             result.removed.append(slug)
         Module.objects.exclude(slug__in=modules).delete()
         result.release = _release(course)
-    transaction.on_commit(content_release_forget)
+    content_release_forget()
     return result
 
 

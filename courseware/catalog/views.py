@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from courseware.accounts.roles import instructor_required
@@ -25,12 +25,14 @@ def outline(request):
 @require_GET
 def lesson(request, slug):
     # Every anonymous reader gets the same page, so it is rendered once per content release.
+    release = selectors.content_release()
     shared = not request.user.is_authenticated and not messages.get_messages(request)
-    cache_key = f"lesson-page:{selectors.content_release()}:{slug}" if shared else None
+    cache_key = f"lesson-page:{release}:{slug}" if shared else None
     if cache_key and (cached := cache.get(cache_key)) is not None:
         return HttpResponse(cached)
     page = selectors.lesson_page(slug=slug, user=request.user)
-    response = render(request, "catalog/lesson.html", {"page": page, "lesson": page.lesson})
+    context = {"page": page, "lesson": page.lesson, "release": release}
+    response = render(request, "catalog/lesson.html", context)
     if cache_key:
         cache.set(cache_key, response.content, timeout=24 * 3600)
     return response
@@ -42,9 +44,10 @@ def lesson_complete(request, slug):
     lesson = get_object_or_404(Lesson, slug=slug)
     completed = request.POST.get("completed", "1") != "0"
     services.lesson_completion_set(user=request.user, lesson=lesson, completed=completed)
+    if not request.htmx:  # a plain form post: back to the lesson, where the new state shows
+        return redirect(lesson.get_absolute_url() + "#completion")
     page = selectors.lesson_page(slug=slug, user=request.user)
-    template = "catalog/lesson.html#completion" if request.htmx else "catalog/lesson.html"
-    return render(request, template, {"page": page, "lesson": page.lesson})
+    return render(request, "catalog/lesson.html#completion", {"page": page, "lesson": page.lesson})
 
 
 @require_GET

@@ -67,12 +67,37 @@ def test_complete_with_htmx_returns_only_the_partial(student_client, student, sy
     assert not LessonCompletion.objects.filter(user=student).exists()
 
 
-def test_complete_without_javascript_renders_the_whole_page(student_client, student, synced):
+def test_complete_without_javascript_posts_then_redirects_to_the_lesson(
+    student_client, student, synced
+):
     response = student_client.post(
         reverse("catalog:lesson_complete", args=["intro"]), {"completed": "1"}
     )
-    assert response.status_code == 200 and "<html" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == "/lessons/intro/#completion"
     assert LessonCompletion.objects.filter(user=student).count() == 1
+    page = student_client.get(response["Location"]).content.decode()
+    assert "Mark as not complete" in page
+
+
+def test_signed_in_pages_are_never_served_from_the_anonymous_cache(client, student, synced):
+    assert (
+        "track your progress"
+        in client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
+    )
+    client.force_login(student)
+    page = client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
+    assert "Mark as complete" in page and "track your progress" not in page
+    assert "X-CSRFToken" in page
+
+
+def test_a_sync_shows_new_content_to_anonymous_readers_at_once(client, synced):
+    assert "About intro." in client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
+    synced.lesson(
+        "01-intro.md", slug="intro", order=1, body="## Overview\n\nRevised.\n\n## Details\n"
+    )
+    services.content_sync()
+    assert "Revised." in client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
 
 
 def test_completion_requires_post(student_client, synced):

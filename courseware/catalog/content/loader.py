@@ -230,27 +230,20 @@ def _check_course(
     reader: _Reader, modules: list[ModuleSource], lessons: list[LessonSource]
 ) -> None:
     module_slugs = {module.slug for module in modules}
+    all_slugs = {lesson.slug for lesson in lessons}
     by_slug: dict[str, LessonSource] = {}
-    by_order: dict[int, LessonSource] = {}
+    seen: dict[tuple[str, object], LessonSource] = {}
     for lesson in lessons:
-        if lesson.slug in by_slug:
-            first = by_slug[lesson.slug]
-            reader.problem(
-                lesson.path,
-                lesson.lines["slug"],
-                f"duplicate slug '{lesson.slug}' (also in {first.path})",
-            )
-        else:
-            by_slug[lesson.slug] = lesson
-        if lesson.order in by_order:
-            first = by_order[lesson.order]
-            reader.problem(
-                lesson.path,
-                lesson.lines["order"],
-                f"duplicate order {lesson.order} (also in {first.path})",
-            )
-        else:
-            by_order[lesson.order] = lesson
+        for field_name in ("slug", "order"):
+            value = getattr(lesson, field_name)
+            first = seen.setdefault((field_name, value), lesson)
+            if first is not lesson:
+                reader.problem(
+                    lesson.path,
+                    lesson.lines[field_name],
+                    f"duplicate {field_name} {value!r} (also in {first.path})",
+                )
+        by_slug.setdefault(lesson.slug, lesson)
         if module_slugs and lesson.module not in module_slugs:
             known = ", ".join(sorted(module_slugs))
             reader.problem(
@@ -266,9 +259,7 @@ def _check_course(
             )
             if prerequisite == lesson.slug:
                 reader.problem(lesson.path, line, "a lesson cannot be its own prerequisite")
-            elif prerequisite not in by_slug and prerequisite not in {
-                other.slug for other in lessons
-            }:
+            elif prerequisite not in all_slugs:
                 reader.problem(
                     lesson.path,
                     line,
