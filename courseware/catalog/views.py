@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from courseware.accounts.roles import instructor_required
 
 from . import selectors, services
-from .content.loader import IMAGE_SUFFIXES
+from .content.sources import IMAGE_SUFFIXES
 from .models import Lesson
 
 
@@ -92,4 +92,4 @@ def preview(request):
         "problems": problems,
         "all_problems": course.problems,
     }
-    return render(request, "catalog/preview.html", context, status=200)
+    return render(request, "catalog/preview.html", context)

@@ -4,7 +4,8 @@ This package reads and validates `lessons/` and renders Markdown. It never touch
 `courseware.catalog.services.content_sync` imports what it returns.
 """
 
-from .loader import Course, LessonSource, ModuleSource, load_course
+from .loader import load_course
 from .problems import ContentProblem
+from .sources import Course, LessonSource, ModuleSource
 
 __all__ = ["ContentProblem", "Course", "LessonSource", "ModuleSource", "load_course"]

@@ -8,74 +8,23 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from .checks import check_course, check_links, split_target
 from .frontmatter import FieldChecker, FrontMatterError, parse_yaml_mapping, split_front_matter
 from .problems import ContentProblem
 from .renderer import render_markdown
+from .sources import Course, LessonSource, LinkRef, ModuleSource
 
 LESSON_FIELDS = {
     "slug", "title", "module", "order", "summary", "objectives", "estimated_minutes",
     "prerequisites", "sources",
 }  # fmt: skip
-IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 LINK_RE = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 REFERENCE_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 H1_RE = re.compile(r"^#(?!#)\s")
-
-
-@dataclass
-class ModuleSource:
-    slug: str
-    title: str
-    summary: str
-    position: int
-
-
-@dataclass
-class LinkRef:
-    line: int
-    target: str
-    is_image: bool
-
-
-@dataclass
-class LessonSource:
-    path: str  # relative to the content directory, as shown in problems
-    file_name: str
-    slug: str
-    title: str
-    module: str
-    order: int
-    summary: str
-    objectives: list[str]
-    estimated_minutes: int
-    prerequisites: list[str]
-    sources: list[dict]
-    body: str
-    lines: dict[str, int]
-    prerequisite_lines: list[int]
-    content_hash: str
-    links: list[LinkRef] = field(default_factory=list)
-    html: str = ""
-    toc: list[dict] = field(default_factory=list)
-    anchors: set[str] = field(default_factory=set)
-
-
-@dataclass
-class Course:
-    title: str
-    modules: list[ModuleSource]
-    lessons: list[LessonSource]
-    problems: list[ContentProblem]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def default_lesson_url(slug: str) -> str:
@@ -226,134 +175,6 @@ class _Reader:
         return links
 
 
-def _check_course(
-    reader: _Reader, modules: list[ModuleSource], lessons: list[LessonSource]
-) -> None:
-    module_slugs = {module.slug for module in modules}
-    all_slugs = {lesson.slug for lesson in lessons}
-    by_slug: dict[str, LessonSource] = {}
-    seen: dict[tuple[str, object], LessonSource] = {}
-    for lesson in lessons:
-        for field_name in ("slug", "order"):
-            value = getattr(lesson, field_name)
-            first = seen.setdefault((field_name, value), lesson)
-            if first is not lesson:
-                reader.problem(
-                    lesson.path,
-                    lesson.lines[field_name],
-                    f"duplicate {field_name} {value!r} (also in {first.path})",
-                )
-        by_slug.setdefault(lesson.slug, lesson)
-        if module_slugs and lesson.module not in module_slugs:
-            known = ", ".join(sorted(module_slugs))
-            reader.problem(
-                lesson.path,
-                lesson.lines["module"],
-                f"unknown module '{lesson.module}' (modules in lessons/course.yaml: {known})",
-            )
-        for index, prerequisite in enumerate(lesson.prerequisites):
-            line = (
-                lesson.prerequisite_lines[index]
-                if index < len(lesson.prerequisite_lines)
-                else lesson.lines["prerequisites"]
-            )
-            if prerequisite == lesson.slug:
-                reader.problem(lesson.path, line, "a lesson cannot be its own prerequisite")
-            elif prerequisite not in all_slugs:
-                reader.problem(
-                    lesson.path,
-                    line,
-                    f"unknown prerequisite '{prerequisite}': no lesson has that slug",
-                )
-    _check_cycles(reader, by_slug)
-
-
-def _check_cycles(reader: _Reader, by_slug: dict[str, LessonSource]) -> None:
-    state: dict[str, str] = {}
-
-    def visit(slug: str, trail: list[str]) -> None:
-        state[slug] = "visiting"
-        for prerequisite in by_slug[slug].prerequisites:
-            if prerequisite not in by_slug:
-                continue
-            if state.get(prerequisite) == "visiting":
-                cycle = (
-                    trail[trail.index(prerequisite) :] + [prerequisite]
-                    if prerequisite in trail
-                    else [slug, prerequisite]
-                )
-                lesson = by_slug[slug]
-                reader.problem(
-                    lesson.path,
-                    lesson.lines.get("prerequisites", 1),
-                    "prerequisites form a cycle: " + " -> ".join(cycle),
-                )
-            elif prerequisite not in state:
-                visit(prerequisite, trail + [prerequisite])
-        state[slug] = "done"
-
-    for slug in by_slug:
-        if slug not in state:
-            visit(slug, [slug])
-
-
-def _split_target(target: str) -> tuple[str, str]:
-    path, _, fragment = target.partition("#")
-    return path, fragment
-
-
-def _check_links(reader: _Reader, lessons: list[LessonSource]) -> None:
-    by_file = {lesson.file_name: lesson for lesson in lessons}
-    for lesson in lessons:
-        for link in lesson.links:
-            if urlsplit(link.target).scheme or link.target.startswith("/"):
-                continue
-            path, fragment = _split_target(link.target)
-            if not path:
-                if fragment and fragment not in lesson.anchors and not fragment.startswith("fn"):
-                    reader.problem(
-                        lesson.path,
-                        link.line,
-                        f"broken link '#{fragment}': this lesson has no such section",
-                    )
-                continue
-            normal = posixpath.normpath(path)
-            if link.is_image or not normal.endswith(".md"):
-                _check_image(reader, lesson, link, normal)
-                continue
-            target_lesson = by_file.get(normal)
-            if target_lesson is None:
-                reader.problem(
-                    lesson.path,
-                    link.line,
-                    f"broken link '{link.target}': no lesson file lessons/{normal}",
-                )
-            elif fragment and fragment not in target_lesson.anchors:
-                reader.problem(
-                    lesson.path,
-                    link.line,
-                    f"broken link '{link.target}': {target_lesson.path} has no section '#{fragment}'",
-                )
-
-
-def _check_image(reader: _Reader, lesson: LessonSource, link: LinkRef, normal: str) -> None:
-    kind = "image" if link.is_image else "link"
-    if normal.startswith("../") or normal == ".." or not normal.startswith("images/"):
-        reader.problem(
-            lesson.path,
-            link.line,
-            f"{kind} '{link.target}' must point into lessons/images/ (or be a lesson .md file)",
-        )
-    elif Path(normal).suffix.lower() not in IMAGE_SUFFIXES:
-        reader.problem(
-            lesson.path,
-            link.line,
-            f"{kind} '{link.target}' has an unsupported type (use {', '.join(sorted(IMAGE_SUFFIXES))})",
-        )
-    elif not (reader.lessons_dir / normal).is_file():
-        reader.problem(lesson.path, link.line, f"missing {kind} file lessons/{normal}")
-
-
 def load_course(
     content_dir: Path,
     *,
@@ -371,11 +192,11 @@ def load_course(
         for path in sorted(reader.lessons_dir.glob("*.md"))
         if (lesson := reader.read_lesson(path)) is not None
     ]
-    _check_course(reader, modules, lessons)
+    check_course(reader, modules, lessons)
     by_file = {lesson.file_name: lesson.slug for lesson in lessons}
 
     def resolve_link(target: str) -> str | None:
-        path, fragment = _split_target(target)
+        path, fragment = split_target(target)
         slug = by_file.get(posixpath.normpath(path)) if path else None
         if slug is None:
             return None
@@ -390,6 +211,6 @@ def load_course(
             lesson.body, resolve_link=resolve_link, resolve_image=resolve_image
         )
         lesson.html, lesson.toc, lesson.anchors = rendered.html, rendered.toc, rendered.anchors
-    _check_links(reader, lessons)
+    check_links(reader, lessons)
     lessons.sort(key=lambda lesson: (lesson.order, lesson.slug))
     return Course(title, modules, lessons, sorted(reader.problems))
