@@ -76,3 +76,20 @@ def test_production_check_deploy_is_clean():
 def test_development_defaults_need_nothing():
     result = run_manage("check")
     assert result.returncode == 0, result.stderr
+
+
+def test_redis_url_switches_cache_and_sessions_to_redis():
+    script = (
+        "from django.conf import settings; from django.core.cache import cache; "
+        "cache.set('settings-test', 'via-redis', 30); "
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE, cache.get('settings-test'))"
+    )
+    result = run_manage(
+        "shell", "--no-imports", "-c", script, REDIS_URL="redis://127.0.0.1:6379/15"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cache",
+        "via-redis",
+    ]
