@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "courseware.core",
     "courseware.accounts",
     "courseware.catalog",
+    "courseware.quizzes",
 ]
 
 MIDDLEWARE = [

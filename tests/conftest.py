@@ -4,8 +4,11 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from courseware.catalog import services as catalog_services
 from courseware.catalog.selectors import content_release_forget
+from courseware.quizzes.models import Quiz
 from tests.factories import InstructorFactory, UserFactory
+from tests.quiz_fixtures import quiz_yaml
 
 COURSE_YAML = """\
 title: Test course
@@ -119,3 +122,15 @@ def student_client(client, student):
 def instructor_client(client, instructor):
     client.force_login(instructor)
     return client
+
+
+@pytest.fixture
+def make_quiz(content, db):
+    """Write the every-type quiz for the intro lesson with the given settings, sync, return it."""
+
+    def make(**settings) -> Quiz:
+        content.write("01-intro.quiz.yaml", quiz_yaml(**settings))
+        catalog_services.content_sync()
+        return Quiz.objects.get(lesson__slug="intro")
+
+    return make

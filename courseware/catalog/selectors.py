@@ -53,6 +53,7 @@ class LessonPage:
     prerequisites: list[LessonLink]
     position: int
     total: int
+    has_quiz: bool = False
 
 
 @dataclass
@@ -120,7 +121,7 @@ def course_outline(*, user) -> list[OutlineModule]:
 
 
 def lesson_page(*, slug: str, user) -> LessonPage:
-    lesson = get_object_or_404(Lesson.objects.select_related("module"), slug=slug)
+    lesson = get_object_or_404(Lesson.objects.select_related("module", "quiz"), slug=slug)
     done = completed_slugs(user=user)
     sequence = list(Lesson.objects.values_list("slug", "title"))
     titles = dict(sequence)
@@ -143,6 +144,7 @@ def lesson_page(*, slug: str, user) -> LessonPage:
         prerequisites=prerequisites,
         position=index + 1,
         total=len(sequence),
+        has_quiz=hasattr(lesson, "quiz"),
     )
 
 

@@ -28,6 +28,7 @@ class SyncResult:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     release: int | None = None
+    quizzes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def content_load(*, content_dir: Path | None = None) -> Course:
@@ -88,6 +89,10 @@ def content_sync(*, content_dir: Path | None = None) -> SyncResult:
         for slug, lesson in existing.items():
             lesson.delete()
             result.removed.append(slug)
+        from courseware.quizzes.sync import quiz_sync  # quizzes build on lessons, not the reverse
+
+        lessons = {lesson.slug: lesson for lesson in Lesson.objects.all()}
+        result.quizzes = quiz_sync(sources=course.quizzes, lessons=lessons)
         Module.objects.exclude(slug__in=modules).delete()
         result.release = _release(course)
     content_release_forget()

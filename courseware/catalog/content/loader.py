@@ -212,5 +212,47 @@ def load_course(
         )
         lesson.html, lesson.toc, lesson.anchors = rendered.html, rendered.toc, rendered.anchors
     check_links(reader, lessons)
+
+    def render(text: str) -> str:
+        return render_markdown(text, resolve_link=resolve_link, resolve_image=resolve_image).html
+
+    quizzes = load_quizzes(reader, lessons, render)
     lessons.sort(key=lambda lesson: (lesson.order, lesson.slug))
-    return Course(title, modules, lessons, sorted(reader.problems))
+    return Course(title, modules, lessons, sorted(reader.problems), quizzes)
+
+
+def load_quizzes(reader: _Reader, lessons: list[LessonSource], render) -> list:
+    """Each `NN-slug.quiz.yaml` belongs to `NN-slug.md`; its sections must be that lesson's."""
+    from courseware.quizzes.spec.loader import (
+        FUNCTIONS_FILE,
+        QUIZ_SUFFIX,
+        load_functions,
+        load_quiz,
+    )
+
+    functions_path = reader.lessons_dir / FUNCTIONS_FILE
+    functions = load_functions(functions_path, reader.rel(functions_path), reader.problems)
+    by_file = {lesson.file_name: lesson for lesson in lessons}
+    quizzes = []
+    for path in sorted(reader.lessons_dir.glob(f"*{QUIZ_SUFFIX}")):
+        rel = reader.rel(path)
+        quiz, problems = load_quiz(path, rel, render=render, functions=functions)
+        reader.problems.extend(problems)
+        if quiz is None:
+            continue
+        lesson = by_file.get(quiz.lesson_file)
+        if lesson is None:
+            reader.problem(rel, 1, f"no lesson lessons/{quiz.lesson_file} for this quiz")
+            continue
+        for question in quiz.questions:
+            if question["section"] and question["section"] not in lesson.anchors:
+                line = quiz.section_lines.get(question["id"], 1)
+                reader.problem(
+                    rel,
+                    line,
+                    f"question '{question['id']}': {lesson.path} has no section '#{question['section']}'",
+                )
+        quiz.lesson_slug = lesson.slug
+        quiz.lesson_title = lesson.title
+        quizzes.append(quiz)
+    return quizzes

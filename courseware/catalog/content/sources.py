@@ -53,6 +53,7 @@ class Course:
     modules: list[ModuleSource]
     lessons: list[LessonSource]
     problems: list["ContentProblem"]
+    quizzes: list = field(default_factory=list)  # QuizSource, one per lesson that has a quiz
 
     @property
     def ok(self) -> bool:

@@ -19,7 +19,8 @@ class Command(BaseCommand):
             course = content_load(content_dir=content_dir)
             self._report(course.problems)
             self.stdout.write(
-                f"{len(course.lessons)} lessons, {len(course.modules)} modules: all valid."
+                f"{len(course.lessons)} lessons, {len(course.modules)} modules, "
+                f"{len(course.quizzes)} quizzes ({sum(len(q.questions) for q in course.quizzes)} questions): all valid."
             )
             return
         try:
@@ -37,6 +38,11 @@ class Command(BaseCommand):
         ]:
             for slug in slugs:
                 self.stdout.write(f"  {label}: {slug}")
+        quizzes = result.quizzes
+        self.stdout.write(
+            f"Quizzes: {len(quizzes['created'])} created, {len(quizzes['updated'])} updated, "
+            f"{len(quizzes['unchanged'])} unchanged, {len(quizzes['removed'])} removed."
+        )
 
     def _report(self, problems):
         if not problems:

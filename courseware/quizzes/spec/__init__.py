@@ -1,0 +1,1 @@
+"""Quiz content: parsing, validating and grading questions. No Django imports."""

@@ -1,0 +1,22 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def lookup(mapping, key):
+    """`given|lookup:item.id` for answers keyed by opaque id."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None
+
+
+@register.filter
+def has(collection, item) -> bool:
+    return collection is not None and item in collection
+
+
+@register.filter
+def points(value) -> str:
+    number = float(value)
+    return f"{number:g} point{'s' if number != 1 else ''}"

@@ -1,0 +1,142 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .spec.grading import AnswerForged
+
+
+def refused(request, message: str, status: int):
+    return render(request, "quizzes/refused.html", {"message": message}, status=status)
+
+
+@require_GET
+@login_required
+def quiz_home(request, slug):
+    quiz = selectors.quiz_for_lesson(slug=slug)
+    status = selectors.quiz_status(user=request.user, quiz=quiz)
+    return render(request, "quizzes/quiz.html", {"quiz": quiz, "status": status})
+
+
+@require_POST
+@login_required
+def attempt_start(request, slug):
+    quiz = selectors.quiz_for_lesson(slug=slug)
+    try:
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
+    except services.QuizRefused as error:
+        return refused(request, error.message, error.status)
+    return redirect("quizzes:attempt", attempt.pk)
+
+
+def _attempt_page(request, attempt, errors=None, status=200):
+    views = selectors.attempt_questions(attempt=attempt, errors=errors)
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "questions": views,
+        "progress": selectors.attempt_progress(views=views),
+    }
+    return render(request, "quizzes/attempt.html", context, status=status)
+
+
+@require_GET
+@login_required
+def attempt_page(request, attempt_id):
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, user=request.user)
+    services.attempt_expire_if_due(attempt=attempt)
+    if not attempt.is_open:
+        return redirect("quizzes:review", attempt.pk)
+    return _attempt_page(request, attempt)
+
+
+def _question_fragment(request, attempt, key, errors, status):
+    """The htmx answer: one question (with its status or feedback) and the progress bar."""
+    views = selectors.attempt_questions(attempt=attempt, errors=errors)
+    view = next(view for view in views if view.shown.key == key)
+    context = {
+        "attempt": attempt,
+        "q": view,
+        "progress": selectors.attempt_progress(views=views),
+        "oob": True,
+    }
+    return render(request, "quizzes/attempt.html#question-swap", context, status=status)
+
+
+@require_POST
+@login_required
+def attempt_save(request, attempt_id):
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, user=request.user)
+    key = request.GET.get("q") if request.htmx else None
+    try:
+        result = services.attempt_save(attempt=attempt, form=request.POST, only=key)
+    except AnswerForged as error:
+        return refused(request, f"This form cannot be accepted: {error}.", 400)
+    except services.QuizRefused as error:
+        return refused(request, error.message, error.status)
+    status = 422 if result.errors else 200
+    if request.htmx and key:
+        return _question_fragment(request, attempt, key, result.errors, status)
+    if result.errors:
+        return _attempt_page(request, attempt, result.errors, status)
+    messages.success(request, "Your answers are saved. You can come back and finish later.")
+    return redirect("quizzes:attempt", attempt.pk)
+
+
+@require_POST
+@login_required
+def attempt_check(request, attempt_id, key):
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, user=request.user)
+    try:
+        if not request.htmx:  # the whole form came: keep every answer, then check this one
+            services.attempt_save(attempt=attempt, form=request.POST)
+        result = services.attempt_check(attempt=attempt, key=key, form=request.POST)
+    except AnswerForged as error:
+        return refused(request, f"This form cannot be accepted: {error}.", 400)
+    except services.QuizRefused as error:
+        return refused(request, error.message, error.status)
+    status = 422 if result.errors else 200
+    if request.htmx:
+        return _question_fragment(request, attempt, key, result.errors, status)
+    if result.errors:
+        return _attempt_page(request, attempt, result.errors, status)
+    return redirect(reverse("quizzes:attempt", args=[attempt.pk]) + f"#question-{key}")
+
+
+@require_POST
+@login_required
+def attempt_submit(request, attempt_id):
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, user=request.user)
+    if attempt.is_open:
+        try:
+            result = services.attempt_save(attempt=attempt, form=request.POST)
+        except AnswerForged as error:
+            return refused(request, f"This form cannot be accepted: {error}.", 400)
+        except services.QuizRefused as error:
+            return refused(request, error.message, error.status)
+        if result.errors:
+            return _attempt_page(request, attempt, result.errors, 422)
+    services.attempt_submit(attempt=attempt)
+    return redirect("quizzes:review", attempt.pk)
+
+
+@require_GET
+@login_required
+def attempt_review(request, attempt_id):
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, user=request.user)
+    services.attempt_expire_if_due(attempt=attempt)
+    if attempt.is_open:
+        return redirect("quizzes:attempt", attempt.pk)
+    reveal = selectors.reveal_allowed(attempt=attempt)
+    views = selectors.attempt_questions(attempt=attempt, reveal=reveal)
+    status = selectors.quiz_status(user=request.user, quiz=attempt.quiz)
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "questions": views,
+        "reveal": reveal,
+        "status": status,
+    }
+    return render(request, "quizzes/review.html", context)
