@@ -65,7 +65,8 @@ def parse_tolerance(value) -> tuple[str, float]:
 
 def within_tolerance(value: float, answer: float, kind: str, amount: float) -> bool:
     allowed = amount if kind == "absolute" else abs(answer) * amount
-    return abs(value - answer) <= allowed + 1e-9 * max(1.0, abs(answer))
+    # A relative hair of slack, so 3.2e6 typed as 3200000000 ms is not lost to float rounding.
+    return abs(value - answer) <= allowed + 1e-9 * abs(answer) + 1e-12
 
 
 def normalise_text(text: str, case_sensitive: bool) -> str:
