@@ -139,7 +139,9 @@ def load_quiz(
     pool = len(values.get("questions") or [])
     if settings["draw"] > pool:
         report(
-            (quiz.children.get("settings", (1, None))[1] or {}).get("draw", (quiz.line("settings"),))[0],
+            (quiz.children.get("settings", (1, None))[1] or {}).get(
+                "draw", (quiz.line("settings"),)
+            )[0],
             f"settings: draw is {settings['draw']} but the pool has only {pool} questions",
         )
     if problems:

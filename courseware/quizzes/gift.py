@@ -1,0 +1,397 @@
+"""Moodle GIFT import and export for quiz questions (https://docs.moodle.org/en/GIFT_format).
+
+`export_gift` writes stored question dicts (what the quiz loader returns) as GIFT text;
+`parse_gift` reads GIFT into authored question dicts (the `.quiz.yaml` shape) plus problems;
+`questions_to_yaml` writes those as the items under a quiz file's `questions:`.
+What GIFT cannot say (units, patterns, distractors, ordering and calculated questions) is left
+as `//` comments on export. Points and sections travel as `// points:` / `// section:` comments.
+"""
+
+import re
+import unicodedata
+
+import yaml
+
+from courseware.catalog.content.problems import ContentProblem
+
+DEFAULT_EXPLANATION = "Imported from GIFT."
+SPECIAL = "\\~=#{}:"
+# Escaped characters become private-use placeholders while the structure is parsed.
+PLACEHOLDER = {char: chr(0xE000 + i) for i, char in enumerate(SPECIAL + "n")}
+RESTORE = {code: ("\n" if char == "n" else char) for char, code in PLACEHOLDER.items()}
+ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
+WEIGHT_RE = re.compile(r"^%\s*(-?\d+(?:\.\d+)?)\s*%")
+FORMAT_RE = re.compile(r"^\s*\[(markdown|html|plain|moodle)\]")
+TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def escape(text) -> str:
+    text = "".join("\\" + c if c in SPECIAL else c for c in str(text).strip())
+    return text.replace("\r\n", "\n").replace("\n", "\\n")
+
+
+def number(value: float) -> str:
+    return f"{float(value):.12g}"
+
+
+def percent(value: float) -> str:
+    shown = f"{value:.5f}".rstrip("0").rstrip(".")
+    return "0" if shown in ("-0", "") else shown
+
+
+def unparagraph(html: str) -> str:
+    """Stored true/false feedback is rendered HTML; a single paragraph goes back to its text."""
+    match = re.fullmatch(r"\s*<p>(.*?)</p>\s*", html or "", re.S)
+    return match.group(1) if match and "<p>" not in match.group(1) else (html or "")
+
+
+def export_gift(title: str, questions: list[dict]) -> str:
+    parts = ["$CATEGORY: " + " ".join(str(title).split())]
+    parts += [export_question(question) for question in questions]
+    return "\n\n".join(parts) + "\n"
+
+
+def export_question(q: dict) -> str:
+    kind = q["type"]
+    comments, answers = [], []
+    if q.get("tags"):
+        comments.append("// tags: " + ", ".join(q["tags"]))
+    if q.get("points", 1) != 1:
+        comments.append(f"// points: {number(q['points'])}")
+    if q.get("section"):
+        comments.append(f"// section: {q['section']}")
+    if kind == "single":
+        answers = [
+            ("=" if c["correct"] else "~") + escape(c["text"]) + feedback(c.get("feedback"))
+            for c in q["choices"]
+        ]
+    elif kind == "multiple":
+        right = [c for c in q["choices"] if c["correct"]]
+        wrong = len(q["choices"]) - len(right)
+        for c in q["choices"]:
+            weight = 100 / len(right) if c["correct"] else -100 * q.get("penalty", 1) / wrong
+            answers.append(f"~%{percent(weight)}%{escape(c['text'])}{feedback(c.get('feedback'))}")
+    elif kind == "truefalse":
+        fb = {key: unparagraph(value) for key, value in (q.get("feedback") or {}).items()}
+        answer = "true" if q["answer"] else "false"
+        right, wrong = fb.get(answer, ""), fb.get("false" if q["answer"] else "true", "")
+        line = "T" if q["answer"] else "F"
+        if right:
+            line += f"#{escape(wrong)}#{escape(right)}"
+        elif wrong:
+            line += f"#{escape(wrong)}"
+        answers = [line]
+    elif kind == "numeric":
+        (tolerance_kind, amount), answer = q["tolerance"], q["answer"]
+        if tolerance_kind == "relative":
+            amount = abs(answer) * amount
+            comments.append(
+                f"// tolerance {number(q['tolerance'][1] * 100)}% exported as ±{number(amount)}"
+            )
+        if q.get("unit"):
+            also = f"; also accepted: {', '.join(q['units'])}" if q.get("units") else ""
+            comments.append(f"// unit: {q['unit']} (units are not exported{also})")
+        answers = [f"#{number(answer)}:{number(amount)}"]
+    elif kind == "short":
+        if q.get("pattern"):
+            comments.append(f"// pattern not exported: {q['pattern']}")
+        if q.get("case_sensitive"):
+            comments.append("// case_sensitive not exported (GIFT short answers ignore case)")
+        answers = ["=" + escape(answer) for answer in q["answers"]]
+    elif kind == "matching":
+        if q.get("distractors"):
+            lost = ", ".join(d["text"] for d in q["distractors"])
+            comments.append(f"// distractors not exported: {' '.join(lost.split())}")
+        answers = [f"={escape(p['left'])} -> {escape(p['right'])}" for p in q["pairs"]]
+    else:
+        return f"// skipped {q['id']}: {kind} questions have no GIFT form"
+    answers.append("####" + escape(q.get("explanation") or ""))
+    body = "".join(f"\t{answer}\n" for answer in answers)
+    question = f"::{escape(q['id'])}::[markdown]{escape(q['prompt'])}{{\n{body}}}"
+    return "\n".join([*comments, question])
+
+
+def feedback(text) -> str:
+    return f"#{escape(text)}" if text else ""
+
+
+# ----------------------------------------------------------------------------- import
+
+
+def parse_gift(text: str, path: str) -> tuple[list[dict], list]:
+    questions: list[dict] = []
+    problems: list[ContentProblem] = []
+    block: list[tuple[int, str]] = []
+    count = 0
+    for number_, line in enumerate([*text.splitlines(), ""], start=1):
+        if line.strip():
+            block.append((number_, line))
+            continue
+        if block:
+            count += parse_block(block, path, questions, problems, count + 1)
+            block = []
+    return questions, problems
+
+
+def parse_block(block, path, questions, problems, ordinal) -> int:
+    """Parse one blank-line separated block; returns 1 if it held a question, else 0."""
+    meta: dict = {}
+    lines = []
+    for number_, line in block:
+        stripped = line.strip()
+        if stripped.startswith("//"):
+            key, _, value = stripped[2:].partition(":")
+            if key.strip() in ("tags", "points", "section") and value.strip():
+                meta[key.strip()] = value.strip()
+        elif not stripped.startswith("$CATEGORY:"):
+            lines.append((number_, line))
+    if not lines:
+        return 0
+    start = lines[0][0]
+
+    def problem(message: str, line: int = start) -> int:
+        problems.append(ContentProblem(path, line, message))
+        return 1
+
+    text = ESCAPE_RE.sub(lambda m: PLACEHOLDER[m.group(1)], "\n".join(t for _, t in lines)).strip()
+
+    def line_at(position: int) -> int:
+        return lines[min(text[:position].count("\n"), len(lines) - 1)][0]
+
+    title = ""
+    if text.startswith("::"):
+        end = text.find("::", 2)
+        if end < 0:
+            return problem("the question title has no closing '::'")
+        title, text = restore(text[2:end]).strip(), text[end + 2 :].lstrip()
+    opening, closing = text.find("{"), text.find("}")
+    if opening < 0 and closing < 0:
+        return problem("a description (text without an answer block) is not a supported question")
+    if opening >= 0 and (closing < 0 or "{" in text[opening + 1 : closing]):
+        return problem("unclosed '{': no matching '}' before the next blank line", line_at(opening))
+    if closing < opening:
+        return problem("'}' without an opening '{'", line_at(closing))
+    if "{" in text[closing:] or "}" in text[closing + 1 :]:
+        return problem("more than one answer block (embedded answers are not supported)")
+    before, after = text[:opening].rstrip(), text[closing + 1 :].strip()
+    prompt = FORMAT_RE.sub("", before).strip() + (" ____ " + after if after else "")
+    answer_text = text[opening + 1 : closing].strip()
+    explanation = ""
+    if "####" in answer_text:
+        answer_text, _, explanation = answer_text.rpartition("####")
+        answer_text, explanation = answer_text.strip(), FORMAT_RE.sub("", explanation)
+    try:
+        fields = parse_answers(answer_text)
+    except ValueError as error:
+        return problem(str(error))
+    question = {"id": unique_id(title, ordinal, questions), "type": fields.pop("type")}
+    if "points" in meta:
+        try:
+            question["points"] = to_number(meta["points"])
+        except ValueError:
+            return problem(f"'// points:' is not a number: {meta['points']!r}")
+    if "section" in meta:
+        question["section"] = meta["section"]
+    if "tags" in meta:
+        question["tags"] = [tag.strip() for tag in meta["tags"].split(",") if tag.strip()]
+    question["prompt"] = restore(prompt).strip()
+    question.update(fields)
+    question["explanation"] = restore(explanation).strip() or DEFAULT_EXPLANATION
+    questions.append(question)
+    return 1
+
+
+def restore(text: str) -> str:
+    return "".join(RESTORE.get(char, char) for char in text)
+
+
+def to_number(text: str) -> int | float:
+    value = float(text.strip())
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def split_weight(answer: str) -> tuple[float | None, str]:
+    match = WEIGHT_RE.match(answer)
+    return (float(match.group(1)), answer[match.end() :]) if match else (None, answer)
+
+
+def split_feedback(answer: str) -> tuple[str, str]:
+    text, _, note = answer.partition("#")
+    return restore(text).strip(), restore(note).strip()
+
+
+def parse_answers(answers: str) -> dict:
+    """The type and its fields, from the text between the braces (escapes still hidden)."""
+    if not answers:
+        raise ValueError("an essay question (empty answer block) is not supported")
+    if answers.startswith("#"):
+        return parse_numeric(answers[1:])
+    if "~" in answers:
+        return parse_choices(answers)
+    if "=" in answers and "->" in answers:
+        return parse_matching(answers)
+    head = answers.split("#", 1)[0].strip()
+    if head in TRUE_FALSE:
+        _, wrong, right = (answers.split("#", 2) + ["", ""])[:3]
+        answer = TRUE_FALSE[head]
+        wrong, right = restore(wrong).strip(), restore(right).strip()
+        data: dict = {"type": "truefalse", "answer": answer}
+        feedback = {k: v for k, v in ((answer, right), (not answer, wrong)) if v}
+        return {**data, "feedback": feedback} if feedback else data
+    if not answers.startswith("="):
+        raise ValueError(
+            f"unknown answer form {{{restore(answers)}}}: write '=answer' for a short answer"
+        )
+    accepted = []
+    for item in filter(None, (part.strip() for part in answers.split("="))):
+        weight, item = split_weight(item)
+        if weight is None or weight >= 100:  # partial-credit answers have no equivalent
+            accepted.append(split_feedback(item)[0])
+    if not any(accepted):
+        raise ValueError("a short-answer question needs at least one full-credit '=answer'")
+    return {"type": "short", "answers": [answer for answer in accepted if answer]}
+
+
+def parse_choices(answers: str) -> dict:
+    choices, weights = [], []
+    for item in answers.replace("=", "~=").split("~"):
+        item = item.strip()
+        if not item:
+            continue
+        full = item.startswith("=")
+        weight, item = split_weight(item[1:] if full else item)
+        weight = 100.0 if full else (weight or 0.0)
+        text, note = split_feedback(item)
+        choices.append({"text": text, "correct": full or weight > 0, "feedback": note})
+        weights.append(weight)
+    if len(choices) < 2:
+        raise ValueError("a multiple-choice question needs at least two answers")
+    if "=" in answers:  # '=' marks Moodle's one-answer form; partial weights are lost
+        for choice, weight in zip(choices, weights, strict=True):
+            choice["correct"] = weight >= 100
+    right = sum(choice["correct"] for choice in choices)
+    if not right:
+        raise ValueError(
+            "a multiple-choice question without a right answer (no '=' or positive %weight%)"
+        )
+    data: dict = {"type": "single" if "=" in answers and right == 1 else "multiple"}
+    wrong = [w for c, w in zip(choices, weights, strict=True) if not c["correct"]]
+    if data["type"] == "multiple" and wrong:
+        penalty = max(0.0, round(-sum(wrong) / 100, 4))
+        if penalty != 1:
+            data["penalty"] = to_number(str(penalty))
+    for choice in choices:
+        if not choice["correct"]:
+            del choice["correct"]
+        if not choice["feedback"]:
+            del choice["feedback"]
+    return {**data, "choices": choices}
+
+
+def parse_numeric(answers: str) -> dict:
+    answers = answers.split("~", 1)[0]  # '~#feedback' for any other answer: no equivalent
+    for item in filter(None, (part.strip() for part in answers.split("="))):
+        weight, item = split_weight(item)
+        if weight is not None and weight < 100:
+            continue
+        value = split_feedback(item)[0]
+        try:
+            if ".." in value[1:]:
+                low, high = (float(part) for part in value.split("..", 1))
+                answer, tolerance = (low + high) / 2, abs(high - low) / 2
+            else:
+                answer_text, _, tolerance_text = value.partition(":")
+                answer, tolerance = float(answer_text), abs(float(tolerance_text or 0))
+        except ValueError:
+            raise ValueError(
+                f"numeric answer {value!r} is not a number, number:tolerance or min..max"
+            ) from None
+        return {
+            "type": "numeric",
+            "answer": to_number(repr(answer)),
+            "tolerance": to_number(repr(tolerance)),
+        }
+    raise ValueError("a numeric question needs a full-credit answer such as {#42:0.5}")
+
+
+def parse_matching(answers: str) -> dict:
+    pairs, distractors = [], []
+    for item in filter(None, (part.strip() for part in answers.split("="))):
+        if "->" not in item:
+            raise ValueError(f"matching answer {restore(item)!r} has no '->'")
+        left, _, right = item.partition("->")
+        left, right = restore(left).strip(), restore(right).strip()
+        if left:
+            pairs.append({"left": left, "right": right})
+        else:
+            distractors.append(right)  # Moodle's empty left: an extra wrong answer
+    if len(pairs) < 2:
+        raise ValueError("a matching question needs at least two 'left -> right' pairs")
+    return {
+        "type": "matching",
+        "pairs": pairs,
+        **({"distractors": distractors} if distractors else {}),
+    }
+
+
+def unique_id(title: str, ordinal: int, questions: list[dict]) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-")
+    slug = slug or f"q-{ordinal}"
+    used = {question["id"] for question in questions}
+    candidate, suffix = slug, 2
+    while candidate in used:
+        candidate, suffix = f"{slug}-{suffix}", suffix + 1
+    return candidate
+
+
+# ----------------------------------------------------------------------------- YAML
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indentation(self, flow=False, indentless=False):
+        return super().increase_indentation(flow, False)
+
+
+def _short(items) -> bool:
+    return (
+        all(
+            isinstance(v, int | float | bool) or (isinstance(v, str) and "\n" not in v)
+            for v in items
+        )
+        and sum(len(str(v)) + 4 for v in items) <= 72
+    )
+
+
+def _str(dumper, value):
+    return dumper.represent_scalar(
+        "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None
+    )
+
+
+def _dict(dumper, value):
+    flow = "id" not in value and _short([*value, *value.values()])
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=flow)
+
+
+def _list(dumper, value):
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=_short(value))
+
+
+_Dumper.add_representer(str, _str)
+_Dumper.add_representer(dict, _dict)
+_Dumper.add_representer(list, _list)
+
+
+def questions_to_yaml(questions: list[dict]) -> str:
+    """The items under a quiz file's `questions:` key, indented for appending to that line."""
+    blocks = []
+    for question in questions:
+        text = yaml.dump([question], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96)
+        blocks.append(
+            "".join(f"  {line}" if line.strip() else line for line in text.splitlines(True))
+        )
+    return "\n".join(blocks)
