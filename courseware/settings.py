@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "courseware.accounts",
     "courseware.catalog",
     "courseware.quizzes",
+    "courseware.instructor",
 ]
 
 MIDDLEWARE = [

@@ -25,9 +25,6 @@ FORMAT_RE = re.compile(r"^\s*\[(markdown|html|plain|moodle)\]")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
-# ----------------------------------------------------------------------------- export
-
-
 def escape(text) -> str:
     text = "".join("\\" + c if c in SPECIAL else c for c in str(text).strip())
     return text.replace("\r\n", "\n").replace("\n", "\\n")
@@ -105,7 +102,9 @@ def export_question(q: dict) -> str:
         if q.get("distractors"):
             lost = ", ".join(d["text"] for d in q["distractors"])
             comments.append(f"// distractors not exported: {' '.join(lost.split())}")
-        answers = [f"={escape(p['left'])} -> {escape(p['right'])}" for p in q["pairs"]]
+        # GIFT cannot escape '->': on the left it becomes an entity that renders the same.
+        left = [escape(p["left"]).replace("->", "-&gt;") for p in q["pairs"]]
+        answers = [f"={lt} -> {escape(p['right'])}" for lt, p in zip(left, q["pairs"], strict=True)]
     else:
         return f"// skipped {q['id']}: {kind} questions have no GIFT form"
     answers.append("####" + escape(q.get("explanation") or ""))
@@ -116,9 +115,6 @@ def export_question(q: dict) -> str:
 
 def feedback(text) -> str:
     return f"#{escape(text)}" if text else ""
-
-
-# ----------------------------------------------------------------------------- import
 
 
 def parse_gift(text: str, path: str) -> tuple[list[dict], list]:
@@ -208,8 +204,8 @@ def restore(text: str) -> str:
     return "".join(RESTORE.get(char, char) for char in text)
 
 
-def to_number(text: str) -> int | float:
-    value = float(text.strip())
+def to_number(text: str | float) -> int | float:
+    value = float(f"{float(text):.12g}")  # as exported; and (3.141 + 3.142) / 2 is 3.1415
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
@@ -239,12 +235,12 @@ def parse_answers(answers: str) -> dict:
         answer = TRUE_FALSE[head]
         wrong, right = restore(wrong).strip(), restore(right).strip()
         data: dict = {"type": "truefalse", "answer": answer}
-        feedback = {k: v for k, v in ((answer, right), (not answer, wrong)) if v}
+        feedback = {
+            k: v for k, v in sorted({answer: right, not answer: wrong}.items(), reverse=True) if v
+        }
         return {**data, "feedback": feedback} if feedback else data
     if not answers.startswith("="):
-        raise ValueError(
-            f"unknown answer form {{{restore(answers)}}}: write '=answer' for a short answer"
-        )
+        raise ValueError(f"unknown answer form {{{restore(answers)}}}: short answers are '=text'")
     accepted = []
     for item in filter(None, (part.strip() for part in answers.split("="))):
         weight, item = split_weight(item)
@@ -274,15 +270,13 @@ def parse_choices(answers: str) -> dict:
             choice["correct"] = weight >= 100
     right = sum(choice["correct"] for choice in choices)
     if not right:
-        raise ValueError(
-            "a multiple-choice question without a right answer (no '=' or positive %weight%)"
-        )
+        raise ValueError("a multiple-choice question without a right answer ('=' or %weight%)")
     data: dict = {"type": "single" if "=" in answers and right == 1 else "multiple"}
     wrong = [w for c, w in zip(choices, weights, strict=True) if not c["correct"]]
     if data["type"] == "multiple" and wrong:
         penalty = max(0.0, round(-sum(wrong) / 100, 4))
         if penalty != 1:
-            data["penalty"] = to_number(str(penalty))
+            data["penalty"] = to_number(penalty)
     for choice in choices:
         if not choice["correct"]:
             del choice["correct"]
@@ -307,13 +301,9 @@ def parse_numeric(answers: str) -> dict:
                 answer, tolerance = float(answer_text), abs(float(tolerance_text or 0))
         except ValueError:
             raise ValueError(
-                f"numeric answer {value!r} is not a number, number:tolerance or min..max"
+                f"numeric answer {value!r} must be value, value:tolerance or min..max"
             ) from None
-        return {
-            "type": "numeric",
-            "answer": to_number(repr(answer)),
-            "tolerance": to_number(repr(tolerance)),
-        }
+        return {"type": "numeric", "answer": to_number(answer), "tolerance": to_number(tolerance)}
     raise ValueError("a numeric question needs a full-credit answer such as {#42:0.5}")
 
 
@@ -330,11 +320,8 @@ def parse_matching(answers: str) -> dict:
             distractors.append(right)  # Moodle's empty left: an extra wrong answer
     if len(pairs) < 2:
         raise ValueError("a matching question needs at least two 'left -> right' pairs")
-    return {
-        "type": "matching",
-        "pairs": pairs,
-        **({"distractors": distractors} if distractors else {}),
-    }
+    data = {"type": "matching", "pairs": pairs}
+    return {**data, "distractors": distractors} if distractors else data
 
 
 def unique_id(title: str, ordinal: int, questions: list[dict]) -> str:
@@ -348,42 +335,29 @@ def unique_id(title: str, ordinal: int, questions: list[dict]) -> str:
     return candidate
 
 
-# ----------------------------------------------------------------------------- YAML
-
-
 class _Dumper(yaml.SafeDumper):
-    def increase_indentation(self, flow=False, indentless=False):
-        return super().increase_indentation(flow, False)
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+    def represent_str(self, data):  # multi-line text as a `|` block
+        return self.represent_scalar("tag:yaml.org,2002:str", data, "|" if "\n" in data else None)
+
+    def represent_dict(self, data):  # a question in block style, a short choice in flow style
+        flow = "id" not in data and short([*data, *data.values()])
+        return self.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flow)
+
+    def represent_list(self, data):
+        return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=short(data))
 
 
-def _short(items) -> bool:
-    return (
-        all(
-            isinstance(v, int | float | bool) or (isinstance(v, str) and "\n" not in v)
-            for v in items
-        )
-        and sum(len(str(v)) + 4 for v in items) <= 72
-    )
+def short(items) -> bool:
+    plain = all(not isinstance(v, dict | list) and "\n" not in str(v) for v in items)
+    return plain and sum(len(str(v)) + 4 for v in items) <= 72
 
 
-def _str(dumper, value):
-    return dumper.represent_scalar(
-        "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None
-    )
-
-
-def _dict(dumper, value):
-    flow = "id" not in value and _short([*value, *value.values()])
-    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=flow)
-
-
-def _list(dumper, value):
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=_short(value))
-
-
-_Dumper.add_representer(str, _str)
-_Dumper.add_representer(dict, _dict)
-_Dumper.add_representer(list, _list)
+_Dumper.add_representer(str, _Dumper.represent_str)
+_Dumper.add_representer(dict, _Dumper.represent_dict)
+_Dumper.add_representer(list, _Dumper.represent_list)
 
 
 def questions_to_yaml(questions: list[dict]) -> str:

@@ -48,8 +48,9 @@ def test_every_question_has_an_explanation_tags_and_a_section():
 
 @pytest.mark.parametrize("slug", REQUIRED_TOPICS)
 def test_calculated_answers_grade_as_right_for_many_draws(slug):
-    from courseware.quizzes.spec.loader import load_functions
     from django.conf import settings
+
+    from courseware.quizzes.spec.loader import load_functions
 
     functions = load_functions(
         settings.BASE_DIR / "lessons" / "quiz_functions.py", "quiz_functions.py", []

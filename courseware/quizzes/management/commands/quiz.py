@@ -100,7 +100,9 @@ class Command(BaseCommand):
         target = lesson_file.with_name(lesson_file.name[:-3] + QUIZ_SUFFIX)
         existing = target.read_text(encoding="utf-8") if target.exists() else "questions:\n"
         if not _questions_come_last(existing):
-            raise CommandError(f"{target}: new questions are added at the end, so 'questions:' must be the file's last key.")
+            raise CommandError(
+                f"{target}: new questions are added at the end, so 'questions:' must be the file's last key."
+            )
         new_text = existing.rstrip("\n") + "\n" + questions_to_yaml(questions)
         with tempfile.TemporaryDirectory() as scratch:
             copy = Path(scratch) / "lessons"
