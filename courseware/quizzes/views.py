@@ -52,8 +52,9 @@ def attempt_page(request, attempt_id):
     return _attempt_page(request, attempt)
 
 
-def _question_fragment(request, attempt, key, errors, status):
-    """The htmx answer: one question (with its status or feedback) and the progress bar."""
+def _question_fragment(request, attempt, key, errors, status, part="question-swap"):
+    """The htmx answer: a question's status (after a save) or the whole question (after a
+    check, with its feedback), with the progress bar out of band."""
     views = selectors.attempt_questions(attempt=attempt, errors=errors)
     view = next(view for view in views if view.shown.key == key)
     context = {
@@ -62,7 +63,7 @@ def _question_fragment(request, attempt, key, errors, status):
         "progress": selectors.attempt_progress(views=views),
         "oob": True,
     }
-    return render(request, "quizzes/attempt.html#question-swap", context, status=status)
+    return render(request, f"quizzes/attempt.html#{part}", context, status=status)
 
 
 @require_POST
@@ -78,7 +79,8 @@ def attempt_save(request, attempt_id):
         return refused(request, error.message, error.status)
     status = 422 if result.errors else 200
     if request.htmx and key:
-        return _question_fragment(request, attempt, key, result.errors, status)
+        # Only the status is swapped, so what the learner is still choosing stays as it is.
+        return _question_fragment(request, attempt, key, result.errors, status, part="status-swap")
     if result.errors:
         return _attempt_page(request, attempt, result.errors, status)
     messages.success(request, "Your answers are saved. You can come back and finish later.")

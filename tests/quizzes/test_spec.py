@@ -228,7 +228,7 @@ def test_single_choice_and_feedback():
 def test_absolute_tolerance(answer, offset, tolerance):
     value = answer + offset * tolerance
     assert within_tolerance(value, answer, "absolute", tolerance) == (
-        abs(offset) <= 1 or abs(value - answer) <= tolerance + 1e-9 * max(1, abs(answer))
+        abs(offset) <= 1 or abs(value - answer) <= tolerance + 1e-9 * abs(answer) + 1e-12
     )
 
 
