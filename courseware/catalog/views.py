@@ -53,8 +53,11 @@ def lesson_complete(request, slug):
 @require_GET
 @login_required
 def dashboard(request):
+    from courseware.quizzes.selectors import learner_quiz_grades  # quizzes build on the catalog
+
     progress = selectors.learner_progress(user=request.user)
-    return render(request, "catalog/dashboard.html", {"progress": progress})
+    grades = learner_quiz_grades(user=request.user)
+    return render(request, "catalog/dashboard.html", {"progress": progress, "quiz_grades": grades})
 
 
 @require_GET

@@ -120,3 +120,11 @@ def attempt_progress(*, views: list[QuestionView]) -> dict:
         "total": total,
         "percent": round(100 * answered / total) if total else 0,
     }
+
+
+def learner_quiz_grades(*, user) -> list[QuizGrade]:
+    return list(
+        QuizGrade.objects.filter(user=user)
+        .select_related("quiz__lesson")
+        .order_by("quiz__lesson__order")
+    )

@@ -274,3 +274,51 @@ def test_draw_n_questions_from_the_pool(student, content, make_quiz):
         seen |= set(attempt.layout["order"])
         services.attempt_submit(attempt=attempt)
     assert len(seen) > 3
+
+
+def test_shuffle_settings(student, content, make_quiz):
+    from courseware.catalog.services import content_sync
+
+    make_quiz(attempts=0)
+    path = content.lessons / "01-intro.quiz.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  pass_mark: 60\n",
+            "  pass_mark: 60\n  shuffle_questions: false\n  shuffle_choices: false\n",
+        )
+    )
+    content_sync()
+    quiz = Attempt._meta.get_field("quiz").related_model.objects.get()
+    authored = list(quiz.questions.order_by("position").values_list("key", flat=True))
+    for _ in range(4):
+        attempt = services.attempt_start(user=student, quiz=quiz)
+        assert attempt.layout["order"] == authored
+        assert attempt.layout["questions"]["pick-one"]["order"] == [0, 1, 2]
+        services.attempt_submit(attempt=attempt)
+    path.write_text(
+        path.read_text()
+        .replace("shuffle_questions: false", "shuffle_questions: true")
+        .replace("shuffle_choices: false", "shuffle_choices: true")
+    )
+    content_sync()
+    quiz.refresh_from_db()
+    orders = {
+        tuple(services.attempt_start(user=UserFactory(), quiz=quiz).layout["order"])
+        for _ in range(6)
+    }
+    assert len(orders) > 1
+
+
+def test_check_without_javascript_saves_everything_then_checks_one(student_client, make_quiz):
+    attempt = start(student_client, make_quiz(reveal="immediately"))
+    form = {"q-true-or-false": "false", "q-name-it": "guess"}
+    response = student_client.post(
+        reverse("quizzes:check", args=[attempt.pk, "true-or-false"]), form
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#question-true-or-false")
+    saved = {
+        r.question.key: (r.answer, r.checked) for r in attempt.responses.select_related("question")
+    }
+    assert saved == {"true-or-false": (False, True), "name-it": ("guess", False)}
+    page = student_client.get(response["Location"]).content.decode()
+    assert "SECRET-FEEDBACK-tf-false" in page and "SECRET-EXPLANATION-short" not in page
