@@ -32,6 +32,12 @@ def arranged(rng: random.Random, count: int, shuffle: bool) -> list[int]:
     return order
 
 
+def refuse_unknown_items(form: Mapping[str, list[str]], name: str, ids: list[str]) -> None:
+    """Per-item fields are `<name>-<opaque id>`; any other id was not on the page."""
+    if any(key.startswith(f"{name}-") and key[len(name) + 1 :] not in ids for key in form):
+        raise AnswerForged("the form names items that are not part of this question")
+
+
 def one(form: Mapping[str, list[str]], name: str) -> str:
     values = form.get(name, [])
     if len(values) > 1:
@@ -227,13 +233,7 @@ class MatchingType:
                 raise AnswerForged("a matched answer is not part of this question")
             if value:
                 response[str(index)] = option_index[value]
-        extra = [
-            key
-            for key in form
-            if key.startswith(f"{name}-") and key[len(name) + 1 :] not in layout["left_ids"]
-        ]
-        if extra:
-            raise AnswerForged("the form names items that are not part of this question")
+        refuse_unknown_items(form, name, layout["left_ids"])
         return response
 
     def grade(self, data, layout, response):
@@ -270,13 +270,7 @@ class OrderingType:
 
     def parse_response(self, data, layout, form, name):
         count = len(data["items"])
-        extra = [
-            key
-            for key in form
-            if key.startswith(f"{name}-") and key[len(name) + 1 :] not in layout["ids"]
-        ]
-        if extra:
-            raise AnswerForged("the form names items that are not part of this question")
+        refuse_unknown_items(form, name, layout["ids"])
         positions = {}
         for index, item_id in enumerate(layout["ids"]):
             value = one(form, f"{name}-{item_id}")

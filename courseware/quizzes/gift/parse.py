@@ -1,120 +1,19 @@
-"""Moodle GIFT import and export for quiz questions (https://docs.moodle.org/en/GIFT_format).
-
-`export_gift` writes stored question dicts (what the quiz loader returns) as GIFT text;
-`parse_gift` reads GIFT into authored question dicts (the `.quiz.yaml` shape) plus problems;
-`questions_to_yaml` writes those as the items under a quiz file's `questions:`.
-What GIFT cannot say (units, patterns, distractors, ordering and calculated questions) is left
-as `//` comments on export. Points and sections travel as `// points:` / `// section:` comments.
-"""
+"""GIFT text to authored question dicts, with problems as path:line: message."""
 
 import re
 import unicodedata
 
-import yaml
-
 from courseware.catalog.content.problems import ContentProblem
 
-DEFAULT_EXPLANATION = "Imported from GIFT."
-SPECIAL = "\\~=#{}:"
-# Escaped characters become private-use placeholders while the structure is parsed.
-PLACEHOLDER = {char: chr(0xE000 + i) for i, char in enumerate(SPECIAL + "n")}
-RESTORE = {code: ("\n" if char == "n" else char) for char, code in PLACEHOLDER.items()}
-ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
-WEIGHT_RE = re.compile(r"^%\s*(-?\d+(?:\.\d+)?)\s*%")
-FORMAT_RE = re.compile(r"^\s*\[(markdown|html|plain|moodle)\]")
-TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
-
-
-def escape(text) -> str:
-    text = "".join("\\" + c if c in SPECIAL else c for c in str(text).strip())
-    return text.replace("\r\n", "\n").replace("\n", "\\n")
-
-
-def number(value: float) -> str:
-    return f"{float(value):.12g}"
-
-
-def percent(value: float) -> str:
-    shown = f"{value:.5f}".rstrip("0").rstrip(".")
-    return "0" if shown in ("-0", "") else shown
-
-
-def unparagraph(html: str) -> str:
-    """Stored true/false feedback is rendered HTML; a single paragraph goes back to its text."""
-    match = re.fullmatch(r"\s*<p>(.*?)</p>\s*", html or "", re.S)
-    return match.group(1) if match and "<p>" not in match.group(1) else (html or "")
-
-
-def export_gift(title: str, questions: list[dict]) -> str:
-    parts = ["$CATEGORY: " + " ".join(str(title).split())]
-    parts += [export_question(question) for question in questions]
-    return "\n\n".join(parts) + "\n"
-
-
-def export_question(q: dict) -> str:
-    kind = q["type"]
-    comments, answers = [], []
-    if q.get("tags"):
-        comments.append("// tags: " + ", ".join(q["tags"]))
-    if q.get("points", 1) != 1:
-        comments.append(f"// points: {number(q['points'])}")
-    if q.get("section"):
-        comments.append(f"// section: {q['section']}")
-    if kind == "single":
-        answers = [
-            ("=" if c["correct"] else "~") + escape(c["text"]) + feedback(c.get("feedback"))
-            for c in q["choices"]
-        ]
-    elif kind == "multiple":
-        right = [c for c in q["choices"] if c["correct"]]
-        wrong = len(q["choices"]) - len(right)
-        for c in q["choices"]:
-            weight = 100 / len(right) if c["correct"] else -100 * q.get("penalty", 1) / wrong
-            answers.append(f"~%{percent(weight)}%{escape(c['text'])}{feedback(c.get('feedback'))}")
-    elif kind == "truefalse":
-        fb = {key: unparagraph(value) for key, value in (q.get("feedback") or {}).items()}
-        answer = "true" if q["answer"] else "false"
-        right, wrong = fb.get(answer, ""), fb.get("false" if q["answer"] else "true", "")
-        line = "T" if q["answer"] else "F"
-        if right:
-            line += f"#{escape(wrong)}#{escape(right)}"
-        elif wrong:
-            line += f"#{escape(wrong)}"
-        answers = [line]
-    elif kind == "numeric":
-        (tolerance_kind, amount), answer = q["tolerance"], q["answer"]
-        if tolerance_kind == "relative":
-            amount = abs(answer) * amount
-            comments.append(
-                f"// tolerance {number(q['tolerance'][1] * 100)}% exported as ±{number(amount)}"
-            )
-        if q.get("unit"):
-            also = f"; also accepted: {', '.join(q['units'])}" if q.get("units") else ""
-            comments.append(f"// unit: {q['unit']} (units are not exported{also})")
-        answers = [f"#{number(answer)}:{number(amount)}"]
-    elif kind == "short":
-        if q.get("pattern"):
-            comments.append(f"// pattern not exported: {q['pattern']}")
-        if q.get("case_sensitive"):
-            comments.append("// case_sensitive not exported (GIFT short answers ignore case)")
-        answers = ["=" + escape(answer) for answer in q["answers"]]
-    elif kind == "matching":
-        if q.get("distractors"):
-            lost = ", ".join(d["text"] for d in q["distractors"])
-            comments.append(f"// distractors not exported: {' '.join(lost.split())}")
-        # GIFT cannot escape '->': on the left it becomes an entity that renders the same.
-        left = [escape(p["left"]).replace("->", "-&gt;") for p in q["pairs"]]
-        answers = [f"={lt} -> {escape(p['right'])}" for lt, p in zip(left, q["pairs"], strict=True)]
-    else:
-        return f"// skipped {q['id']}: {kind} questions have no GIFT form"
-    answers.append("####" + escape(q.get("explanation") or ""))
-    body = "".join(f"\t{answer}\n" for answer in answers)
-    question = f"::{escape(q['id'])}::[markdown]{escape(q['prompt'])}{{\n{body}}}"
-    return "\n".join([*comments, question])
-
-
-def feedback(text) -> str:
-    return f"#{escape(text)}" if text else ""
+from .syntax import (
+    DEFAULT_EXPLANATION,
+    ESCAPE_RE,
+    FORMAT_RE,
+    PLACEHOLDER,
+    RESTORE,
+    TRUE_FALSE,
+    WEIGHT_RE,
+)
 
 
 def parse_gift(text: str, path: str) -> tuple[list[dict], list]:
@@ -333,39 +232,3 @@ def unique_id(title: str, ordinal: int, questions: list[dict]) -> str:
     while candidate in used:
         candidate, suffix = f"{slug}-{suffix}", suffix + 1
     return candidate
-
-
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow=False, indentless=False):
-        return super().increase_indent(flow, False)
-
-    def represent_str(self, data):  # multi-line text as a `|` block
-        return self.represent_scalar("tag:yaml.org,2002:str", data, "|" if "\n" in data else None)
-
-    def represent_dict(self, data):  # a question in block style, a short choice in flow style
-        flow = "id" not in data and short([*data, *data.values()])
-        return self.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flow)
-
-    def represent_list(self, data):
-        return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=short(data))
-
-
-def short(items) -> bool:
-    plain = all(not isinstance(v, dict | list) and "\n" not in str(v) for v in items)
-    return plain and sum(len(str(v)) + 4 for v in items) <= 72
-
-
-_Dumper.add_representer(str, _Dumper.represent_str)
-_Dumper.add_representer(dict, _Dumper.represent_dict)
-_Dumper.add_representer(list, _Dumper.represent_list)
-
-
-def questions_to_yaml(questions: list[dict]) -> str:
-    """The items under a quiz file's `questions:` key, indented for appending to that line."""
-    blocks = []
-    for question in questions:
-        text = yaml.dump([question], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96)
-        blocks.append(
-            "".join(f"  {line}" if line.strip() else line for line in text.splitlines(True))
-        )
-    return "\n".join(blocks)
