@@ -100,12 +100,20 @@ def attempt_questions(
             view.answer, view.checked = response.answer, response.checked
             view.given = engine.public_answer(question.spec, layout, response.answer)
         if reveal or view.checked:
-            graded = engine.grade(question.spec, layout, view.answer)
-            view.status, view.fraction, view.feedback = (
-                graded.status,
-                graded.fraction,
-                graded.feedback,
-            )
+            try:
+                graded = engine.grade(question.spec, layout, view.answer)
+                view.status, view.fraction, view.feedback = (
+                    graded.status,
+                    graded.fraction,
+                    graded.feedback,
+                )
+            except (IndexError, KeyError, ValueError):  # the question changed shape since then
+                view.fraction = (
+                    response.fraction if response and response.fraction is not None else 0.0
+                )
+                view.status = (
+                    "correct" if view.fraction >= 1 else "partial" if view.fraction else "incorrect"
+                )
             view.answer_html = engine.answer_html(question.spec, layout)
             view.explanation_html = engine.explanation_html(question.spec, layout)
         views.append(view)
