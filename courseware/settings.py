@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "courseware.catalog",
     "courseware.quizzes",
     "courseware.instructor",
+    "courseware.pricing",
 ]
 
 MIDDLEWARE = [
