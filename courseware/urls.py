@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("courseware.accounts.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("instructor/", include("courseware.instructor.urls")),
+    path("", include("courseware.pricing.urls")),
     path("", include("courseware.quizzes.urls")),
     path("", include("courseware.catalog.urls")),
 ]

@@ -229,9 +229,10 @@ class Field:
     minimum: object = None
     maximum: object = None
     choices: tuple = ()
+    limit: str = ""  # why the bounds are what they are, added to range errors
 
     def read(self, values: dict):
-        what = f" {self.unit}" if self.unit else ""
+        what = (f" {self.unit}" if self.unit else "") + (f" ({self.limit})" if self.limit else "")
         if self.kind == "int":
             return read_int(
                 values,

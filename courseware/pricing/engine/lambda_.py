@@ -37,9 +37,17 @@ FIELDS = [
         "ms",
         Decimal("0.001"),
         TIMEOUT_MAX_MS,
+        limit="Lambda's 900 s timeout",
     ),
     Field(
-        "memory_mb", "int", 128, "Memory configured (128–10,240 MB)", "MB", MEMORY_MIN, MEMORY_MAX
+        "memory_mb",
+        "int",
+        128,
+        "Memory configured (128–10,240 MB)",
+        "MB",
+        MEMORY_MIN,
+        MEMORY_MAX,
+        limit="Lambda's memory range",
     ),
     Field(
         "architecture",

@@ -1,0 +1,123 @@
+"""Small server-side SVG line charts: no JavaScript, readable in light and dark mode, accessible.
+
+The SVG uses `currentColor` and CSS classes, so the page's stylesheet colours it; each chart has
+a <title> and <desc>, and the page shows the same numbers in a table beside it.
+"""
+
+import math
+from dataclasses import dataclass
+from html import escape
+
+WIDTH, HEIGHT = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 64, 64, 20, 48
+
+
+@dataclass
+class Series:
+    name: str
+    points: list[tuple[float, float]]
+    css: str  # series-1, series-2
+    axis: str = "left"  # or "right"
+    unit: str = ""
+
+
+def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+    if high <= low:
+        return [low]
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = min((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), default=raw)
+    start = math.floor(low / step) * step
+    return [
+        start + i * step
+        for i in range(int((high - start) / step) + 2)
+        if start + i * step <= high + 1e-9
+    ]
+
+
+def _label(value: float, unit: str) -> str:
+    if unit == "$":
+        return f"${value:,.2f}" if value < 1000 else f"${value:,.0f}"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:g}M"
+    if abs(value) >= 1e3:
+        return f"{value / 1e3:g}k"
+    return f"{value:g}"
+
+
+def line_chart(
+    *,
+    title: str,
+    description: str,
+    series: list[Series],
+    x_label: str,
+    x_log: bool = False,
+    x_unit: str = "",
+) -> str:
+    xs = [x for s in series for x, _ in s.points]
+    if not xs:
+        return ""
+    x_min, x_max = min(xs), max(xs)
+    fx = (lambda v: math.log10(v)) if x_log else (lambda v: v)
+    span_x = (fx(x_max) - fx(x_min)) or 1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def sx(v: float) -> float:
+        return LEFT + (fx(v) - fx(x_min)) / span_x * plot_w
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-{id(series)}-t chart-{id(series)}-d" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="chart-{id(series)}-t">{escape(title)}</title><desc id="chart-{id(series)}-d">{escape(description)}</desc>',
+        f'<line class="axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}"/>',
+    ]
+    x_ticks = (
+        [10**e for e in range(math.ceil(math.log10(x_min)), math.floor(math.log10(x_max)) + 1)]
+        if x_log
+        else _ticks(x_min, x_max)
+    )
+    for tick in x_ticks:
+        parts.append(
+            f'<text class="tick" x="{sx(tick):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{escape(_label(tick, x_unit))}</text>'
+        )
+    parts.append(
+        f'<text class="axis-label" x="{LEFT + plot_w / 2}" y="{HEIGHT - 8}" text-anchor="middle">{escape(x_label)}</text>'
+    )
+    for axis in ("left", "right"):
+        members = [s for s in series if s.axis == axis]
+        if not members:
+            continue
+        ys = [y for s in members for _, y in s.points]
+        y_max = max(ys) * 1.05 or 1
+        ticks = _ticks(0, y_max)
+        y_top = max(ticks[-1], y_max)
+
+        def sy(v: float, top=y_top) -> float:
+            return TOP + plot_h - v / top * plot_h
+
+        x_text = LEFT - 6 if axis == "left" else LEFT + plot_w + 6
+        anchor = "end" if axis == "left" else "start"
+        for tick in ticks:
+            if axis == "left":
+                parts.append(
+                    f'<line class="grid" x1="{LEFT}" y1="{sy(tick):.1f}" x2="{LEFT + plot_w}" y2="{sy(tick):.1f}"/>'
+                )
+            parts.append(
+                f'<text class="tick {members[0].css}-text" x="{x_text}" y="{sy(tick) + 4:.1f}" text-anchor="{anchor}">{escape(_label(tick, members[0].unit))}</text>'
+            )
+        for s in members:
+            path = " ".join(
+                f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}"
+                for i, (x, y) in enumerate(s.points)
+            )
+            parts.append(
+                f'<path class="line {s.css}" d="{path}"><title>{escape(s.name)}</title></path>'
+            )
+    legend_x = LEFT + 8
+    for index, s in enumerate(series):
+        y = TOP + 12 + index * 16
+        parts.append(
+            f'<line class="line {s.css}" x1="{legend_x}" y1="{y - 4}" x2="{legend_x + 18}" y2="{y - 4}"/>'
+        )
+        parts.append(f'<text class="legend" x="{legend_x + 24}" y="{y}">{escape(s.name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,138 @@
+import csv
+import io
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from . import openapi, presenters
+from .engine import PricingInputError
+from .engine.apigateway import rest_vs_http
+from .engine.lambda_ import FIELDS as LAMBDA_FIELDS
+from .engine.lambda_ import lambda_estimate, memory_sweep
+from .engine.registry import SERVICES, estimate
+from .engine.scenario import scenario_estimate
+
+
+def _error(error: PricingInputError) -> JsonResponse:
+    return JsonResponse({"error": {"field": error.field, "message": error.message}}, status=400)
+
+
+@require_GET
+def calculator(request):
+    values = presenters.lambda_form_values(request.GET)
+    inputs = [
+        (field, values.get(field.name, "" if field.default is None else field.default))
+        for field in LAMBDA_FIELDS
+    ]
+    context = {"inputs": inputs, "values": values, "query": request.GET.urlencode()}
+    status = 200
+    try:
+        context.update(presenters.calculator_context(values))
+    except PricingInputError as error:
+        context["error"] = error
+        status = 422  # a form the learner can fix; htmx swaps 422 in (see base.html's htmx-config)
+    template = "pricing/calculator.html#results" if request.htmx else "pricing/calculator.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def calculator_csv(request):
+    values = presenters.lambda_form_values(request.GET)
+    try:
+        estimate = lambda_estimate(values)
+    except PricingInputError as error:
+        return _error(error)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["service", "line", "quantity", "unit", "unit price (USD)", "per", "cost (USD)", "formula"]
+    )
+    for line in estimate.to_dict()["lines"]:
+        writer.writerow(
+            [
+                line["service"],
+                line["label"],
+                line["quantity"],
+                line["unit"],
+                line["unit_price"],
+                line["per"],
+                line["cost"],
+                line["formula"],
+            ]
+        )
+    writer.writerow(["", "Total", "", "", "", "", estimate.to_dict()["total_usd"], ""])
+    writer.writerow(
+        [
+            "",
+            f"Price set: {estimate.price_set['title']} ({estimate.price_set['date']})",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lambda-estimate.csv"'
+    return response
+
+
+@require_GET
+def api_estimate(request, service):
+    if service not in SERVICES:
+        return JsonResponse(
+            {
+                "error": {
+                    "field": "service",
+                    "message": f"unknown service '{service}' (known: {', '.join(SERVICES)})",
+                }
+            },
+            status=404,
+        )
+    try:
+        return JsonResponse(estimate(service, request.GET.dict()).to_dict())
+    except PricingInputError as error:
+        return _error(error)
+
+
+@require_GET
+def api_lambda_sweep(request):
+    try:
+        return JsonResponse(memory_sweep(request.GET.dict()))
+    except PricingInputError as error:
+        return _error(error)
+
+
+@require_GET
+def api_rest_vs_http(request):
+    try:
+        return JsonResponse(rest_vs_http(request.GET.dict()))
+    except PricingInputError as error:
+        return _error(error)
+
+
+@require_GET
+def api_scenario(request):
+    try:
+        return JsonResponse(scenario_estimate(request.GET.dict()))
+    except PricingInputError as error:
+        return _error(error)
+
+
+@require_GET
+def api_openapi(request):
+    return JsonResponse(
+        openapi.document(server=request.build_absolute_uri("/")), json_dumps_params={"indent": 2}
+    )
+
+
+@require_GET
+def api_docs(request):
+    return render(
+        request,
+        "pricing/api_docs.html",
+        {"doc": openapi.document(server="/"), "openapi_url": reverse("pricing:api_openapi")},
+    )
