@@ -4,7 +4,7 @@ WebSocket APIs (messages in 32 KB increments, connection minutes); and REST vs H
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-from .catalog import price_set
+from .catalog import price_set, read_priced
 from .core import (
     CENT,
     Estimate,
@@ -13,7 +13,6 @@ from .core import (
     line,
     plain,
     quantity,
-    read_fields,
     tiered_lines,
     unit_price,
     usd,
@@ -75,12 +74,7 @@ TYPE_FIELDS = {
 
 
 def read_apigateway_inputs(values: dict):
-    clean = {key: value for key, value in values.items() if value not in (None, "")}
-    prices = price_set(clean.get("price_set"))
-    api_type = FIELDS[0].read(clean)
-    wanted = [item for item in FIELDS if item.name in TYPE_FIELDS[api_type]]
-    inputs = {"api_type": api_type, **read_fields(clean, wanted), "price_set": prices.name}
-    return prices, inputs
+    return read_priced(values, FIELDS, TYPE_FIELDS)
 
 
 def cache_key(size: Decimal) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .core import PricingInputError, Tier
+from .core import Field, PricingInputError, Tier, read_fields
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
 
@@ -91,3 +91,20 @@ def price_set(name: str | None) -> PriceSet:
             "price_set", f"unknown price set '{name}' (known: {', '.join(sorted(sets))})"
         )
     return sets[name]
+
+
+def read_priced(values: dict, fields: list[Field], modes: dict[str, tuple[str, ...]] | None = None):
+    """The price set and the inputs `fields` name. With `modes`, the first field picks which other
+    fields apply, so a REST estimate never trips over a WebSocket field."""
+    clean = {key: value for key, value in values.items() if value not in (None, "")}
+    prices = price_set(clean.get("price_set"))
+    if modes:
+        mode_field = fields[0]
+        mode = mode_field.read(clean)
+        inputs = {
+            mode_field.name: mode,
+            **read_fields(clean, [f for f in fields if f.name in modes[mode]]),
+        }
+    else:
+        inputs = read_fields(clean, [f for f in fields if f.name != "price_set"])
+    return prices, {**inputs, "price_set": prices.name}

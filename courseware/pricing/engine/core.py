@@ -233,24 +233,10 @@ class Field:
 
     def read(self, values: dict):
         what = (f" {self.unit}" if self.unit else "") + (f" ({self.limit})" if self.limit else "")
-        if self.kind == "int":
-            return read_int(
-                values,
-                self.name,
-                default=self.default,
-                minimum=self.minimum,
-                maximum=self.maximum,
-                what=what,
-            )
-        if self.kind == "decimal":
-            return read_decimal(
-                values,
-                self.name,
-                default=self.default,
-                minimum=self.minimum,
-                maximum=self.maximum,
-                what=what,
-            )
+        if self.kind in ("int", "decimal"):
+            reader = read_int if self.kind == "int" else read_decimal
+            bounds = {"default": self.default, "minimum": self.minimum, "maximum": self.maximum}
+            return reader(values, self.name, **bounds, what=what)
         if self.kind == "bool":
             return read_bool(values, self.name, self.default)
         return read_choice(values, self.name, list(self.choices), self.default)

@@ -4,8 +4,8 @@ storage, with the always-free tier (25 GB storage; 25 RCU and 25 WCU for provisi
 import math
 from decimal import Decimal
 
-from .catalog import price_set
-from .core import Estimate, Field, line, plain, quantity, read_fields
+from .catalog import read_priced
+from .core import Estimate, Field, line, plain, quantity
 
 SERVICE = "dynamodb"
 READ_UNIT_KB = 4  # facts.md: one RCU = one strongly consistent read/s of up to 4 KB
@@ -44,12 +44,7 @@ MODE_FIELDS = {
 
 
 def read_dynamodb_inputs(values: dict):
-    clean = {key: value for key, value in values.items() if value not in (None, "")}
-    prices = price_set(clean.get("price_set"))
-    mode = FIELDS[0].read(clean)
-    wanted = [item for item in FIELDS if item.name in MODE_FIELDS[mode]]
-    inputs = {"capacity_mode": mode, **read_fields(clean, wanted), "price_set": prices.name}
-    return prices, inputs
+    return read_priced(values, FIELDS, MODE_FIELDS)
 
 
 def read_units(item_kb: Decimal, consistency: str) -> Decimal:

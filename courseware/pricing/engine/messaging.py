@@ -4,8 +4,8 @@ their always-free tiers."""
 import math
 from decimal import Decimal
 
-from .catalog import price_set
-from .core import Estimate, Field, line, plain, quantity, read_fields
+from .catalog import read_priced
+from .core import Estimate, Field, line, plain, quantity
 
 SQS_MAX_KB_CONFIRMED = 256  # facts.md: max message 256 KB (1 MB since 2025: unconfirmed)
 SQS_FIRST_TIER_REQUESTS = 100_000_000_000  # facts.md gives the price for the first 100B only
@@ -51,10 +51,7 @@ SNS_FIELDS = [
 
 
 def _read(values: dict, fields: list[Field]):
-    clean = {key: value for key, value in values.items() if value not in (None, "")}
-    prices = price_set(clean.get("price_set"))
-    wanted = [item for item in fields if item.name != "price_set"]
-    return prices, {**read_fields(clean, wanted), "price_set": prices.name}
+    return read_priced(values, fields)
 
 
 def chunks(size_kb: Decimal, chunk_kb) -> int:

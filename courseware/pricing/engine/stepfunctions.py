@@ -3,8 +3,8 @@ workflows (requests plus GB-s, duration rounded up to 100 ms, memory to 64 MB st
 
 from decimal import Decimal
 
-from .catalog import price_set
-from .core import Estimate, Field, ceil_to, line, plain, quantity, read_fields
+from .catalog import read_priced
+from .core import Estimate, Field, ceil_to, line, plain, quantity
 
 SERVICE = "stepfunctions"
 MB_PER_GB = 1024
@@ -42,12 +42,7 @@ TYPE_FIELDS = {
 
 
 def read_stepfunctions_inputs(values: dict):
-    clean = {key: value for key, value in values.items() if value not in (None, "")}
-    prices = price_set(clean.get("price_set"))
-    kind = FIELDS[0].read(clean)
-    wanted = [item for item in FIELDS if item.name in TYPE_FIELDS[kind]]
-    inputs = {"workflow_type": kind, **read_fields(clean, wanted), "price_set": prices.name}
-    return prices, inputs
+    return read_priced(values, FIELDS, TYPE_FIELDS)
 
 
 def stepfunctions_estimate(values: dict) -> Estimate:

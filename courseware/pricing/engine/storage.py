@@ -3,8 +3,8 @@
 
 from decimal import Decimal
 
-from .catalog import price_set
-from .core import Estimate, Field, line, quantity, read_fields, tiered_lines
+from .catalog import read_priced
+from .core import Estimate, Field, line, quantity, tiered_lines
 
 S3_FIELDS = [
     Field("storage_gb", "decimal", 100, "Average data stored in the month", "GB", 0, 10**10),
@@ -30,10 +30,7 @@ LOGS_FIELDS = [
 
 
 def _read(values: dict, fields: list[Field]):
-    clean = {key: value for key, value in values.items() if value not in (None, "")}
-    prices = price_set(clean.get("price_set"))
-    wanted = [item for item in fields if item.name != "price_set"]
-    return prices, {**read_fields(clean, wanted), "price_set": prices.name}
+    return read_priced(values, fields)
 
 
 def s3_estimate(values: dict) -> Estimate:
