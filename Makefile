@@ -6,10 +6,15 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 WORKERS ?= 4
 BROWSER_DEPS := chromium:chromium
+SYSTEM_DEPS := bubblewrap:bwrap
 
 .PHONY: install run serve test lint format system-deps browser-deps migrate sync clean
 
-install: $(STAMP)
+install: system-deps $(STAMP)
+
+# bubblewrap contains learners' Lambda code (courseware/sandbox).
+system-deps:
+	@scripts/system-deps.sh $(SYSTEM_DEPS)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'

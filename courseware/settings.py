@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "courseware.quizzes",
     "courseware.instructor",
     "courseware.pricing",
+    "courseware.labrunner",
 ]
 
 MIDDLEWARE = [

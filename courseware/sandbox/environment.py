@@ -1,0 +1,214 @@
+"""One execution environment: a sandboxed runtime process that serves invocations one at a time."""
+
+import json
+import os
+import queue
+import resource
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from .config import FunctionConfig, SandboxLimits
+from .containment import Cgroups, bwrap_command, lambda_environment, unsafe_command
+
+LOG_END = b"\x1e--lambda-log-end--"
+INIT_TIMEOUT_S = 10.0  # Lambda's init phase limit
+
+
+class EnvironmentDied(Exception):
+    def __init__(self, reason: str, out_of_memory: bool = False, log: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.out_of_memory = out_of_memory
+        self.log = log
+
+
+class Environment:
+    def __init__(self, function: FunctionConfig, code_dir: Path, limits: SandboxLimits, *, cgroups_available: dict,
+                 unsafe: bool, socket_path: Path | None = None):  # fmt: skip
+        self.id = uuid.uuid4().hex[:12]
+        self.function, self.code_dir, self.limits, self.unsafe = function, code_dir, limits, unsafe
+        self.socket_path = socket_path
+        self.cgroups = Cgroups(self.id) if any(cgroups_available.values()) and not unsafe else None
+        self.cgroups_available = cgroups_available
+        self.busy = True
+        self.last_used = time.monotonic()
+        self.results: queue.Queue = queue.Queue()
+        self.logs: queue.Queue = queue.Queue()
+        self.process: subprocess.Popen | None = None
+        self.init_ms: float | None = None
+        self.init_error: dict | None = None
+        self.init_log = ""
+        self.cpu_share_enforced = False
+
+    # Starting: the INIT phase ------------------------------------------------------------------
+    def start(self) -> None:
+        read_fd, write_fd = os.pipe()
+        extra = {"_RESULT_FD": str(write_fd)}
+        if self.socket_path is not None:
+            extra.update({"_AWS_SOCKET": "/var/run/aws.sock" if not self.unsafe else str(self.socket_path),
+                          "_AWS_PORT": "4566", "AWS_ENDPOINT_URL": "http://127.0.0.1:4566"})  # fmt: skip
+        env = lambda_environment(self.function, extra)
+        if self.unsafe:
+            env.update(
+                {
+                    "LAMBDA_TASK_ROOT": str(self.code_dir),
+                    "PYTHONPATH": str(Path(__file__).parent / "runtime"),
+                }
+            )
+            command = unsafe_command(self.function, self.code_dir)
+        else:
+            command = bwrap_command(self.function, self.code_dir, env, self.socket_path)
+            env = {"PATH": "/usr/bin:/bin"}
+        if self.cgroups:
+            self.cgroups.create(self.function, self.limits, self.cgroups_available)
+        limits, cgroups = self.limits, self.cgroups
+
+        def confine():  # in the child, before exec
+            resource.setrlimit(
+                resource.RLIMIT_NOFILE, (limits.max_open_files, limits.max_open_files)
+            )
+            resource.setrlimit(
+                resource.RLIMIT_CPU,
+                (limits.cpu_seconds_per_environment, limits.cpu_seconds_per_environment + 5),
+            )
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            if cgroups:
+                cgroups.enter()
+
+        spawned = time.perf_counter()
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(write_fd,),
+            env=env, cwd=self.code_dir if self.unsafe else "/", preexec_fn=confine, start_new_session=True,
+        )  # fmt: skip
+        os.close(write_fd)
+        threading.Thread(target=self._read_results, args=(read_fd,), daemon=True).start()
+        threading.Thread(target=self._read_logs, daemon=True).start()
+        ready = self._next_result(INIT_TIMEOUT_S)
+        if ready is None:
+            timed_out = self.alive
+            self.kill()
+            raise EnvironmentDied(
+                "timed out during init" if timed_out else "exited during init",
+                log=self._next_log(1.0),
+            )
+        self.init_log = self._next_log(2.0)
+        # Lambda's Init Duration covers starting the runtime as well as importing the handler.
+        self.init_ms, self.init_error = (time.perf_counter() - spawned) * 1000, ready.get("error")
+        if self.cgroups and not self.init_error:
+            # INIT ran at full speed (as Lambda's init does); invocations get memory/1,769 of a vCPU.
+            self.cpu_share_enforced = self.cgroups.set_cpu_share(
+                self.function.memory_mb, self.limits.enforce_cpu_share
+            )
+
+    def _read_results(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as pipe:
+            for line in pipe:
+                try:
+                    self.results.put(json.loads(line))
+                except ValueError:
+                    continue
+        self.results.put(None)
+
+    def _read_logs(self) -> None:
+        """Split the runtime's output into one log per invocation at each marker, capped in size
+        (the rest is read and dropped, so a chatty function never blocks on a full pipe)."""
+        cap, buffer, size, truncated, pending = self.limits.max_output_bytes, [], 0, False, b""
+        for chunk in iter(lambda: self.process.stdout.read1(65536), b""):
+            pending += chunk
+            while (marker := pending.find(LOG_END)) >= 0:
+                size, truncated = self._append(buffer, pending[:marker], size, cap, truncated)
+                pending = pending[marker + len(LOG_END) :].removeprefix(b"\n")
+                log = b"".join(buffer).decode("utf-8", "replace")
+                self.logs.put(
+                    log + (f"\n[output truncated: more than {cap:,} bytes]\n" if truncated else "")
+                )
+                buffer, size, truncated = [], 0, False
+            keep = len(LOG_END) - 1  # a marker may straddle two chunks
+            if len(pending) > keep:
+                size, truncated = self._append(buffer, pending[:-keep], size, cap, truncated)
+                pending = pending[-keep:]
+        self._append(buffer, pending, size, cap, truncated)
+        self.logs.put(b"".join(buffer).decode("utf-8", "replace"))
+
+    @staticmethod
+    def _append(
+        buffer: list, text: bytes, size: int, cap: int, truncated: bool
+    ) -> tuple[int, bool]:
+        if not text:
+            return size, truncated
+        room = cap - size
+        if room <= 0:
+            return size, True
+        buffer.append(text[:room])
+        return size + min(room, len(text)), truncated or len(text) > room
+
+    def _next_result(self, timeout: float) -> dict | None:
+        try:
+            return self.results.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            return None
+
+    def _next_log(self, timeout: float) -> str:
+        try:
+            return self.logs.get(timeout=timeout)
+        except queue.Empty:
+            return ""
+
+    # Invoking ----------------------------------------------------------------------------------
+    def invoke(self, request: dict, timeout_s: float) -> tuple[dict | None, str]:
+        """Send one event; (outcome, log). None outcome: the deadline passed (the caller kills us)."""
+        if self.cgroups:
+            self.cgroups.reset_peak_memory()
+        try:
+            self.process.stdin.write((json.dumps(request) + "\n").encode())
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError) as error:
+            raise EnvironmentDied("the runtime is gone") from error
+        outcome = self._next_result(timeout_s)
+        if outcome is None and not self.alive:
+            raise EnvironmentDied(
+                self._death_reason(), out_of_memory=self._was_oom(), log=self._next_log(1.0)
+            )
+        if outcome is None:  # the deadline passed: stop it where it is, keep what it printed
+            self.kill()
+            return None, self._next_log(2.0)
+        return outcome, self._next_log(2.0)
+
+    def _death_reason(self) -> str:
+        self.process.wait(timeout=5)
+        code = self.process.returncode
+        return (
+            f"signal: {signal.Signals(-code).name.lower().removeprefix('sig')}"
+            if code < 0
+            else f"exit status {code}"
+        )
+
+    def _was_oom(self) -> bool:
+        return bool(self.cgroups and self.cgroups.oom_killed())
+
+    def peak_memory_mb(self, fallback_kb: int | None) -> int:
+        peak = self.cgroups.peak_memory_mb() if self.cgroups else None
+        return peak if peak is not None else -(-(fallback_kb or 0) // 1024)
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait(timeout=10)
+        if self.cgroups:
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                self.cgroups.remove()
+                if not any(path.exists() for path in self.cgroups.dirs.values()):
+                    break
+                time.sleep(0.05)

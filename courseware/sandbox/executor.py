@@ -1,0 +1,304 @@
+"""The sandbox: a pool of warm execution environments with Lambda's concurrency rules."""
+
+import atexit
+import hashlib
+import logging
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+import zipfile
+from pathlib import Path
+
+from .config import (
+    FunctionConfig,
+    InvocationResult,
+    SandboxLimits,
+    billed,
+    code_digest,
+    unsafe_requested,
+    vcpu_share,
+)
+from .containment import Cgroups, bwrap_path
+from .environment import Environment, EnvironmentDied
+from .selfcheck import SelfCheck, run_self_check
+
+log = logging.getLogger("courseware.sandbox")
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+def error_body(kind: str, message: str) -> dict:
+    return {"errorMessage": message, "errorType": kind, "stackTrace": []}
+
+
+class Sandbox:
+    def __init__(
+        self,
+        limits: SandboxLimits | None = None,
+        *,
+        unsafe: bool | None = None,
+        workdir: Path | None = None,
+    ):
+        self.limits = limits or SandboxLimits()
+        self.unsafe = unsafe_requested() if unsafe is None else unsafe
+        if not self.unsafe and not bwrap_path():
+            raise SandboxUnavailable(
+                "bubblewrap (bwrap) is not installed, so learner code cannot be contained. Install it "
+                "(apt-get install bubblewrap) or, on a machine with nothing to protect, set LABS_SANDBOX_UNSAFE=1."
+            )
+        self.cgroups = {} if self.unsafe else Cgroups.available()
+        self._workdir = Path(workdir or tempfile.mkdtemp(prefix="courseware-sandbox-"))
+        self._lock = threading.Lock()
+        self._environments: dict[str, list[Environment]] = {}
+        self._closed = threading.Event()
+        threading.Thread(target=self._reap_idle, daemon=True, name="sandbox-reaper").start()
+        atexit.register(self.shutdown)
+
+    def self_check(self) -> SelfCheck:
+        return run_self_check(self)
+
+    # Invocation -------------------------------------------------------------------------------
+    def invoke(
+        self,
+        function: FunctionConfig,
+        event,
+        *,
+        socket_path: Path | None = None,
+        request_id: str | None = None,
+    ) -> InvocationResult:
+        request_id = request_id or str(uuid.uuid4())
+        if self.unsafe:
+            log.warning(
+                "UNSAFE SANDBOX: running %s without containment (LABS_SANDBOX_UNSAFE=1). Never do this with untrusted code.",
+                function.name,
+            )
+        code_dir, digest = self._unpack(function.code)
+        key = function.fingerprint(digest) + (str(socket_path) if socket_path else "")
+        environment, cold = self._acquire(function, key, code_dir, socket_path)
+        if environment is None:
+            return self._finish(
+                InvocationResult(
+                    "throttled",
+                    request_id,
+                    error=error_body("TooManyRequestsException", "Rate Exceeded."),
+                ),
+                function,
+                "",
+            )
+        try:
+            return self._run(environment, cold, function, event, request_id)
+        finally:
+            self._release(key, environment)
+
+    def _run(
+        self, environment: Environment, cold: bool, function: FunctionConfig, event, request_id: str
+    ) -> InvocationResult:
+        result = InvocationResult("ok", request_id, cold_start=cold)
+        init_log = ""
+        if cold:
+            try:
+                environment.start()
+            except EnvironmentDied as died:
+                environment.kill()
+                result.status, result.error = (
+                    "error",
+                    error_body(
+                        "Runtime.ExitError", f"RequestId: {request_id} Error: Runtime {died.reason}"
+                    ),
+                )
+                return self._finish(result, function, died.log)
+            except OSError as error:
+                environment.kill()
+                result.status, result.error = (
+                    "sandbox_error",
+                    error_body("Sandbox.Error", f"could not start the sandbox: {error}"),
+                )
+                return self._finish(result, function, "")
+            result.init_duration_ms, init_log = environment.init_ms, environment.init_log
+        if environment.init_error:
+            environment.kill()  # Lambda retries INIT on the next invocation
+            result.status, result.error = "error", environment.init_error
+            return self._finish(result, function, init_log)
+        request = {
+            "request_id": request_id,
+            "event": event,
+            "invoked_function_arn": function.arn,
+            "deadline": time.time() + function.timeout_s,
+        }
+        started = time.perf_counter()
+        try:
+            outcome, output = environment.invoke(request, function.timeout_s)
+        except EnvironmentDied as died:
+            environment.kill()
+            result.duration_ms = (time.perf_counter() - started) * 1000
+            if died.out_of_memory:
+                result.status = "out_of_memory"
+                result.error = error_body(
+                    "Runtime.OutOfMemory",
+                    f"RequestId: {request_id} Error: Runtime exited with error: signal: killed",
+                )
+            else:
+                result.status = "error"
+                result.error = error_body(
+                    "Runtime.ExitError",
+                    f"RequestId: {request_id} Error: Runtime exited with error: {died.reason}",
+                )
+            result.max_memory_used_mb = function.memory_mb if died.out_of_memory else 0
+            return self._finish(result, function, init_log + died.log)
+        if outcome is None:
+            result.status, result.duration_ms = "timeout", function.timeout_s * 1000
+            result.error = error_body(
+                "Sandbox.Timedout", f"Task timed out after {function.timeout_s:.2f} seconds"
+            )
+            result.max_memory_used_mb = environment.peak_memory_mb(None)
+            return self._finish(result, function, init_log + output)
+        result.duration_ms, result.cpu_ms = outcome["duration_ms"], outcome["cpu_ms"]
+        result.max_memory_used_mb = environment.peak_memory_mb(outcome.get("max_rss_kb"))
+        result.cpu_share_enforced = environment.cpu_share_enforced
+        if not environment.cpu_share_enforced:
+            result.modelled_duration_ms = outcome["cpu_ms"] / min(
+                1.0, vcpu_share(function.memory_mb)
+            )
+            result.notes.append(
+                "CPU share not enforced on this host: modelled_duration_ms = CPU time ÷ (memory / 1,769 MB), a teaching model."
+            )
+        if outcome.get("out_of_memory"):
+            environment.kill()
+            result.status, result.error = "out_of_memory", outcome["error"]
+        elif "error" in outcome:
+            result.status, result.error = "error", outcome["error"]
+        else:
+            result.response = _json(outcome["response"])
+        return self._finish(result, function, init_log + output)
+
+    def _finish(
+        self, result: InvocationResult, function: FunctionConfig, output: str
+    ) -> InvocationResult:
+        if result.status == "throttled":
+            return result
+        # Since August 2025 Lambda bills INIT for on-demand ZIP functions (facts.md).
+        result.billed_duration_ms = billed(result.duration_ms + (result.init_duration_ms or 0))
+        report = (f"REPORT RequestId: {result.request_id}\tDuration: {result.duration_ms:.2f} ms\tBilled Duration: "
+                  f"{result.billed_duration_ms} ms\tMemory Size: {function.memory_mb} MB\tMax Memory Used: {result.max_memory_used_mb} MB")  # fmt: skip
+        if result.init_duration_ms is not None:
+            report += f"\tInit Duration: {result.init_duration_ms:.2f} ms"
+        if result.status in ("timeout", "out_of_memory"):
+            report += f"\tStatus: {result.status}"
+        lines = [f"START RequestId: {result.request_id} Version: $LATEST", output.strip("\n")]
+        if result.status == "timeout":
+            lines.append(
+                f"{time.strftime('%Y-%m-%dT%H:%M:%S.000Z', time.gmtime())} {result.request_id} Task timed out after {function.timeout_s:.2f} seconds"
+            )
+        lines += [f"END RequestId: {result.request_id}", report]
+        result.logs = "\n".join(line for line in lines if line) + "\n"
+        return result
+
+    # The pool ---------------------------------------------------------------------------------
+    def _acquire(self, function, key, code_dir, socket_path) -> tuple[Environment | None, bool]:
+        stale = []
+        with self._lock:
+            for other_key, group in list(self._environments.items()):
+                if (
+                    other_key != key
+                    and group
+                    and group[0].function.name == function.name
+                    and group[0].function.account_id == function.account_id
+                ):
+                    stale += [env for env in group if not env.busy]  # code or config changed
+                    self._environments[other_key] = [env for env in group if env.busy]
+            group = self._environments.setdefault(key, [])
+            for environment in group:
+                if not environment.busy and environment.alive:
+                    environment.busy = True
+                    break
+            else:
+                total = sum(len(g) for g in self._environments.values())
+                same = sum(
+                    len(g)
+                    for g in self._environments.values()
+                    if g and g[0].function.name == function.name
+                )
+                if total >= self.limits.max_environments or same >= self.limits.max_per_function:
+                    environment = None
+                else:
+                    environment = Environment(
+                        function,
+                        code_dir,
+                        self.limits,
+                        cgroups_available=self.cgroups,
+                        unsafe=self.unsafe,
+                        socket_path=socket_path,
+                    )
+                    group.append(environment)
+                    cold = True
+                    environment.busy = True
+                    return environment, cold
+        for env in stale:
+            env.kill()
+        return environment, False
+
+    def _release(self, key: str, environment: Environment) -> None:
+        with self._lock:
+            environment.busy = False
+            environment.last_used = time.monotonic()
+            if not environment.alive:
+                group = self._environments.get(key, [])
+                if environment in group:
+                    group.remove(environment)
+        if not environment.alive:
+            environment.kill()
+
+    def _reap_idle(self) -> None:
+        while not self._closed.wait(min(5.0, self.limits.idle_seconds / 2)):
+            now, idle = time.monotonic(), []
+            with self._lock:
+                for group in self._environments.values():
+                    for environment in list(group):
+                        if not environment.busy and (
+                            now - environment.last_used > self.limits.idle_seconds
+                            or not environment.alive
+                        ):
+                            group.remove(environment)
+                            idle.append(environment)
+            for environment in idle:
+                environment.kill()
+
+    def warm_environments(self) -> int:
+        with self._lock:
+            return sum(1 for group in self._environments.values() for env in group if env.alive)
+
+    def shutdown(self) -> None:
+        self._closed.set()
+        with self._lock:
+            everything = [env for group in self._environments.values() for env in group]
+            self._environments.clear()
+        for environment in everything:
+            environment.kill()
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    # Code -------------------------------------------------------------------------------------
+    def _unpack(self, code: Path) -> tuple[Path, str]:
+        code = Path(code)
+        digest = code_digest(code)
+        if code.is_dir():
+            return code.resolve(), digest
+        target = self._workdir / "code" / hashlib.sha256(digest.encode()).hexdigest()[:16]
+        if not target.exists():
+            scratch = target.with_suffix(".tmp")
+            with zipfile.ZipFile(code) as archive:
+                for member in archive.namelist():
+                    if member.startswith("/") or ".." in Path(member).parts:
+                        raise ValueError(f"unsafe path in the zip: {member}")
+                archive.extractall(scratch)
+            scratch.rename(target)
+        return target, digest
+
+
+def _json(body: str):
+    import json
+
+    return json.loads(body)
