@@ -15,6 +15,7 @@ from .config import FunctionConfig, SandboxLimits
 from .containment import Cgroups, bwrap_command, lambda_environment, unsafe_command
 
 LOG_END = b"\x1e--lambda-log-end--"
+TIMED_OUT = {"type": "timed-out"}
 INIT_TIMEOUT_S = 10.0  # Lambda's init phase limit
 
 
@@ -28,10 +29,11 @@ class EnvironmentDied(Exception):
 
 class Environment:
     def __init__(self, function: FunctionConfig, code_dir: Path, limits: SandboxLimits, *, cgroups_available: dict,
-                 unsafe: bool, socket_path: Path | None = None):  # fmt: skip
+                 unsafe: bool, socket_path: Path | None = None, spawn=None):  # fmt: skip
         self.id = uuid.uuid4().hex[:12]
         self.function, self.code_dir, self.limits, self.unsafe = function, code_dir, limits, unsafe
         self.socket_path = socket_path
+        self.spawn = spawn or (lambda start: start())
         self.cgroups = Cgroups(self.id) if any(cgroups_available.values()) and not unsafe else None
         self.cgroups_available = cgroups_available
         self.busy = True
@@ -80,16 +82,16 @@ class Environment:
                 cgroups.enter()
 
         spawned = time.perf_counter()
-        self.process = subprocess.Popen(
+        self.process = self.spawn(lambda: subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(write_fd,),
             env=env, cwd=self.code_dir if self.unsafe else "/", preexec_fn=confine, start_new_session=True,
-        )  # fmt: skip
+        ))  # fmt: skip
         os.close(write_fd)
         threading.Thread(target=self._read_results, args=(read_fd,), daemon=True).start()
         threading.Thread(target=self._read_logs, daemon=True).start()
         ready = self._next_result(INIT_TIMEOUT_S)
-        if ready is None:
-            timed_out = self.alive
+        if ready is None or ready is TIMED_OUT:
+            timed_out = ready is TIMED_OUT
             self.kill()
             raise EnvironmentDied(
                 "timed out during init" if timed_out else "exited during init",
@@ -147,10 +149,11 @@ class Environment:
         return size + min(room, len(text)), truncated or len(text) > room
 
     def _next_result(self, timeout: float) -> dict | None:
+        """The runtime's next message; None if it exited first, TIMED_OUT if the deadline passed."""
         try:
             return self.results.get(timeout=max(0.0, timeout))
         except queue.Empty:
-            return None
+            return TIMED_OUT
 
     def _next_log(self, timeout: float) -> str:
         try:
@@ -169,11 +172,11 @@ class Environment:
         except (BrokenPipeError, OSError) as error:
             raise EnvironmentDied("the runtime is gone") from error
         outcome = self._next_result(timeout_s)
-        if outcome is None and not self.alive:
+        if outcome is None:
             raise EnvironmentDied(
                 self._death_reason(), out_of_memory=self._was_oom(), log=self._next_log(1.0)
             )
-        if outcome is None:  # the deadline passed: stop it where it is, keep what it printed
+        if outcome is TIMED_OUT:  # the deadline passed: stop it where it is, keep what it printed
             self.kill()
             return None, self._next_log(2.0)
         return outcome, self._next_log(2.0)

@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .config import (
@@ -55,6 +56,9 @@ class Sandbox:
         self._lock = threading.Lock()
         self._environments: dict[str, list[Environment]] = {}
         self._closed = threading.Event()
+        # bwrap --die-with-parent follows the *thread* that started it, so every environment is
+        # started by this one long-lived thread, not by whichever caller's thread came first.
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-spawner")
         threading.Thread(target=self._reap_idle, daemon=True, name="sandbox-reaper").start()
         atexit.register(self.shutdown)
 
@@ -198,8 +202,21 @@ class Sandbox:
         return result
 
     # The pool ---------------------------------------------------------------------------------
+    def _make_room(self, evicted: list) -> bool:
+        """Under the lock: is there room for one more environment? Idle ones (least recently used
+        first) give way to a new one, as on Lambda; only busy environments count against the cap."""
+        everything = [env for group in self._environments.values() for env in group]
+        idle = sorted((env for env in everything if not env.busy), key=lambda env: env.last_used)
+        while len(everything) - len(evicted) >= self.limits.max_environments and idle:
+            victim = idle.pop(0)
+            for group in self._environments.values():
+                if victim in group:
+                    group.remove(victim)
+            evicted.append(victim)
+        return len(everything) - len(evicted) < self.limits.max_environments
+
     def _acquire(self, function, key, code_dir, socket_path) -> tuple[Environment | None, bool]:
-        stale = []
+        stale, cold = [], False
         with self._lock:
             for other_key, group in list(self._environments.items()):
                 if (
@@ -216,15 +233,14 @@ class Sandbox:
                     environment.busy = True
                     break
             else:
-                total = sum(len(g) for g in self._environments.values())
-                same = sum(
-                    len(g)
+                environment = None
+                busy_here = sum(
+                    1
                     for g in self._environments.values()
-                    if g and g[0].function.name == function.name
+                    for env in g
+                    if env.busy and env.function.name == function.name
                 )
-                if total >= self.limits.max_environments or same >= self.limits.max_per_function:
-                    environment = None
-                else:
+                if busy_here < self.limits.max_per_function and self._make_room(stale):
                     environment = Environment(
                         function,
                         code_dir,
@@ -232,14 +248,13 @@ class Sandbox:
                         cgroups_available=self.cgroups,
                         unsafe=self.unsafe,
                         socket_path=socket_path,
+                        spawn=self._spawn,
                     )
                     group.append(environment)
                     cold = True
-                    environment.busy = True
-                    return environment, cold
         for env in stale:
             env.kill()
-        return environment, False
+        return environment, cold
 
     def _release(self, key: str, environment: Environment) -> None:
         with self._lock:
@@ -267,6 +282,9 @@ class Sandbox:
             for environment in idle:
                 environment.kill()
 
+    def _spawn(self, start):
+        return self._spawner.submit(start).result()
+
     def warm_environments(self) -> int:
         with self._lock:
             return sum(1 for group in self._environments.values() for env in group if env.alive)
@@ -278,6 +296,7 @@ class Sandbox:
             self._environments.clear()
         for environment in everything:
             environment.kill()
+        self._spawner.shutdown(wait=False)
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     # Code -------------------------------------------------------------------------------------
