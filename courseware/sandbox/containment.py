@@ -83,7 +83,8 @@ def bwrap_command(
         command += ["--ro-bind", str(socket_path), "/var/run/aws.sock"]
     for key, value in env.items():
         command += ["--setenv", key, value]
-    return command + [python, "-u", "/var/runtime/bootstrap.py"]
+    # -S: no site module (its .pth scanning is most of Python's start-up); PYTHONPATH names what we allow.
+    return command + [python, "-S", "-u", "/var/runtime/bootstrap.py"]
 
 
 def unsafe_command(function: FunctionConfig, code_dir: Path) -> list[str]:

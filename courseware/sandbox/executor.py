@@ -252,8 +252,7 @@ class Sandbox:
                     )
                     group.append(environment)
                     cold = True
-        for env in stale:
-            env.kill()
+        _kill_in_background(stale)  # never make the caller wait for someone else's clean-up
         return environment, cold
 
     def _release(self, key: str, environment: Environment) -> None:
@@ -265,7 +264,7 @@ class Sandbox:
                 if environment in group:
                     group.remove(environment)
         if not environment.alive:
-            environment.kill()
+            _kill_in_background([environment])
 
     def _reap_idle(self) -> None:
         while not self._closed.wait(min(5.0, self.limits.idle_seconds / 2)):
@@ -315,6 +314,11 @@ class Sandbox:
                 archive.extractall(scratch)
             scratch.rename(target)
         return target, digest
+
+
+def _kill_in_background(environments: list) -> None:
+    if environments:
+        threading.Thread(target=lambda: [env.kill() for env in environments], daemon=True).start()
 
 
 def _json(body: str):

@@ -8,13 +8,11 @@ invocation a marker line on stdout tells the host where this invocation's log en
 
 import importlib
 import json
-import logging
 import os
 import resource
 import sys
 import threading
 import time
-import traceback
 
 RESULTS = os.fdopen(int(os.environ.pop("_RESULT_FD", "3")), "w", buffering=1)
 REQUESTS = sys.stdin
@@ -40,19 +38,28 @@ class LambdaContext:
         return max(0, int((self._deadline - time.time()) * 1000))
 
 
-class LambdaFormatter(logging.Formatter):
-    """Lambda's Python log format: [LEVEL]\\ttimestamp\\trequest id\\tmessage."""
+def ensure_logging() -> None:
+    """Lambda's root logger writes `[LEVEL]\ttimestamp\trequest id\tmessage`. Configured once
+    the function has imported logging (checked before each invocation), so a function that never
+    logs does not pay for importing it on every cold start."""
+    logging = sys.modules.get("logging")
+    if logging is None or getattr(logging, "_lambda_configured", False):
+        return
 
-    def format(self, record):
-        record.aws_request_id = current["request_id"] or ""
-        stamp = (
-            time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z"
-        )
-        text = f"[{record.levelname}]\t{stamp}\t{record.aws_request_id}\t{record.getMessage()}"
-        if record.exc_info:
-            text += "\n" + self.formatException(record.exc_info)
-        return text + "\n"
+    class LambdaFormatter(logging.Formatter):
+        def format(self, record):
+            stamp = (
+                time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+                + f".{int(record.msecs):03d}Z"
+            )
+            text = f"[{record.levelname}]\t{stamp}\t{current['request_id'] or ''}\t{record.getMessage()}"
+            if record.exc_info:
+                text += "\n" + self.formatException(record.exc_info)
+            return text
+
+    logging.basicConfig(stream=sys.stdout, force=True)  # keeps the level the function set
+    logging.getLogger().handlers[0].setFormatter(LambdaFormatter())
+    logging._lambda_configured = True
 
 
 def send(message: dict) -> None:
@@ -65,6 +72,8 @@ def error(kind: str, message: str, stack: list[str] | None = None) -> dict:
 
 
 def user_stack(tb) -> list[str]:
+    import traceback  # only on errors: it costs start-up time on every cold start
+
     frames = [
         frame for frame in traceback.extract_tb(tb) if not frame.filename.endswith("bootstrap.py")
     ]
@@ -149,14 +158,13 @@ def invoke(handler, request: dict) -> dict:
 
 def main() -> None:
     sys.path.insert(0, os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
-    logging.basicConfig(level=logging.INFO, stream=sys.stdout, force=True)
-    logging.getLogger().handlers[0].setFormatter(LambdaFormatter())
     if os.environ.get("_AWS_SOCKET"):
         from aws_forwarder import start  # noqa: PLC0415 (only when the host provides a socket)
 
         start(os.environ["_AWS_SOCKET"], int(os.environ["_AWS_PORT"]))
     started = time.perf_counter()
     handler, init_error = load_handler()
+    ensure_logging()
     sys.stdout.flush()
     sys.stdout.write(LOG_END + "\n")
     sys.stdout.flush()
@@ -165,6 +173,7 @@ def main() -> None:
         return
     for line in REQUESTS:
         request = json.loads(line)
+        ensure_logging()
         outcome = invoke(handler, request)
         sys.stdout.flush()
         sys.stderr.flush()
