@@ -40,7 +40,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as code:
         (Path(code) / "handler.py").write_text(HANDLER)
-        box = Sandbox(SandboxLimits(max_environments=8, max_per_function=8))
+        # Room for every cold environment, so no eviction clean-up competes with the measurement.
+        box = Sandbox(SandboxLimits(max_environments=args.runs + 8, max_per_function=8))
         check = box.self_check()
         print(f"self-check: {'ok' if check.ok else 'FAILED'}; cgroups: {box.cgroups}")
         floor_cmd = [
