@@ -17,6 +17,7 @@ from .containment import Cgroups, bwrap_command, lambda_environment, unsafe_comm
 LOG_END = b"\x1e--lambda-log-end--"
 TIMED_OUT = {"type": "timed-out"}
 INIT_TIMEOUT_S = 10.0  # Lambda's init phase limit
+ADDRESS_SPACE_HEADROOM_MB = 384  # Python maps far more than it touches; RLIMIT_AS counts all of it
 
 
 class EnvironmentDied(Exception):
@@ -68,6 +69,10 @@ class Environment:
         if self.cgroups:
             self.cgroups.create(self.function, self.limits, self.cgroups_available)
         limits, cgroups = self.limits, self.cgroups
+        memory_cgroup, memory_mb = (
+            bool(cgroups and self.cgroups_available.get("memory")),
+            self.function.memory_mb,
+        )
 
         def confine():  # in the child, before exec
             resource.setrlimit(
@@ -78,6 +83,9 @@ class Environment:
                 (limits.cpu_seconds_per_environment, limits.cpu_seconds_per_environment + 5),
             )
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            if not memory_cgroup:  # no kernel accounting: cap the address space instead (coarser)
+                address_space = (memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
+                resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
             if cgroups:
                 cgroups.enter()
 
