@@ -16,13 +16,13 @@ from .config import (
     FunctionConfig,
     InvocationResult,
     SandboxLimits,
-    billed,
     code_digest,
     unsafe_requested,
     vcpu_share,
 )
 from .containment import Cgroups, bwrap_path
 from .environment import Environment, EnvironmentDied
+from .logs import with_lambda_log
 from .selfcheck import SelfCheck, run_self_check
 
 log = logging.getLogger("courseware.sandbox")
@@ -182,24 +182,7 @@ class Sandbox:
     def _finish(
         self, result: InvocationResult, function: FunctionConfig, output: str
     ) -> InvocationResult:
-        if result.status == "throttled":
-            return result
-        # Since August 2025 Lambda bills INIT for on-demand ZIP functions (facts.md).
-        result.billed_duration_ms = billed(result.duration_ms + (result.init_duration_ms or 0))
-        report = (f"REPORT RequestId: {result.request_id}\tDuration: {result.duration_ms:.2f} ms\tBilled Duration: "
-                  f"{result.billed_duration_ms} ms\tMemory Size: {function.memory_mb} MB\tMax Memory Used: {result.max_memory_used_mb} MB")  # fmt: skip
-        if result.init_duration_ms is not None:
-            report += f"\tInit Duration: {result.init_duration_ms:.2f} ms"
-        if result.status in ("timeout", "out_of_memory"):
-            report += f"\tStatus: {result.status}"
-        lines = [f"START RequestId: {result.request_id} Version: $LATEST", output.strip("\n")]
-        if result.status == "timeout":
-            lines.append(
-                f"{time.strftime('%Y-%m-%dT%H:%M:%S.000Z', time.gmtime())} {result.request_id} Task timed out after {function.timeout_s:.2f} seconds"
-            )
-        lines += [f"END RequestId: {result.request_id}", report]
-        result.logs = "\n".join(line for line in lines if line) + "\n"
-        return result
+        return result if result.status == "throttled" else with_lambda_log(result, function, output)
 
     # The pool ---------------------------------------------------------------------------------
     def _make_room(self, evicted: list) -> bool:
