@@ -87,3 +87,10 @@ def test_lab_invoke_command_contract(tmp_path):
     call_command("lab", "invoke", "--handler-file", str(handler), "--json", stdout=stdout)
     data = json.loads(stdout.getvalue())
     assert data["status"] == "error" and data["error"]["errorType"] == "RuntimeError"
+
+
+def test_lab_selfcheck_command():
+    stdout = io.StringIO()
+    call_command("lab", "selfcheck", stdout=stdout)
+    text = stdout.getvalue()
+    assert "ok  no network but loopback" in text and "Sandbox self-check passed." in text

@@ -40,8 +40,14 @@ class Command(BaseCommand):
         invoke.add_argument("--timeout", type=float, default=3.0, help="seconds, up to 900")
         invoke.add_argument("--event", default="{}", help="the event, as JSON")
         invoke.add_argument("--json", action="store_true", help="print the result as JSON")
+        actions.add_parser(
+            "selfcheck",
+            help="Prove the sandbox's confinement on this host and say what is missing.",
+        )
 
     def handle(self, *args, action, **options):
+        if action == "selfcheck":
+            return self.selfcheck()
         path: Path = options["handler_file"]
         if not path.is_file():
             raise CommandError(f"--handler-file: no such file {path}")
@@ -61,6 +67,11 @@ class Command(BaseCommand):
             except (ValueError, SandboxUnavailable) as error:
                 raise CommandError(str(error)) from error
             try:
+                check = (
+                    sandbox.self_check()
+                )  # at start-up: never run learner code in a leaky sandbox
+                if not check.ok and not sandbox.unsafe:
+                    raise CommandError("The sandbox self-check failed:\n" + check.report())
                 result = sandbox.invoke(function, event)
             finally:
                 sandbox.shutdown()
@@ -75,3 +86,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"status: {result.status}\nresponse: {json.dumps(result.response)}\nerror: {json.dumps(result.error)}"
             )
+
+    def selfcheck(self) -> None:
+        try:
+            sandbox = Sandbox(SandboxLimits(max_environments=1))
+        except SandboxUnavailable as error:
+            raise CommandError(str(error)) from error
+        try:
+            check = sandbox.self_check()
+        finally:
+            sandbox.shutdown()
+        self.stdout.write(check.report())
+        if not check.ok:
+            raise CommandError("The sandbox is not safe to run learner code on this host.")
+        self.stdout.write("Sandbox self-check passed.")
