@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from . import engine
@@ -36,14 +37,20 @@ def attempts_used(*, user, quiz: Quiz) -> int:
 
 def attempt_start(*, user, quiz: Quiz) -> Attempt:
     """Resume the open attempt, or start the next one if the quiz allows another."""
-    for _ in range(3):  # two tabs starting at once: the loser of the race resumes the winner's
+    open_attempt = Attempt.objects.filter(
+        user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS
+    ).first()
+    if open_attempt is not None:
+        attempt_expire_if_due(attempt=open_attempt)  # outside the lock: it takes its own
+    with transaction.atomic():
+        # One learner's starts are serialised on their user row, so two tabs (or a double click)
+        # cannot both see "no open attempt" and both start one.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         open_attempt = Attempt.objects.filter(
             user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS
         ).first()
         if open_attempt is not None:
-            attempt_expire_if_due(attempt=open_attempt)
-            if open_attempt.is_open:
-                return open_attempt
+            return open_attempt
         used = attempts_used(user=user, quiz=quiz)
         allowed = quiz.settings.get("attempts", 0)
         if allowed and used >= allowed:
@@ -51,16 +58,11 @@ def attempt_start(*, user, quiz: Quiz) -> Attempt:
         specs = [question.spec for question in quiz.questions.filter(retired=False)]
         seed = secrets.randbits(62)
         limit = quiz.settings.get("time_limit_minutes") or 0
-        try:
-            with transaction.atomic():
-                return Attempt.objects.create(
-                    quiz=quiz, user=user, number=used + 1, seed=seed,
-                    layout=engine.make_layout(specs, quiz.settings, seed), settings=quiz.settings,
-                    deadline=timezone.now() + timedelta(minutes=limit) if limit else None,
-                )  # fmt: skip
-        except IntegrityError:
-            continue
-    raise QuizRefused("Could not start an attempt; try again.", status=409)
+        return Attempt.objects.create(
+            quiz=quiz, user=user, number=used + 1, seed=seed,
+            layout=engine.make_layout(specs, quiz.settings, seed), settings=quiz.settings,
+            deadline=timezone.now() + timedelta(minutes=limit) if limit else None,
+        )  # fmt: skip
 
 
 def _specs(attempt: Attempt) -> dict[str, Question]:

@@ -59,9 +59,15 @@ def test_simultaneous_submits_grade_one_attempt_once(student, make_quiz, monkeyp
     assert Attempt.objects.filter(user=student).count() == 1
 
 
-def test_simultaneous_starts_make_one_attempt(student, make_quiz):
+def test_simultaneous_starts_make_one_attempt(make_quiz):
+    from tests.factories import UserFactory
+
     quiz = make_quiz()
-    results, errors = race(lambda: services.attempt_start(user=student, quiz=quiz).pk, count=3)
-    assert errors == []
-    assert len(set(results)) == 1
-    assert Attempt.objects.filter(user=student).count() == 1
+    for _ in range(5):  # the race is narrow: run it several times
+        learner = UserFactory()
+        results, errors = race(
+            lambda learner=learner: services.attempt_start(user=learner, quiz=quiz).pk, count=6
+        )
+        assert errors == []
+        assert len(set(results)) == 1
+        assert Attempt.objects.filter(user=learner).count() == 1
