@@ -45,6 +45,7 @@ def test_dev_server_serves_resyncs_on_change_and_stops_on_ctrl_c(tmp_path):
         **{key: value for key, value in os.environ.items() if key != "DATABASE_URL"},
         "CONTENT_DIR": str(tree.root),
         "DATABASE_URL": f"sqlite:///{tmp_path}/dev.sqlite3",
+        "LABS_PORT": str(free_port()),
     }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
@@ -61,6 +62,8 @@ def test_dev_server_serves_resyncs_on_change_and_stops_on_ctrl_c(tmp_path):
         wait_for(lambda: "Freshly edited." in (fetch(url) or ""))
         tree.lesson("02-broken.md", slug="broken", order=2, module="nowhere")
         time.sleep(2)
+        labs = f"http://127.0.0.1:{env['LABS_PORT']}/moto-api/"
+        assert wait_for(lambda: fetch(labs) is not None or None), "the lab backend answers"
         assert "Freshly edited." in fetch(url), "invalid content must not take the site down"
     finally:
         process.send_signal(signal.SIGINT)
@@ -68,4 +71,6 @@ def test_dev_server_serves_resyncs_on_change_and_stops_on_ctrl_c(tmp_path):
     assert process.returncode == 0, output
     assert "lessons/02-broken.md:4: unknown module 'nowhere'" in output
     assert "Stopped." in output
+    assert "Lab backend (moto + sandbox) on http://127.0.0.1:" in output
     assert fetch(url) is None, "the web server must stop with the runner"
+    assert fetch(f"http://127.0.0.1:{env['LABS_PORT']}/") is None, "and so must the lab backend"

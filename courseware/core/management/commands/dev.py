@@ -17,7 +17,7 @@ from courseware.catalog.services import ContentInvalid, content_sync
 
 
 class Command(BaseCommand):
-    help = "Run the development site: content sync + watcher, and the web server."
+    help = "Run the development site: content sync + watcher, the web server and the lab backend."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -33,7 +33,10 @@ class Command(BaseCommand):
         command = [sys.executable, "manage.py", "runserver", f"{host}:{port}"]
         if no_reload:
             command.append("--noreload")
-        children = [subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)]
+        web = subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)
+        labs_port = int(os.environ.get("LABS_PORT", "5000"))
+        backend = [sys.executable, "manage.py", "labs_backend", "--port", str(labs_port)]
+        children = [web, subprocess.Popen(backend, cwd=settings.BASE_DIR, start_new_session=True)]
         stop = threading.Event()
 
         def shut_down(signum, frame):
@@ -49,7 +52,7 @@ class Command(BaseCommand):
                 settings.LESSONS_DIR, stop_event=stop, debounce=400, raise_interrupt=False
             ):
                 self.sync()
-                if any(child.poll() is not None for child in children):
+                if web.poll() is not None:
                     break
         finally:
             for child in children:

@@ -1,18 +1,21 @@
 """`python manage.py lab invoke --handler-file F [--handler mod.fn] [--memory MB] [--timeout S]
 [--event JSON] --json`: run one handler once in a fresh sandboxed environment (design.md contract).
 
-Until the lab platform wires in the emulated AWS account, the handler runs in the sandbox directly;
-the JSON shape is the one the lab backend will keep."""
+The function is created with the Lambda API in a fresh 12-digit account of an embedded lab backend
+(moto, with Lambda running in the sandbox) and invoked once."""
 
+import io
 import json
-import shutil
-import tempfile
-import uuid
+import secrets
+import zipfile
 from pathlib import Path
 
+import boto3
+from botocore.exceptions import ClientError
 from django.core.management.base import BaseCommand, CommandError
 
-from courseware.sandbox import FunctionConfig, Sandbox, SandboxLimits, SandboxUnavailable
+from courseware.labrunner.backend import LabBackend
+from courseware.sandbox import Sandbox, SandboxLimits, SandboxUnavailable
 
 FIELDS = [
     "status",
@@ -56,25 +59,24 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(f"--event is not JSON: {error}") from error
         handler = options["handler"] or f"{path.stem}.handler"
-        with tempfile.TemporaryDirectory() as code:
-            shutil.copy(path, Path(code) / path.name)
-            try:
-                function = FunctionConfig(
-                    name=f"lab-{uuid.uuid4().hex[:8]}", handler=handler, code=Path(code),
-                    memory_mb=options["memory"], timeout_s=options["timeout"], account_id=f"{uuid.uuid4().int % 10**12:012d}",
-                )  # fmt: skip
-                sandbox = Sandbox(SandboxLimits(max_environments=1))
-            except (ValueError, SandboxUnavailable) as error:
-                raise CommandError(str(error)) from error
-            try:
-                check = (
-                    sandbox.self_check()
-                )  # at start-up: never run learner code in a leaky sandbox
-                if not check.ok and not sandbox.unsafe:
-                    raise CommandError("The sandbox self-check failed:\n" + check.report())
-                result = sandbox.invoke(function, event)
-            finally:
-                sandbox.shutdown()
+        try:
+            sandbox = Sandbox(SandboxLimits(max_environments=2))
+        except SandboxUnavailable as error:
+            raise CommandError(str(error)) from error
+        check = sandbox.self_check()  # at start-up: never run learner code in a leaky sandbox
+        if not check.ok and not sandbox.unsafe:
+            sandbox.shutdown()
+            raise CommandError("The sandbox self-check failed:\n" + check.report())
+        backend = LabBackend(sandbox=sandbox).start()
+        try:
+            result = deploy_and_invoke(
+                backend, path, handler, options["memory"], options["timeout"], event
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        finally:
+            backend.stop()
+            sandbox.shutdown()
         data = {key: result.to_dict()[key] for key in FIELDS} | {
             "cpu_share_enforced": result.cpu_share_enforced,
             "modelled_duration_ms": result.to_dict()["modelled_duration_ms"],
@@ -100,3 +102,45 @@ class Command(BaseCommand):
         if not check.ok:
             raise CommandError("The sandbox is not safe to run learner code on this host.")
         self.stdout.write("Sandbox self-check passed.")
+
+
+def host_client(backend: LabBackend, service: str, account_id: str):
+    """A trusted, host-side client pinned to one account (as the gateway pins learner code)."""
+    made = boto3.client(
+        service,
+        endpoint_url=backend.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="host",
+        aws_secret_access_key="host",
+    )
+    made.meta.events.register(
+        "before-send",
+        lambda request, **kwargs: request.headers.__setitem__("x-moto-account-id", account_id),
+    )
+    return made
+
+
+def deploy_and_invoke(
+    backend: LabBackend, path: Path, handler: str, memory: int, timeout: float, event
+):
+    if not 128 <= memory <= 10240:
+        raise ValueError(f"--memory must be 128–10,240 MB, not {memory}")
+    if not 1 <= timeout <= 900 or timeout != int(timeout):
+        raise ValueError(
+            f"--timeout must be a whole number of seconds from 1 to 900, not {timeout:g}"
+        )
+    account = f"{secrets.randbelow(9 * 10**11) + 10**11:012d}"  # a fresh, isolated account
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(path, path.name)
+    role = host_client(backend, "iam", account).create_role(
+        RoleName="lab-invoke", AssumeRolePolicyDocument="{}"
+    )["Role"]["Arn"]
+    lam = host_client(backend, "lambda", account)
+    try:
+        lam.create_function(FunctionName="lab-invoke", Runtime="python3.11", Role=role, Handler=handler,
+                            Code={"ZipFile": archive.getvalue()}, MemorySize=memory, Timeout=int(timeout))  # fmt: skip
+        lam.invoke(FunctionName="lab-invoke", Payload=json.dumps(event).encode(), LogType="Tail")
+    except ClientError as error:
+        raise ValueError(f"the emulator refused: {error}") from error
+    return backend.last_result(account, "lab-invoke")
