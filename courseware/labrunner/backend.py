@@ -13,12 +13,13 @@ import tempfile
 import threading
 from pathlib import Path
 
+import boto3
 from moto.awslambda.models import LambdaFunction
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from courseware.sandbox import FunctionConfig, InvocationResult, Sandbox
 
-from .gateway import AccountGateway
+from .gateway import ACCOUNT_HEADER, AccountGateway
 
 
 def free_port() -> int:
@@ -50,6 +51,21 @@ class LabBackend:
     def stop(self) -> None:
         self.server.stop()
         self.gateway.close()
+
+    def client(self, service: str, account_id: str):
+        """A trusted, host-side boto3 client pinned to one account (as the gateway pins learner code)."""
+        made = boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="host",
+            aws_secret_access_key="host",
+        )
+        made.meta.events.register(
+            "before-send",
+            lambda request, **kwargs: request.headers.__setitem__(ACCOUNT_HEADER, account_id),
+        )
+        return made
 
     def last_result(self, account_id: str, function_name: str) -> InvocationResult | None:
         with self._lock:

@@ -10,7 +10,6 @@ import secrets
 import zipfile
 from pathlib import Path
 
-import boto3
 from botocore.exceptions import ClientError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -104,22 +103,6 @@ class Command(BaseCommand):
         self.stdout.write("Sandbox self-check passed.")
 
 
-def host_client(backend: LabBackend, service: str, account_id: str):
-    """A trusted, host-side client pinned to one account (as the gateway pins learner code)."""
-    made = boto3.client(
-        service,
-        endpoint_url=backend.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="host",
-        aws_secret_access_key="host",
-    )
-    made.meta.events.register(
-        "before-send",
-        lambda request, **kwargs: request.headers.__setitem__("x-moto-account-id", account_id),
-    )
-    return made
-
-
 def deploy_and_invoke(
     backend: LabBackend, path: Path, handler: str, memory: int, timeout: float, event
 ):
@@ -133,10 +116,10 @@ def deploy_and_invoke(
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(path, path.name)
-    role = host_client(backend, "iam", account).create_role(
+    role = backend.client("iam", account).create_role(
         RoleName="lab-invoke", AssumeRolePolicyDocument="{}"
     )["Role"]["Arn"]
-    lam = host_client(backend, "lambda", account)
+    lam = backend.client("lambda", account)
     try:
         lam.create_function(FunctionName="lab-invoke", Runtime="python3.11", Role=role, Handler=handler,
                             Code={"ZipFile": archive.getvalue()}, MemorySize=memory, Timeout=int(timeout))  # fmt: skip
