@@ -49,7 +49,8 @@ def calculator_csv(request):
     writer.writerow(
         ["service", "line", "quantity", "unit", "unit price (USD)", "per", "cost (USD)", "formula"]
     )
-    for line in estimate.to_dict()["lines"]:
+    data = estimate.to_dict()
+    for line in data["lines"]:
         writer.writerow(
             [
                 line["service"],
@@ -62,7 +63,7 @@ def calculator_csv(request):
                 line["formula"],
             ]
         )
-    writer.writerow(["", "Total", "", "", "", "", estimate.to_dict()["total_usd"], ""])
+    writer.writerow(["", "Total", "", "", "", "", data["total_usd"], ""])
     writer.writerow(
         [
             "",
@@ -80,46 +81,38 @@ def calculator_csv(request):
     return response
 
 
+def _answer(compute, request) -> JsonResponse:
+    """Every pricing endpoint: the query string in, JSON out, bad input as 400 naming the field."""
+    try:
+        result = compute(request.GET.dict())
+    except PricingInputError as error:
+        return _error(error)
+    return JsonResponse(result.to_dict() if hasattr(result, "to_dict") else result)
+
+
 @require_GET
 def api_estimate(request, service):
     if service not in SERVICES:
-        return JsonResponse(
-            {
-                "error": {
-                    "field": "service",
-                    "message": f"unknown service '{service}' (known: {', '.join(SERVICES)})",
-                }
-            },
-            status=404,
+        error = PricingInputError(
+            "service", f"unknown service '{service}' (known: {', '.join(SERVICES)})"
         )
-    try:
-        return JsonResponse(estimate(service, request.GET.dict()).to_dict())
-    except PricingInputError as error:
-        return _error(error)
+        return JsonResponse({"error": {"field": error.field, "message": error.message}}, status=404)
+    return _answer(lambda values: estimate(service, values), request)
 
 
 @require_GET
 def api_lambda_sweep(request):
-    try:
-        return JsonResponse(memory_sweep(request.GET.dict()))
-    except PricingInputError as error:
-        return _error(error)
+    return _answer(memory_sweep, request)
 
 
 @require_GET
 def api_rest_vs_http(request):
-    try:
-        return JsonResponse(rest_vs_http(request.GET.dict()))
-    except PricingInputError as error:
-        return _error(error)
+    return _answer(rest_vs_http, request)
 
 
 @require_GET
 def api_scenario(request):
-    try:
-        return JsonResponse(scenario_estimate(request.GET.dict()))
-    except PricingInputError as error:
-        return _error(error)
+    return _answer(scenario_estimate, request)
 
 
 @require_GET

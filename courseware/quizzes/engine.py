@@ -28,8 +28,16 @@ def content_functions() -> dict:
     return cached[1]
 
 
+_types_cache: dict = {"functions": None, "types": None}
+
+
 def types() -> dict:
-    return question_types(content_functions())
+    """The question types, rebuilt only when the content's named functions change (this runs
+    for every question on every attempt page)."""
+    functions = content_functions()
+    if _types_cache["functions"] is not functions:
+        _types_cache.update(functions=functions, types=question_types(functions))
+    return _types_cache["types"]
 
 
 def question_rng(seed: int, key: str) -> random.Random:

@@ -143,6 +143,15 @@ def _http(estimate: Estimate, prices, inputs: dict) -> None:
     )
 
 
+def tier_summary(price) -> str:
+    """'$1.00 per 1M up to 1,000,000,000, then $0.80 per 1M', read from the price set."""
+    parts = []
+    for tier in price.tiers:
+        part = unit_price(tier.price, price.per)
+        parts.append(part + (f" up to {quantity(tier.upto)}" if tier.upto is not None else ""))
+    return ", then ".join(parts)
+
+
 def _websocket(estimate: Estimate, prices, inputs: dict) -> None:
     messages = prices.price("apigateway.websocket.messages")
     minutes = prices.price("apigateway.websocket.connection_minutes")
@@ -154,7 +163,7 @@ def _websocket(estimate: Estimate, prices, inputs: dict) -> None:
         f"WebSocket messages are metered in {step} KB increments (unconfirmed in the course fact "
         f"sheet): a {quantity(inputs['message_kb'])} KB message counts as {each}, so "
         f"{quantity(inputs['messages'])} × {each} = {quantity(metered)} metered messages. The "
-        "message prices ($1.00 per 1M for the first 1B, $0.80 after) are also unconfirmed."
+        f"message prices ({tier_summary(messages)}) are also unconfirmed."
     )
     estimate.lines += tiered_lines(
         SERVICE, "WebSocket messages", metered, "messages", messages.tiers, messages.per

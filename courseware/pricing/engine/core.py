@@ -45,7 +45,9 @@ def quantity(value: Decimal | int) -> str:
 
 def unit_price(price: Decimal, per: int) -> str:
     shown = plain(price)
-    if "." in shown and len(shown.split(".")[1]) == 1:
+    if "." not in shown:
+        shown += ".00"  # $1.00, not $1
+    elif len(shown.split(".")[1]) == 1:
         shown += "0"  # $0.20, not $0.2
     if per == 1:
         return f"${shown}"
