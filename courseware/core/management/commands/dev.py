@@ -45,7 +45,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, shut_down)
         signal.signal(signal.SIGINT, shut_down)
         self.stdout.write(
-            f"Serving http://{host}:{port}/ ; watching {settings.LESSONS_DIR} ; Ctrl-C stops."
+            f"Serving http://{host}:{port}/ ; lab backend on 127.0.0.1:{labs_port} ; "
+            f"watching {settings.LESSONS_DIR} ; Ctrl-C stops."
         )
         try:
             for _changes in watch(
