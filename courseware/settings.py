@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "courseware.core",
     "courseware.accounts",
     "courseware.catalog",
@@ -175,6 +177,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Content lives in git beside the code; CONTENT_DIR lets tests point at a scratch copy.
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR)).resolve()
 LESSONS_DIR = CONTENT_DIR / "lessons"
+
+# Labs deploy to an emulated AWS: the moto lab backend (`manage.py labs_backend`, started by
+# `make run`) or LocalStack. The endpoint is what the web process and task workers call.
+LABS_BACKEND = os.environ.get("LABS_BACKEND", "moto")
+if LABS_BACKEND not in ("moto", "localstack"):
+    raise ImproperlyConfigured("LABS_BACKEND must be moto or localstack")
+LABS_PORT = int(os.environ.get("LABS_PORT", "5000"))
+LABS_ENDPOINT = (
+    os.environ.get("LOCALSTACK_ENDPOINT", "http://127.0.0.1:4566")
+    if LABS_BACKEND == "localstack"
+    else os.environ.get("LABS_ENDPOINT", f"http://127.0.0.1:{LABS_PORT}")
+)
+
+# Long lab steps (deploy, grade) run as tasks: a database queue by default (`db_worker`).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 if PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -1,10 +1,12 @@
 """The lab backend: a moto server whose Lambda runs learner code in our sandbox.
 
 moto (5.2) funnels every way a function is run (Invoke, SQS event source mappings, SNS
-subscriptions, DynamoDB Streams, S3 notifications) into `LambdaFunction._invoke_lambda`, which
-would need Docker. We replace that one method, in this process, with the sandbox.
+subscriptions, DynamoDB Streams, S3 notifications) into `LambdaFunction.invoke` and
+`_invoke_lambda`, which would need Docker. `.integrations` replaces them, in this process, with
+`execute` (the sandbox), and adds Lambda's asynchronous and SQS polling behaviour.
 """
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -13,13 +15,20 @@ import tempfile
 import threading
 from pathlib import Path
 
-import boto3
 from moto.awslambda.models import LambdaFunction
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from courseware.sandbox import FunctionConfig, InvocationResult, Sandbox
+from courseware.sandbox import (
+    FunctionConfig,
+    InvocationResult,
+    Sandbox,
+    SandboxLimits,
+    SandboxUnavailable,
+)
 
-from .gateway import ACCOUNT_HEADER, AccountGateway
+from .aws import AccountAws
+from .gateway import AccountGateway
+from .integrations import Integrations, install
 
 
 def free_port() -> int:
@@ -37,6 +46,7 @@ class LabBackend:
         self._code_dir = Path(tempfile.mkdtemp(prefix="courseware-lambda-code-"))
         self._results: dict[str, InvocationResult] = {}
         self._lock = threading.Lock()
+        self.integrations = Integrations(self)
 
     @property
     def endpoint(self) -> str:
@@ -44,36 +54,26 @@ class LabBackend:
 
     def start(self) -> "LabBackend":
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per AWS call
-        install_seam(self)
+        install(self.integrations)
         self.server.start()
+        self.integrations.start()
         return self
 
     def stop(self) -> None:
+        self.integrations.stop()
         self.server.stop()
         self.gateway.close()
 
     def client(self, service: str, account_id: str):
         """A trusted, host-side boto3 client pinned to one account (as the gateway pins learner code)."""
-        made = boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="host",
-            aws_secret_access_key="host",
-        )
-        made.meta.events.register(
-            "before-send",
-            lambda request, **kwargs: request.headers.__setitem__(ACCOUNT_HEADER, account_id),
-        )
-        return made
+        return AccountAws(endpoint=self.endpoint, account_id=account_id).client(service)
 
     def last_result(self, account_id: str, function_name: str) -> InvocationResult | None:
         with self._lock:
             return self._results.get(f"{account_id}/{function_name}")
 
-    # Called by moto, in its request thread, instead of Docker.
-    def run(self, function: LambdaFunction, event) -> tuple[str, bool, str]:
-        function.logs_backend.ensure_log_group(function.logs_group_name)
+    # Called by moto (through .integrations), in its request thread, instead of Docker.
+    def execute(self, function: LambdaFunction, event) -> InvocationResult:
         if isinstance(event, str | bytes):
             event = json.loads(event or "{}")
         archive = self._code_dir / f"{hashlib.sha256(function.code_bytes).hexdigest()[:24]}.zip"
@@ -83,25 +83,35 @@ class LabBackend:
             name=function.function_name, handler=function.handler, code=archive,
             memory_mb=int(function.memory_size), timeout_s=float(function.timeout),
             environment=dict(function.environment_vars or {}), account_id=function.account_id, region=function.region,
+            architecture=(function.architectures or ["x86_64"])[0], revision=str(getattr(function, "revision", 0)),
         )  # fmt: skip
         result = self.sandbox.invoke(
             config, event, socket_path=self.gateway.socket_for(function.account_id)
         )
+        if result.logs:  # CloudWatch Logs, as Lambda writes them, for every way of invoking
+            function.logs_backend.ensure_log_group(function.logs_group_name)
+            function.save_logs(result.logs)
         with self._lock:
             self._results[f"{function.account_id}/{function.function_name}"] = result
-        if result.status == "ok":
-            return json.dumps(result.response), False, result.logs
-        return json.dumps(result.error), True, result.logs
+        return result
 
 
-_installed: list[LabBackend] = []
+@contextlib.contextmanager
+def embedded_backend(max_environments: int = 4):
+    """(endpoint, kind) for a one-off command: LocalStack if configured, else a moto of our own."""
+    from django.conf import settings
 
-
-def install_seam(backend: LabBackend) -> None:
-    """Point moto's Lambda execution at `backend` (the latest one installed wins)."""
-    _installed[:] = [backend]
-
-    def _invoke_lambda(self, event=None):
-        return _installed[0].run(self, event)
-
-    LambdaFunction._invoke_lambda = _invoke_lambda
+    if settings.LABS_BACKEND == "localstack":
+        yield settings.LABS_ENDPOINT, "localstack"
+        return
+    sandbox = Sandbox(SandboxLimits(max_environments=max_environments))
+    check = sandbox.self_check()  # never run learner code in a leaky sandbox
+    if not check.ok and not sandbox.unsafe:
+        sandbox.shutdown()
+        raise SandboxUnavailable("The sandbox self-check failed:\n" + check.report())
+    backend = LabBackend(sandbox=sandbox).start()
+    try:
+        yield backend.endpoint, "moto"
+    finally:
+        backend.stop()
+        sandbox.shutdown()

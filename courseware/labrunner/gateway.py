@@ -13,7 +13,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-ACCOUNT_HEADER = "x-moto-account-id"
+from .aws import ACCOUNT_HEADER
+
 HOP_BY_HOP = {
     "connection",
     "keep-alive",

@@ -21,6 +21,7 @@ class FunctionConfig:
     architecture: str = "x86_64"
     account_id: str = "123456789012"
     region: str = "us-east-1"
+    revision: str = ""  # bumped by any update of code or configuration
 
     def __post_init__(self):
         if not 128 <= self.memory_mb <= 10240:
@@ -39,7 +40,7 @@ class FunctionConfig:
     def fingerprint(self, code_digest: str) -> str:
         """Code and configuration: a change to either means a new execution environment."""
         settings = repr((self.name, self.handler, self.memory_mb, self.timeout_s, sorted(self.environment.items()),
-                         self.ephemeral_mb, self.architecture, self.account_id, self.region))  # fmt: skip
+                         self.ephemeral_mb, self.architecture, self.account_id, self.region, self.revision))  # fmt: skip
         return hashlib.sha256((settings + code_digest).encode()).hexdigest()[:20]
 
 

@@ -101,7 +101,7 @@ def test_check_command_exits_non_zero_with_path_line_messages(content):
 def test_check_writes_nothing_and_sync_reports(content):
     stdout = io.StringIO()
     call_command("content", "check", stdout=stdout)
-    assert "2 lessons, 2 modules, 0 quizzes (0 questions): all valid." in stdout.getvalue()
+    assert "2 lessons, 2 modules, 0 quizzes (0 questions), 0 labs: all valid." in stdout.getvalue()
     assert Lesson.objects.count() == 0
     call_command("content", "sync", stdout=stdout)
     assert "Synced: 2 created, 0 updated, 0 unchanged, 0 removed." in stdout.getvalue()

@@ -69,7 +69,7 @@ def test_errors_come_back_as_function_errors(backend):
         "def handler(event, context):\n    raise KeyError('missing')\n",
     )
     body, logs, error = invoke(backend, "100000000001", "broken")
-    assert error == "Handled" and body["errorType"] == "KeyError" and "[ERROR] KeyError" in logs
+    assert error == "Unhandled" and body["errorType"] == "KeyError" and "[ERROR] KeyError" in logs
 
 
 def test_learner_code_reaches_only_its_own_account(backend):

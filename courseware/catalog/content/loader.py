@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .checks import check_course, check_links, split_target
 from .frontmatter import FieldChecker, FrontMatterError, parse_yaml_mapping, split_front_matter
+from .labs import load_labs
 from .problems import ContentProblem
 from .renderer import render_markdown
 from .sources import Course, LessonSource, LinkRef, ModuleSource
@@ -217,8 +218,11 @@ def load_course(
         return render_markdown(text, resolve_link=resolve_link, resolve_image=resolve_image).html
 
     quizzes = load_quizzes(reader, lessons, render)
+    labs = load_labs(
+        reader.content_dir, reader.problem, {lesson.slug for lesson in lessons}, render
+    )
     lessons.sort(key=lambda lesson: (lesson.order, lesson.slug))
-    return Course(title, modules, lessons, sorted(reader.problems), quizzes)
+    return Course(title, modules, lessons, sorted(reader.problems), quizzes, labs)
 
 
 def load_quizzes(reader: _Reader, lessons: list[LessonSource], render) -> list:

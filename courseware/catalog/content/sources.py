@@ -54,6 +54,7 @@ class Course:
     lessons: list[LessonSource]
     problems: list["ContentProblem"]
     quizzes: list = field(default_factory=list)  # QuizSource, one per lesson that has a quiz
+    labs: list = field(default_factory=list)  # LabSource, one per labs/<slug>/
 
     @property
     def ok(self) -> bool:

@@ -20,7 +20,8 @@ class Command(BaseCommand):
             self._report(course.problems)
             self.stdout.write(
                 f"{len(course.lessons)} lessons, {len(course.modules)} modules, "
-                f"{len(course.quizzes)} quizzes ({sum(len(q.questions) for q in course.quizzes)} questions): all valid."
+                f"{len(course.quizzes)} quizzes ({sum(len(q.questions) for q in course.quizzes)} questions), "
+                f"{len(course.labs)} labs: all valid."
             )
             return
         try:

@@ -1,4 +1,6 @@
-"""`python manage.py lab invoke --handler-file F [--handler mod.fn] [--memory MB] [--timeout S]
+"""`python manage.py lab invoke|grade|selfcheck`.
+
+`lab invoke --handler-file F [--handler mod.fn] [--memory MB] [--timeout S]
 [--event JSON] --json`: run one handler once in a fresh sandboxed environment (design.md contract).
 
 The function is created with the Lambda API in a fresh 12-digit account of an embedded lab backend
@@ -11,9 +13,13 @@ import zipfile
 from pathlib import Path
 
 from botocore.exceptions import ClientError
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from courseware.labrunner.backend import LabBackend
+from courseware.labrunner.backend import embedded_backend as lab_backend
+from courseware.labrunner.deploy import DeployError
+from courseware.labrunner.runner import LabNotFound, files_in, grade_lab, lab_source
 from courseware.sandbox import Sandbox, SandboxLimits, SandboxUnavailable
 
 FIELDS = [
@@ -42,6 +48,14 @@ class Command(BaseCommand):
         invoke.add_argument("--timeout", type=float, default=3.0, help="seconds, up to 900")
         invoke.add_argument("--event", default="{}", help="the event, as JSON")
         invoke.add_argument("--json", action="store_true", help="print the result as JSON")
+        grade = actions.add_parser(
+            "grade",
+            help="Deploy a lab's solution (or --solution DIR) to a fresh account and grade it.",
+        )
+        grade.add_argument("slug")
+        grade.add_argument("--solution", type=Path, help="folder of lab files (default: solution/)")
+        grade.add_argument("--json", action="store_true", help="print the result as JSON")
+        grade.add_argument("--show-hidden", action="store_true", help="reveal hidden checks")
         actions.add_parser(
             "selfcheck",
             help="Prove the sandbox's confinement on this host and say what is missing.",
@@ -50,6 +64,8 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "selfcheck":
             return self.selfcheck()
+        if action == "grade":
+            return self.grade(options)
         path: Path = options["handler_file"]
         if not path.is_file():
             raise CommandError(f"--handler-file: no such file {path}")
@@ -87,6 +103,28 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"status: {result.status}\nresponse: {json.dumps(result.response)}\nerror: {json.dumps(result.error)}"
             )
+
+    def grade(self, options) -> None:
+        try:
+            lab = lab_source(settings.CONTENT_DIR, options["slug"])
+            files, config = files_in(options["solution"] or lab.solution_dir)
+        except (LabNotFound, DeployError) as error:
+            raise CommandError(str(error)) from error
+        with lab_backend() as (endpoint, kind):
+            run = grade_lab(lab=lab, files=files, config=config, endpoint=endpoint, kind=kind,
+                            reveal_hidden=options["show_hidden"])  # fmt: skip
+        data = run.to_dict(lab)
+        if options["json"]:
+            self.stdout.write(json.dumps(data, indent=2))
+            return
+        if run.deploy_error:
+            self.stdout.write(f"Deploy failed: {run.deploy_error}")
+        for item in data["checks"]:
+            mark = "✔" if item["passed"] else "✘"
+            self.stdout.write(
+                f"{mark} {item['earned']}/{item['points']}  {item['title']}: {item['message']}"
+            )
+        self.stdout.write(f"Score: {data['score']}/{data['total']} ({data['seconds']} s)")
 
     def selfcheck(self) -> None:
         try:

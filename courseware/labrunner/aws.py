@@ -1,0 +1,56 @@
+"""boto3 clients bound to one learner's emulated account, for the host side (deploys, grading).
+
+On moto the account is pinned by the `x-moto-account-id` header (as the gateway pins learner
+code); on LocalStack by using the 12-digit account id as the access key id, which is how
+LocalStack picks the account.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+
+import boto3
+from botocore.config import Config
+
+ACCOUNT_HEADER = "x-moto-account-id"
+REGION = "us-east-1"
+_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=120)
+
+
+def new_account_id() -> str:
+    """A fresh 12-digit account id (never starting with 0, never the moto default)."""
+    while True:
+        account = f"{secrets.randbelow(9 * 10**11) + 10**11:012d}"
+        if account != "123456789012":
+            return account
+
+
+@dataclass
+class AccountAws:
+    endpoint: str
+    account_id: str
+    kind: str = "moto"  # moto | localstack
+    region: str = REGION
+    _clients: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        if not (self.account_id.isdigit() and len(self.account_id) == 12):
+            raise ValueError(f"an account id is 12 digits, not {self.account_id!r}")
+
+    def client(self, service: str):
+        if service not in self._clients:
+            key = self.account_id if self.kind == "localstack" else "host"
+            made = boto3.client(
+                service,
+                endpoint_url=self.endpoint,
+                region_name=self.region,
+                aws_access_key_id=key,
+                aws_secret_access_key="test",
+                config=_CONFIG,
+            )
+            if self.kind == "moto":
+                made.meta.events.register("before-send", self._pin)
+            self._clients[service] = made
+        return self._clients[service]
+
+    def _pin(self, request, **kwargs):
+        request.headers[ACCOUNT_HEADER] = self.account_id

@@ -1,0 +1,132 @@
+"""What a lab's checks are given: the learner's account, and helpers to drive and inspect it."""
+
+import json
+import time
+
+from botocore.exceptions import ClientError
+
+from .aws import AccountAws
+from .grading import Fail
+from .invocation import Invocation, from_response, throttled
+
+
+class LabContext:
+    """Passed to every check as `lab`. Clients are bound to the learner's account only."""
+
+    def __init__(self, *, aws: AccountAws, resources: dict[str, dict], function_name: str,
+                 events: dict[str, str]):  # fmt: skip
+        self.aws = aws
+        self.account_id = aws.account_id
+        self.resources = resources  # logical id -> {"type", "id"}
+        self.function_name = function_name  # the lab's main function
+        self._events = events
+
+    def client(self, service: str):
+        return self.aws.client(service)
+
+    def event(self, name: str) -> dict:
+        """A saved test event from the lab's events/ folder."""
+        return json.loads(self._events[name])
+
+    def resource(self, logical_id: str) -> str:
+        """The physical id (name, URL or ARN) of a resource in the learner's template."""
+        try:
+            return self.resources[logical_id]["id"]
+        except KeyError:
+            raise Fail(f"Your template has no resource named {logical_id}.") from None
+
+    def invoke(self, event=None, *, function: str | None = None) -> Invocation:
+        """Invoke synchronously (RequestResponse) with the log tail, as the console does."""
+        try:
+            response = self.client("lambda").invoke(
+                FunctionName=function or self.function_name,
+                Payload=json.dumps({} if event is None else event).encode(),
+                LogType="Tail",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TooManyRequestsException":
+                return throttled()
+            raise
+        return from_response(response)
+
+    def invoke_async(self, event=None, *, function: str | None = None) -> int:
+        response = self.client("lambda").invoke(
+            FunctionName=function or self.function_name,
+            InvocationType="Event",
+            Payload=json.dumps({} if event is None else event).encode(),
+        )
+        return response["StatusCode"]
+
+    def configuration(self, function: str | None = None) -> dict:
+        return self.client("lambda").get_function_configuration(
+            FunctionName=function or self.function_name
+        )
+
+    def queue_url(self, logical_id: str) -> str:
+        return self.resource(logical_id)
+
+    def send_message(self, logical_id: str, body, **attributes) -> str:
+        """Send to a queue in the template; `attributes` become String message attributes."""
+        text = body if isinstance(body, str) else json.dumps(body)
+        extra = {
+            key: {"DataType": "String", "StringValue": str(value)}
+            for key, value in attributes.items()
+        }
+        return self.client("sqs").send_message(
+            QueueUrl=self.queue_url(logical_id), MessageBody=text, MessageAttributes=extra
+        )["MessageId"]
+
+    def publish(self, logical_id: str, message, **attributes) -> str:
+        text = message if isinstance(message, str) else json.dumps(message)
+        extra = {
+            key: {"DataType": "String", "StringValue": str(value)}
+            for key, value in attributes.items()
+        }
+        return self.client("sns").publish(
+            TopicArn=self.resource(logical_id), Message=text, MessageAttributes=extra
+        )["MessageId"]
+
+    def queue_messages(self, logical_id: str, *, wait: float = 0.0) -> list[dict]:
+        """Read (and delete) what is waiting in a queue, waiting up to `wait` s for the first."""
+        sqs, url = self.client("sqs"), self.queue_url(logical_id)
+        deadline, found = time.monotonic() + wait, []
+        while True:
+            batch = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+            ).get("Messages", [])
+            for message in batch:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            found.extend(batch)
+            if (found and not batch) or time.monotonic() >= deadline:
+                return found
+            if not batch:
+                time.sleep(0.2)
+
+    def queue_depth(self, logical_id: str) -> int:
+        attributes = self.client("sqs").get_queue_attributes(
+            QueueUrl=self.queue_url(logical_id),
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return sum(int(value) for value in attributes.values())
+
+    def logs(self, function: str | None = None) -> str:
+        """Everything the function has logged to CloudWatch Logs, oldest first."""
+        group = f"/aws/lambda/{function or self.function_name}"
+        try:
+            events = self.client("logs").filter_log_events(logGroupName=group)["events"]
+        except ClientError:
+            return ""
+        return "\n".join(event["message"] for event in sorted(events, key=lambda e: e["timestamp"]))
+
+    def wait_until(self, condition, *, timeout: float = 10.0, interval: float = 0.25):
+        """Poll `condition()` until it returns something truthy; return that, or None."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = condition()
+            if value or time.monotonic() >= deadline:
+                return value
+            time.sleep(interval)
+
+    @staticmethod
+    def fail(message: str):
+        raise Fail(message)
