@@ -11,6 +11,7 @@ urlpatterns = [
     path("instructor/", include("courseware.instructor.urls")),
     path("", include("courseware.pricing.urls")),
     path("", include("courseware.quizzes.urls")),
+    path("", include("courseware.labrunner.urls")),
     path("", include("courseware.catalog.urls")),
 ]
 

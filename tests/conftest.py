@@ -134,3 +134,29 @@ def make_quiz(content, db):
         return Quiz.objects.get(lesson__slug="intro")
 
     return make
+
+
+@pytest.fixture(scope="session")
+def lab_backend():
+    """One embedded lab backend (moto + sandbox) for the whole run: moto's state and the Lambda
+    seam are per process, so every test that deploys shares this one (accounts keep them apart)."""
+    from courseware.labrunner.backend import LabBackend
+    from courseware.sandbox import Sandbox, SandboxLimits
+
+    backend = LabBackend(sandbox=Sandbox(SandboxLimits(max_environments=8))).start()
+    yield backend
+    backend.stop()
+    backend.sandbox.shutdown()
+
+
+@pytest.fixture
+def labs(settings, lab_backend, db):
+    """Labs wired to the embedded backend, tasks run at once, and the real labs/ indexed."""
+    from courseware.labrunner.runner import lab_source
+    from courseware.labrunner.sync import lab_sync
+
+    settings.LABS_BACKEND = "moto"
+    settings.LABS_ENDPOINT = lab_backend.endpoint
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    lab_sync(sources=[lab_source(settings.CONTENT_DIR, "hello-lambda")])
+    return lab_backend

@@ -29,6 +29,7 @@ class SyncResult:
     removed: list[str] = field(default_factory=list)
     release: int | None = None
     quizzes: dict[str, list[str]] = field(default_factory=dict)
+    labs: dict[str, list[str]] = field(default_factory=dict)
 
 
 def content_load(*, content_dir: Path | None = None) -> Course:
@@ -93,6 +94,9 @@ def content_sync(*, content_dir: Path | None = None) -> SyncResult:
 
         lessons = {lesson.slug: lesson for lesson in Lesson.objects.all()}
         result.quizzes = quiz_sync(sources=course.quizzes, lessons=lessons)
+        from courseware.labrunner.sync import lab_sync
+
+        result.labs = lab_sync(sources=course.labs)
         Module.objects.exclude(slug__in=modules).delete()
         result.release = _release(course)
     content_release_forget()
@@ -105,6 +109,7 @@ def _release(course: Course) -> int:
         [
             [vars(module) for module in course.modules],
             [(lesson.slug, lesson.content_hash) for lesson in course.lessons],
+            [(lab.slug, lab.content_hash) for lab in course.labs],
         ],
         sort_keys=True,
     )

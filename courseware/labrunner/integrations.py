@@ -68,6 +68,7 @@ class Integrations:
         self._poller.start()
 
     def stop(self) -> None:
+        uninstall(self)
         self._stop.set()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
@@ -137,6 +138,8 @@ class Integrations:
                 log.exception("SQS event source poll failed")
 
     def _poll_once(self) -> None:
+        if not _installed or _installed[-1] is not self:
+            return  # another backend in this process is the one in charge
         for account_id, regions in list(lambda_backends.items()):
             for region, lambdas in list(regions.items()):
                 for mapping in list(lambdas._event_source_mappings.values()):
@@ -224,14 +227,16 @@ def destination_record(function, event, result, request_id, condition, count) ->
 
 
 def install(integrations: Integrations) -> None:
-    """Point moto's Lambda at `integrations` (the latest one installed wins)."""
-    _installed[:] = [integrations]
+    """Point moto's Lambda at `integrations`. moto's state is per process, so with several
+    backends in one process (tests, `lab grade` beside a running one) the latest started runs
+    the code, and stopping it hands back to the one before."""
+    _installed.append(integrations)
 
     def invoke(self, body, request_headers, response_headers):
-        return _installed[0].invoke(self, body, request_headers, response_headers)
+        return _installed[-1].invoke(self, body, request_headers, response_headers)
 
     def _invoke_lambda(self, event=None):  # DynamoDB Streams and SNS call this path
-        result = _installed[0].backend.execute(self, event)
+        result = _installed[-1].backend.execute(self, event)
         payload = result.response if result.status == "ok" else result.error
         return json.dumps(payload), result.status != "ok", result.logs
 
@@ -244,6 +249,11 @@ def install(integrations: Integrations) -> None:
 
 
 _installed: list[Integrations] = []
+
+
+def uninstall(integrations: Integrations) -> None:
+    if integrations in _installed:
+        _installed.remove(integrations)
 
 
 def _bump_revision_on(name: str) -> None:

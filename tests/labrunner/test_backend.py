@@ -7,16 +7,10 @@ import zipfile
 
 import pytest
 
-from courseware.labrunner.backend import LabBackend
-from courseware.sandbox import Sandbox, SandboxLimits
 
-
-@pytest.fixture(scope="module")
-def backend():
-    lab = LabBackend(sandbox=Sandbox(SandboxLimits(max_environments=6))).start()
-    yield lab
-    lab.stop()
-    lab.sandbox.shutdown()
+@pytest.fixture
+def backend(lab_backend):
+    return lab_backend
 
 
 def client(backend, service: str, account: str):

@@ -44,6 +44,11 @@ class Command(BaseCommand):
             f"Quizzes: {len(quizzes['created'])} created, {len(quizzes['updated'])} updated, "
             f"{len(quizzes['unchanged'])} unchanged, {len(quizzes['removed'])} removed."
         )
+        labs = result.labs
+        self.stdout.write(
+            f"Labs: {len(labs['created'])} created, {len(labs['updated'])} updated, "
+            f"{len(labs['unchanged'])} unchanged, {len(labs['removed'])} removed."
+        )
 
     def _report(self, problems):
         if not problems:

@@ -1,0 +1,10 @@
+"""Lab steps as Django tasks (django-tasks; the database queue by default, `db_worker` runs it)."""
+
+from django_tasks import task
+
+from .services import lab_run_execute
+
+
+@task()
+def lab_run_task(run_id: int) -> str:
+    return lab_run_execute(run_id=run_id).state

@@ -1,0 +1,195 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .models import Lab, LabRun
+
+CONFIG_FIELDS = ("memory_mb", "timeout_s", "architecture", "environment")
+
+
+def _context(request, lab: Lab, workspace=None, **extra) -> dict:
+    runs = {}
+    if workspace is not None:
+        runs = {
+            kind: selectors.lab_run_latest(workspace=workspace, kind=kind) for kind in LabRun.Kind
+        }
+        shown = request.GET.get("run")
+        if shown and shown.isdigit():
+            run = selectors.lab_run_get(workspace=workspace, run_id=int(shown))
+            if run is not None:
+                runs[run.kind] = run
+    return {
+        "lab": lab,
+        "workspace": workspace,
+        "files": sorted((workspace.files if workspace else lab.starter).items(), key=_file_order),
+        "config": (workspace.config if workspace else lab.config),
+        "environment_text": "\n".join(
+            f"{k}={v}"
+            for k, v in (
+                (workspace.config if workspace else lab.config).get("environment") or {}
+            ).items()
+        ),
+        "events": [(name, text) for name, text in sorted(lab.events.items())],
+        "deploy_run": runs.get(LabRun.Kind.DEPLOY),
+        "invoke_run": runs.get(LabRun.Kind.INVOKE),
+        "grade_run": runs.get(LabRun.Kind.GRADE),
+        "history": selectors.lab_run_history(workspace=workspace) if workspace else [],
+        "versions": list(workspace.versions.all()[:10]) if workspace else [],
+        **extra,
+    }
+
+
+def _file_order(item):
+    name = item[0]
+    return (0 if name.endswith(".py") else 1, name)
+
+
+def _workspace(request, slug):
+    lab = get_object_or_404(Lab, slug=slug)
+    return lab, services.lab_workspace_get(user=request.user, lab=lab)
+
+
+@require_GET
+def lab_list(request):
+    rows = selectors.lab_list_with_scores(user=request.user)
+    return render(request, "labrunner/lab_list.html", {"rows": rows})
+
+
+@require_GET
+def lab_page(request, slug):
+    lab = get_object_or_404(Lab, slug=slug)
+    workspace = None
+    if request.user.is_authenticated:
+        workspace = services.lab_workspace_get(user=request.user, lab=lab)
+    return render(request, "labrunner/lab.html", _context(request, lab, workspace))
+
+
+def _posted_files(request, lab) -> dict[str, str]:
+    return {
+        name: request.POST[f"file:{name}"].replace("\r\n", "\n")
+        for name in lab.starter
+        if f"file:{name}" in request.POST
+    }
+
+
+def _posted_config(request, lab) -> dict | None:
+    if lab.deploy != "function" or "memory_mb" not in request.POST:
+        return None
+    return {key: request.POST.get(key, "") for key in CONFIG_FIELDS}
+
+
+@require_POST
+@login_required
+def lab_draft(request, slug):
+    lab, workspace = _workspace(request, slug)
+    try:
+        workspace = services.lab_draft_save(
+            workspace=workspace,
+            files=_posted_files(request, lab),
+            config=_posted_config(request, lab),
+        )
+        error = None
+    except services.LabInputError as problem:
+        error = str(problem)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, "Saved.")
+        return redirect(lab.get_absolute_url())
+    context = {"lab": lab, "workspace": workspace, "draft_error": error}
+    return render(request, "labrunner/lab.html#draft-status", context, status=422 if error else 200)
+
+
+RUN_PARTIALS = {"deploy": "deploy-run", "invoke": "invoke-run", "grade": "grade-run"}
+
+
+@require_POST
+@login_required
+def lab_run_create(request, slug, kind):
+    if kind not in RUN_PARTIALS:
+        raise Http404("no such step")
+    lab, workspace = _workspace(request, slug)
+    run, error = None, None
+    try:
+        if kind == LabRun.Kind.DEPLOY:  # deploy what is in the editor, even if autosave lagged
+            workspace = services.lab_draft_save(
+                workspace=workspace, files=_posted_files(request, lab),
+                config=_posted_config(request, lab),
+            )  # fmt: skip
+        run = services.lab_run_start(
+            workspace=workspace, kind=kind, event_text=request.POST.get("event", ""),
+            event_name=request.POST.get("event_name", ""),
+        )  # fmt: skip
+    except (services.LabInputError, services.LabBusy) as problem:
+        error = str(problem)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+            return redirect(lab.get_absolute_url())
+        return redirect(f"{lab.get_absolute_url()}?run={run.pk}#{kind}")
+    context = {"lab": lab, "workspace": workspace, f"{kind}_run": run, "run_error": error}
+    return render(
+        request, f"labrunner/lab.html#{RUN_PARTIALS[kind]}", context, status=422 if error else 200
+    )
+
+
+@require_GET
+@login_required
+def lab_run_status(request, slug, run_id):
+    lab, workspace = _workspace(request, slug)
+    run = selectors.lab_run_get(workspace=workspace, run_id=run_id)
+    if run is None:
+        raise Http404("no such run")
+    if not request.htmx:
+        return redirect(f"{lab.get_absolute_url()}?run={run.pk}#{run.kind}")
+    context = {"lab": lab, "workspace": workspace, f"{run.kind}_run": run}
+    if run.kind == LabRun.Kind.INVOKE and not run.active:
+        context["history"] = selectors.lab_run_history(workspace=workspace)
+        context["history_oob"] = True
+    return render(request, f"labrunner/lab.html#{RUN_PARTIALS[run.kind]}", context)
+
+
+@require_POST
+@login_required
+def lab_reset(request, slug):
+    lab, workspace = _workspace(request, slug)
+    try:
+        services.lab_reset(workspace=workspace)
+        messages.success(
+            request, "Your lab account is clean: deploy again to start over. Your code is kept."
+        )
+    except services.LabBusy as problem:
+        messages.error(request, str(problem))
+    return redirect(lab.get_absolute_url())
+
+
+@require_POST
+@login_required
+def lab_restore(request, slug):
+    lab, workspace = _workspace(request, slug)
+    raw = request.POST.get("version", "")
+    try:
+        number = None if raw == "starter" else int(raw)
+        services.lab_files_restore(workspace=workspace, number=number)
+        messages.success(
+            request,
+            "Restored the starter files." if number is None else f"Restored version {number}.",
+        )
+    except (ValueError, services.LabInputError):
+        messages.error(request, "Choose a version to restore.")
+    return redirect(lab.get_absolute_url())
+
+
+def pretty(value) -> str:
+    return json.dumps(value, indent=2, sort_keys=False, default=str)
+
+
+def run_url(run) -> str:
+    return reverse("labrunner:run", args=[run.workspace.lab.slug, run.pk])

@@ -1,0 +1,178 @@
+"""The lab page end to end through the views: drafts, deploy, invoke, grade, reset, isolation."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from courseware.labrunner.models import Lab, LabRun, LabWorkspace
+
+SOLUTION = Path(settings.CONTENT_DIR) / "labs" / "hello-lambda" / "solution"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def solution_post() -> dict:
+    config = json.loads((SOLUTION / "config.json").read_text())
+    return {
+        "file:handler.py": (SOLUTION / "handler.py").read_text(),
+        "memory_mb": str(config["memory_mb"]),
+        "timeout_s": str(config["timeout_s"]),
+        "architecture": "x86_64",
+        "environment": "\n".join(f"{k}={v}" for k, v in config["environment"].items()),
+    }
+
+
+def url(name, *args):
+    return reverse(f"labrunner:{name}", args=["hello-lambda", *args])
+
+
+def test_anonymous_page_shows_instructions_and_starter_but_never_the_answers(client, labs):
+    page = client.get(url("lab")).content.decode()
+    assert "Hello Lambda" in page and "Log in to start this lab" in page
+    assert "TODO: greet" in page  # the starter
+    solution = (SOLUTION / "handler.py").read_text()
+    checks = (SOLUTION.parent / "checks.py").read_text()
+    assert "module level: runs once per execution environment" in solution
+    assert "module level: runs once per execution environment" not in page
+    assert "should be greeted as world" in checks and "should be greeted as world" not in page
+
+
+def test_deploy_invoke_and_check_my_progress(student_client, student, labs):
+    saved = student_client.post(url("draft"), solution_post(), **HTMX)
+    assert saved.status_code == 200 and "Draft saved" in saved.content.decode()
+    deployed = student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+    assert "Version 1 deployed" in deployed.content.decode()
+    invoked = student_client.post(url("run_create", "invoke"), {"event_name": "hello"}, **HTMX)
+    html = invoked.content.decode()
+    assert "Hello, Ada!" in html and "REPORT RequestId" in html and "cold start" in html
+    assert "per million" in html  # the invocation's cost, from the pricing engine
+    graded = student_client.post(url("run_create", "grade"), **HTMX).content.decode()
+    assert "Score: <strong>10/10</strong>" in graded
+    assert "Hidden check" in graded and "should be greeted as world" not in graded
+    workspace = LabWorkspace.objects.get(user=student)
+    assert workspace.best_score == 10 and workspace.versions.count() == 1
+    grade = workspace.runs.get(kind=LabRun.Kind.GRADE)
+    assert grade.account_id == workspace.account_id
+    assert grade.result["account_id"] != workspace.account_id  # graded in a fresh account
+
+
+def test_without_javascript_steps_redirect_back_to_the_page(student_client, labs):
+    response = student_client.post(url("run_create", "deploy"), solution_post())
+    assert response.status_code == 302 and "?run=" in response["Location"]
+    page = student_client.get(response["Location"]).content.decode()
+    assert "Version 1 deployed" in page
+
+
+def test_bad_input_is_refused_with_a_message_and_nothing_saved(student_client, student, labs):
+    response = student_client.post(url("draft"), {"file:../../etc/passwd": "x"}, **HTMX)
+    assert response.status_code == 200  # unknown fields are not files of this lab: ignored
+    too_big = student_client.post(url("draft"), {"file:handler.py": "#" * 70_000}, **HTMX)
+    assert too_big.status_code == 422 and "larger than 64 KB" in too_big.content.decode()
+    bad_env = solution_post() | {"environment": "not a pair"}
+    refused = student_client.post(url("draft"), bad_env, **HTMX)
+    assert refused.status_code == 422 and "environment line 1" in refused.content.decode()
+    workspace = LabWorkspace.objects.get(user=student)
+    assert workspace.files == Lab.objects.get(slug="hello-lambda").starter
+    invoke = student_client.post(url("run_create", "invoke"), {"event_name": "hello"}, **HTMX)
+    assert invoke.status_code == 422 and "Deploy your code first" in invoke.content.decode()
+    student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+    custom = {"event_name": "", "event": "{not json"}
+    bad_event = student_client.post(url("run_create", "invoke"), custom, **HTMX)
+    assert bad_event.status_code == 422 and "not valid JSON" in bad_event.content.decode()
+
+
+def test_one_step_at_a_time(student_client, student, labs):
+    student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+    workspace = LabWorkspace.objects.get(user=student)
+    LabRun.objects.create(workspace=workspace, kind="grade", account_id=workspace.account_id)
+    busy = student_client.post(url("run_create", "invoke"), {"event_name": "hello"}, **HTMX)
+    assert busy.status_code == 422 and "still running" in busy.content.decode()
+
+
+def test_reset_gives_a_clean_account_and_keeps_the_code(student_client, student, labs):
+    student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+    before = LabWorkspace.objects.get(user=student)
+    student_client.post(url("reset"))
+    after = LabWorkspace.objects.get(user=student)
+    assert after.account_id != before.account_id and after.deployed_version is None
+    assert after.files == before.files
+    functions = labs.client("lambda", after.account_id).list_functions()["Functions"]
+    assert functions == []
+
+
+def test_restore_brings_back_a_version(student_client, student, labs):
+    student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+    student_client.post(url("draft"), {"file:handler.py": "# oops, deleted everything\n"}, **HTMX)
+    student_client.post(url("restore"), {"version": "1"})
+    workspace = LabWorkspace.objects.get(user=student)
+    assert workspace.files["handler.py"] == solution_post()["file:handler.py"]
+
+
+SNOOP = """
+import boto3
+
+def handler(event, context):
+    seen = {}
+    for target in event["targets"]:
+        # Everything a learner might try: the other's account id as header and as access key.
+        client = boto3.client("lambda", aws_access_key_id=target, aws_secret_access_key="x")
+        client.meta.events.register("before-send", lambda request, t=target, **kw: request.headers.__setitem__("x-moto-account-id", t))
+        seen[target] = sorted(f["FunctionName"] for f in client.list_functions()["Functions"])
+        try:
+            client.delete_function(FunctionName="hello-lambda")
+        except Exception as error:
+            seen[target + "-delete"] = type(error).__name__
+    return seen
+"""
+
+
+def test_two_learners_cannot_reach_each_other(client, student, other_student, labs):
+    accounts = {}
+    for user in (student, other_student):
+        client.force_login(user)
+        client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+        accounts[user.pk] = LabWorkspace.objects.get(user=user).account_id
+    assert accounts[student.pk] != accounts[other_student.pk]
+    # The first learner deploys a snooping handler and aims it at the second learner's account.
+    client.force_login(student)
+    snoop = solution_post() | {"file:handler.py": SNOOP}
+    client.post(url("run_create", "deploy"), snoop, **HTMX)
+    target = accounts[other_student.pk]
+    event = json.dumps({"targets": [target]})
+    client.post(url("run_create", "invoke"), {"event_name": "", "event": event}, **HTMX)
+    run = LabRun.objects.filter(workspace__user=student, kind="invoke").first()
+    assert run.result["status"] == "ok", run.result
+    # It only ever saw (and deleted) its own function; the other learner's is untouched.
+    assert run.result["response"][target] == ["hello-lambda"]
+    assert target + "-delete" not in run.result["response"]  # it deleted its own copy instead
+    assert labs.client("lambda", accounts[student.pk]).list_functions()["Functions"] == []
+    others = labs.client("lambda", target).list_functions()["Functions"]
+    assert [f["FunctionName"] for f in others] == ["hello-lambda"]
+    client.force_login(other_student)
+    still = client.post(url("run_create", "invoke"), {"event_name": "hello"}, **HTMX)
+    assert "Hello, Ada!" in still.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_steps_run_through_the_database_task_queue(client, student, lab_backend, settings):
+    """The default: the web request only queues; a db_worker runs the step."""
+    from django.core.management import call_command
+
+    from courseware.labrunner.runner import lab_source
+    from courseware.labrunner.sync import lab_sync
+
+    settings.LABS_ENDPOINT = lab_backend.endpoint
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    lab_sync(sources=[lab_source(settings.CONTENT_DIR, "hello-lambda")])
+    client.force_login(student)
+    queued = client.post(url("run_create", "deploy"), solution_post(), **HTMX).content.decode()
+    assert "Deploying version 1" in queued and "hx-get" in queued  # the page polls
+    run = LabRun.objects.get()
+    assert run.state == "queued"
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run.refresh_from_db()
+    assert run.state == "done", run.result
+    polled = client.get(url("run", run.pk), **HTMX).content.decode()
+    assert "Version 1 deployed" in polled and "hx-get" not in polled
