@@ -77,7 +77,12 @@ class Template:
     resource_lines: dict[str, int]  # logical id -> line
 
     def line_for(self, message: str) -> int | None:
-        """The line of the first resource a message names, if any."""
+        """The line of the first resource a message names, if any. SAM names the resources it
+        generates after their source (`WorkerFromJobs` for the event `FromJobs` of `Worker`)."""
+        for named in re.findall(r"\[(\w+)\]", message):
+            owners = [rid for rid in self.resource_lines if named.startswith(rid)]
+            if owners:
+                return self.resource_lines[max(owners, key=len)]
         for logical_id, line in sorted(self.resource_lines.items(), key=lambda kv: -len(kv[0])):
             if re.search(rf"(?<![A-Za-z0-9]){re.escape(logical_id)}(?![A-Za-z0-9])", message):
                 return line

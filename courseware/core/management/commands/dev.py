@@ -1,4 +1,5 @@
-"""`make run`: sync content, then run the web server and re-sync whenever lessons/ changes.
+"""`make run`: sync content, then run the web server, the lab backend and a task worker, and
+re-sync whenever lessons/ or labs/ change.
 
 One foreground process that owns its children, so Ctrl-C (or SIGTERM) stops everything.
 """
@@ -36,7 +37,12 @@ class Command(BaseCommand):
         web = subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)
         labs_port = int(os.environ.get("LABS_PORT", "5000"))
         backend = [sys.executable, "manage.py", "labs_backend", "--port", str(labs_port)]
-        children = [web, subprocess.Popen(backend, cwd=settings.BASE_DIR, start_new_session=True)]
+        worker = [sys.executable, "manage.py", "db_worker", "--interval", "0.2"]
+        children = [
+            web,
+            subprocess.Popen(backend, cwd=settings.BASE_DIR, start_new_session=True),
+            subprocess.Popen(worker, cwd=settings.BASE_DIR, start_new_session=True),
+        ]
         stop = threading.Event()
 
         def shut_down(signum, frame):
@@ -45,13 +51,12 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, shut_down)
         signal.signal(signal.SIGINT, shut_down)
         self.stdout.write(
-            f"Serving http://{host}:{port}/ ; lab backend on 127.0.0.1:{labs_port} ; "
+            f"Serving http://{host}:{port}/ ; lab backend on 127.0.0.1:{labs_port} ; task worker ; "
             f"watching {settings.LESSONS_DIR} ; Ctrl-C stops."
         )
+        watched = [p for p in (settings.LESSONS_DIR, settings.CONTENT_DIR / "labs") if p.is_dir()]
         try:
-            for _changes in watch(
-                settings.LESSONS_DIR, stop_event=stop, debounce=400, raise_interrupt=False
-            ):
+            for _changes in watch(*watched, stop_event=stop, debounce=400, raise_interrupt=False):
                 self.sync()
                 if web.poll() is not None:
                     break

@@ -1,0 +1,157 @@
+"""Deploys: SAM templates to CloudFormation stacks, errors at their template line, and an
+emulator restart that loses nothing."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from courseware.labrunner.aws import AccountAws, new_account_id
+from courseware.labrunner.backend import free_port
+from courseware.labrunner.deploy import DeployError, deploy
+from courseware.labrunner.models import Lab, LabRun, LabWorkspace
+from tests.labrunner.test_lab_pages import HTMX, solution_post
+
+HANDLER = "def handler(event, context):\n    return {'records': len(event.get('Records', []))}\n"
+TEMPLATE = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 5
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.11
+      Handler: handler.handler
+      CodeUri: .
+      Events:
+        FromJobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+            BatchSize: 5
+"""
+
+
+class Spec:
+    slug, deploy, handler, function = "sam-test", "sam", "handler.handler", "Worker"
+
+
+@pytest.fixture
+def aws(lab_backend):
+    return AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
+
+
+def test_a_sam_template_becomes_a_stack_with_its_event_source(aws):
+    deployment = deploy(
+        aws=aws, spec=Spec, files={"handler.py": HANDLER, "template.yaml": TEMPLATE}, config={}
+    )
+    assert set(deployment.resources) >= {"Jobs", "Worker", "WorkerRole", "WorkerFromJobs"}
+    mappings = aws.client("lambda").list_event_source_mappings()["EventSourceMappings"]
+    assert [m["BatchSize"] for m in mappings] == [5]
+    stack = aws.client("cloudformation").describe_stacks(StackName="lab")["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    # Deploying again replaces the stack rather than piling up resources.
+    deploy(aws=aws, spec=Spec, files={"handler.py": HANDLER, "template.yaml": TEMPLATE}, config={})
+    assert len(aws.client("lambda").list_functions()["Functions"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("template", "line", "words"),
+    [
+        (
+            TEMPLATE.replace("      CodeUri: .\n", "      CodeUri: .\n     Bad: [\n"),
+            14,
+            "invalid YAML",
+        ),
+        (TEMPLATE.replace("BatchSize: 5", "BatchSize: 5\n            Nonsense: 1"), 8, "Worker"),
+        (TEMPLATE.replace("!GetAtt Jobs.Arn", "!Magic Jobs.Arn"), 18, "unknown tag !Magic"),
+        (
+            TEMPLATE + "  Cluster:\n    Type: AWS::ECS::Cluster\n",
+            20,
+            "not available in the lab emulator",
+        ),
+        (TEMPLATE.replace("Transform: AWS::Serverless-2016-10-31\n", ""), 1, "Transform"),
+    ],
+)
+def test_a_broken_template_is_reported_at_its_line(aws, template, line, words):
+    with pytest.raises(DeployError) as caught:
+        deploy(
+            aws=aws, spec=Spec, files={"handler.py": HANDLER, "template.yaml": template}, config={}
+        )
+    assert caught.value.file == "template.yaml" and caught.value.line == line, str(caught.value)
+    assert words in caught.value.message
+    assert str(caught.value).startswith(f"template.yaml:{line}: ")
+
+
+def test_a_broken_template_deploy_shows_on_the_page_and_keeps_the_last_good_one(
+    student_client, student, labs
+):
+    lab = Lab.objects.create(
+        slug="sam-test", title="SAM test", order=99, summary="s", deploy="sam",
+        handler="handler.handler", function="Worker", points=1, minutes=1, body_html="",
+        starter={"handler.py": HANDLER, "template.yaml": TEMPLATE}, events={"empty": "{}"},
+        source_path="labs/sam-test/lab.md", content_hash="x", synced_at=timezone.now(),
+    )  # fmt: skip
+    deploy_url = reverse("labrunner:run_create", args=[lab.slug, "deploy"])
+    good = {"file:handler.py": HANDLER, "file:template.yaml": TEMPLATE}
+    assert "Version 1 deployed" in student_client.post(deploy_url, good, **HTMX).content.decode()
+    broken = good | {
+        "file:template.yaml": TEMPLATE.replace("!GetAtt Jobs.Arn", "!GetAtt Jobs.Nope")
+    }
+    page = student_client.post(deploy_url, broken, **HTMX).content.decode()
+    assert "Deploy failed" in page and "template.yaml:" in page
+    workspace = LabWorkspace.objects.get(user=student, lab=lab)
+    assert workspace.deployed_version.number == 1  # the failed deploy did not replace it
+    assert workspace.versions.count() == 2  # but its files are kept as a version
+    invoke_url = reverse("labrunner:run_create", args=[lab.slug, "invoke"])
+    invoked = student_client.post(invoke_url, {"event_name": "empty"}, **HTMX).content.decode()
+    assert "&quot;records&quot;: 0" in invoked
+
+
+def start_backend(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "labs_backend", "--port", str(port)],
+        cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    for line in process.stdout:
+        if "Lab backend (moto + sandbox) on" in line:
+            return process
+    raise AssertionError("the lab backend did not start")
+
+
+def test_an_emulator_restart_loses_nothing(student_client, student, labs, settings):
+    port = free_port()
+    settings.LABS_ENDPOINT = f"http://127.0.0.1:{port}"
+    backend = start_backend(port)
+    try:
+        url = reverse("labrunner:run_create", args=["hello-lambda", "deploy"])
+        assert (
+            "Version 1 deployed"
+            in student_client.post(url, solution_post(), **HTMX).content.decode()
+        )
+        os.killpg(backend.pid, signal.SIGTERM)
+        backend.wait(timeout=20)
+        backend = start_backend(port)  # a new, empty emulator
+        account = LabWorkspace.objects.get(user=student).account_id
+        fresh = AccountAws(endpoint=settings.LABS_ENDPOINT, account_id=account)
+        assert fresh.client("lambda").list_functions()["Functions"] == []
+        url = reverse("labrunner:run_create", args=["hello-lambda", "invoke"])
+        page = student_client.post(url, {"event_name": "hello"}, **HTMX).content.decode()
+        assert "re-provisioned" in page and "Hello, Ada!" in page
+        run = LabRun.objects.filter(kind="invoke").first()
+        assert run.result["reprovisioned"] is True and run.result["status"] == "ok"
+    finally:
+        os.killpg(backend.pid, signal.SIGTERM)
+        backend.wait(timeout=20)
+    time.sleep(0)
