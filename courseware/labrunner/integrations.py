@@ -158,8 +158,8 @@ class Integrations:
             if name not in queues.queues:
                 return
             queue = queues.queues[name]
-            messages = queues.receive_message(
-                name, int(mapping.batch_size or 10), 0, int(queue.visibility_timeout)
+            messages = queues.receive_message(  # Lambda hands over every message attribute
+                name, int(mapping.batch_size or 10), 0, int(queue.visibility_timeout), ["All"]
             )
             if not messages:
                 return
@@ -204,13 +204,25 @@ def sqs_event(messages, queue, region: str) -> dict:
                 "ApproximateFirstReceiveTimestamp": str(message.approximate_first_receive_timestamp),
             },
             "messageAttributes": {
-                key: {"stringValue": value.get("string_value"), "dataType": value.get("data_type")}
-                for key, value in message.message_attributes.items()
+                key: message_attribute(value) for key, value in message.message_attributes.items()
             },
             "md5OfBody": message.body_md5, "eventSource": "aws:sqs",
             "eventSourceARN": queue.queue_arn, "awsRegion": region,
         })  # fmt: skip
     return {"Records": records}
+
+
+def message_attribute(value: dict) -> dict:
+    """One SQS message attribute as Lambda's SQS event shows it (moto keeps the API's casing)."""
+    attribute = {"stringListValues": [], "binaryListValues": [], "dataType": value.get("DataType")}
+    if value.get("BinaryValue") is not None:
+        binary = value["BinaryValue"]
+        attribute["binaryValue"] = (
+            base64.b64encode(binary).decode() if isinstance(binary, bytes) else binary
+        )
+    else:
+        attribute["stringValue"] = value.get("StringValue")
+    return attribute
 
 
 def destination_record(function, event, result, request_id, condition, count) -> dict:

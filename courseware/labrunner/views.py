@@ -87,6 +87,8 @@ def _posted_config(request, lab) -> dict | None:
 @require_POST
 @login_required
 def lab_draft(request, slug):
+    if request.POST.get("step") == "deploy" and not request.htmx:  # the Deploy button, no JS
+        return lab_run_create(request, slug, "deploy")
     lab, workspace = _workspace(request, slug)
     try:
         workspace = services.lab_draft_save(

@@ -1,0 +1,37 @@
+"""Every lab in labs/: its solution earns full marks and its starter does not."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from courseware.labrunner.runner import files_in, grade_lab, lab_source
+
+LABS = sorted(
+    p.name for p in (Path(settings.CONTENT_DIR) / "labs").iterdir() if (p / "lab.md").is_file()
+)
+
+
+def test_there_are_six_labs():
+    assert len(LABS) >= 6, LABS
+
+
+@pytest.mark.parametrize("slug", LABS)
+def test_the_solution_earns_full_marks(slug, lab_backend):
+    lab = lab_source(settings.CONTENT_DIR, slug)
+    files, config = files_in(lab.solution_dir)
+    run = grade_lab(
+        lab=lab, files=files, config=config, endpoint=lab_backend.endpoint, reveal_hidden=True
+    )
+    assert run.deploy_error is None, str(run.deploy_error)
+    failed = [f"{c.name}: {c.message}" for c in run.report.checks if not c.passed]
+    assert not failed and run.report.score == lab.points
+
+
+@pytest.mark.parametrize("slug", LABS)
+def test_the_starter_does_not(slug, lab_backend):
+    lab = lab_source(settings.CONTENT_DIR, slug)
+    files, config = files_in(lab.directory / "starter")
+    run = grade_lab(lab=lab, files=files, config=config, endpoint=lab_backend.endpoint)
+    score = run.report.score if run.report else 0
+    assert score < lab.points
