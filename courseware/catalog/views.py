@@ -56,8 +56,15 @@ def dashboard(request):
     from courseware.quizzes.selectors import learner_quiz_grades  # quizzes build on the catalog
 
     progress = selectors.learner_progress(user=request.user)
+    from courseware.labrunner.selectors import lab_list_with_scores
+
     grades = learner_quiz_grades(user=request.user)
-    return render(request, "catalog/dashboard.html", {"progress": progress, "quiz_grades": grades})
+    labs = lab_list_with_scores(user=request.user)
+    return render(
+        request,
+        "catalog/dashboard.html",
+        {"progress": progress, "quiz_grades": grades, "lab_rows": labs},
+    )
 
 
 @require_GET

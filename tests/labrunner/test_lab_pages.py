@@ -56,6 +56,8 @@ def test_deploy_invoke_and_check_my_progress(student_client, student, labs):
     grade = workspace.runs.get(kind=LabRun.Kind.GRADE)
     assert grade.account_id == workspace.account_id
     assert grade.result["account_id"] != workspace.account_id  # graded in a fresh account
+    dashboard = student_client.get(reverse("catalog:dashboard")).content.decode()
+    assert "10/10" in dashboard and "Complete" in dashboard
 
 
 def test_without_javascript_steps_redirect_back_to_the_page(student_client, labs):

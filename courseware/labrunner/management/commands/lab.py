@@ -110,9 +110,12 @@ class Command(BaseCommand):
             files, config = files_in(options["solution"] or lab.solution_dir)
         except (LabNotFound, DeployError) as error:
             raise CommandError(str(error)) from error
-        with lab_backend() as (endpoint, kind):
-            run = grade_lab(lab=lab, files=files, config=config, endpoint=endpoint, kind=kind,
-                            reveal_hidden=options["show_hidden"])  # fmt: skip
+        try:
+            with lab_backend() as (endpoint, kind):
+                run = grade_lab(lab=lab, files=files, config=config, endpoint=endpoint, kind=kind,
+                                reveal_hidden=options["show_hidden"])  # fmt: skip
+        except SandboxUnavailable as error:
+            raise CommandError(str(error)) from error
         data = run.to_dict(lab)
         if options["json"]:
             self.stdout.write(json.dumps(data, indent=2))
