@@ -1,9 +1,14 @@
 """Labs and what learners do in them. The database is the source of truth for what a learner
 deployed: if the emulator loses its memory, a learner's next action re-provisions from here."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+STALE_AFTER = timedelta(minutes=20)  # a run a dead worker left behind stops blocking the lab
 
 
 class Lab(models.Model):
@@ -119,4 +124,5 @@ class LabRun(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING)
+        fresh = self.created_at is None or self.created_at >= timezone.now() - STALE_AFTER
+        return fresh and self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -6,6 +6,7 @@ and the deployed version is what re-provisions an account the emulator has forgo
 """
 
 import json
+import logging
 import re
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -19,9 +20,10 @@ from courseware.pricing.engine.lambda_ import lambda_estimate
 from .aws import AccountAws, new_account_id
 from .deploy import DeployError, deploy, validate_config
 from .invocation import from_response, throttled
-from .models import Lab, LabRun, LabVersion, LabWorkspace
+from .models import STALE_AFTER, Lab, LabRun, LabVersion, LabWorkspace
 from .runner import grade_lab, lab_source
 
+log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 256 * 1024  # Lambda's asynchronous payload limit; plenty for a lab
 ENV_LINE_RE = re.compile(r"^([A-Za-z]\w*)=(.*)$")
 
@@ -32,6 +34,13 @@ class LabInputError(ValueError):
 
 class LabBusy(Exception):
     pass
+
+
+def active_runs(workspace: LabWorkspace):
+    return workspace.runs.filter(
+        state__in=[LabRun.State.QUEUED, LabRun.State.RUNNING],
+        created_at__gte=timezone.now() - STALE_AFTER,
+    )
 
 
 def workspace_aws(workspace: LabWorkspace) -> AccountAws:
@@ -116,7 +125,7 @@ def lab_run_start(*, workspace: LabWorkspace, kind: str, event_text: str = "",
         request = {"event": parse_event(event_text), "event_name": event_name or "custom"}
     with transaction.atomic():
         workspace = LabWorkspace.objects.select_for_update().get(pk=workspace.pk)
-        if workspace.runs.filter(state__in=[LabRun.State.QUEUED, LabRun.State.RUNNING]).exists():
+        if active_runs(workspace).exists():
             raise LabBusy("Another step is still running; wait for it to finish.")
         version = workspace.deployed_version
         if kind == LabRun.Kind.DEPLOY:
@@ -151,6 +160,11 @@ def lab_run_execute(*, run_id: int) -> LabRun:
     except (BotoCoreError, ClientError, ConnectionError) as error:
         result = {"error": f"The lab backend did not answer ({type(error).__name__}: {error}). "
                            "Try again in a moment."}  # fmt: skip
+        state = LabRun.State.FAILED
+    except Exception:  # recorded, so the page stops polling and the learner can go on
+        log.exception("lab run %s failed", run_id)
+        result = {"error": "Something went wrong on our side while running this step; it has "
+                           "been logged. Try again."}  # fmt: skip
         state = LabRun.State.FAILED
     run.result, run.state, run.finished_at = result, state, timezone.now()
     run.save(update_fields=["result", "state", "finished_at", "score"])
@@ -242,7 +256,7 @@ def lab_reset(*, workspace: LabWorkspace) -> LabWorkspace:
     """A clean account: nothing deployed. Drafts and versions are kept."""
     with transaction.atomic():
         workspace = LabWorkspace.objects.select_for_update().get(pk=workspace.pk)
-        if workspace.runs.filter(state__in=[LabRun.State.QUEUED, LabRun.State.RUNNING]).exists():
+        if active_runs(workspace).exists():
             raise LabBusy("Wait for the running step to finish before resetting.")
         workspace.account_id = new_account_id()
         workspace.deployed_version = None

@@ -187,3 +187,28 @@ def test_steps_run_through_the_database_task_queue(client, student, lab_backend,
     assert run.state == "done", run.result
     polled = client.get(url("run", run.pk), **HTMX).content.decode()
     assert "Version 1 deployed" in polled and "hx-get" not in polled
+
+
+def test_a_crashed_step_is_recorded_and_an_abandoned_one_stops_blocking(
+    student_client, student, labs, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courseware.labrunner import services
+
+    student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+    workspace = LabWorkspace.objects.get(user=student)
+    abandoned = LabRun.objects.create(workspace=workspace, kind="grade", state="running",
+                                      account_id=workspace.account_id)  # fmt: skip
+    LabRun.objects.filter(pk=abandoned.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    def crash(run):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setitem(services.STEPS, "grade", crash)
+    page = student_client.post(url("run_create", "grade"), **HTMX)
+    assert page.status_code == 200 and "Something went wrong on our side" in page.content.decode()
+    assert "a bug of ours" not in page.content.decode()
+    assert workspace.runs.filter(kind="grade", state="failed").count() == 1
