@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from courseware.catalog.content.labs import CONFIG_FILE, LabSource, read_files, read_lab
+from courseware.catalog.content.renderer import render_markdown
 
 from .aws import AccountAws, new_account_id
 from .context import LabContext
@@ -25,6 +26,7 @@ def lab_source(content_dir: Path, slug: str) -> LabSource:
     lab = read_lab(directory, f"labs/{slug}", lambda *p: problems.append(p), None)
     if lab is None or problems:
         raise LabNotFound("; ".join(f"{p}:{line}: {m}" for p, line, m in problems))
+    lab.html = render_markdown(lab.body).html
     return lab
 
 

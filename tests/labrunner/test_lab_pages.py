@@ -31,6 +31,7 @@ def url(name, *args):
 def test_anonymous_page_shows_instructions_and_starter_but_never_the_answers(client, labs):
     page = client.get(url("lab")).content.decode()
     assert "Hello Lambda" in page and "Log in to start this lab" in page
+    assert "What you will build" in page and "Init Duration" in page  # the instructions
     assert "TODO: greet" in page  # the starter
     solution = (SOLUTION / "handler.py").read_text()
     checks = (SOLUTION.parent / "checks.py").read_text()
