@@ -1,10 +1,12 @@
 """`content sync` for labs: index each `labs/<slug>/` (inside the sync's transaction)."""
 
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Lab
 
 
+@transaction.atomic  # content_sync's transaction when called from it; its own otherwise
 def lab_sync(*, sources: list) -> dict[str, list[str]]:
     result = {"created": [], "updated": [], "unchanged": [], "removed": []}
     existing = {lab.slug: lab for lab in Lab.objects.select_for_update()}

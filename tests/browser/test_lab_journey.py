@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 
@@ -28,7 +29,14 @@ def task_worker(settings, lab_backend):
     worker = Worker(queue_names=["default"], interval=0.1, batch=False, backend_name="default",
                     startup_delay=False, max_tasks=None, worker_id="browser-test",
                     excluded_queue_names=[])  # fmt: skip
-    thread = threading.Thread(target=worker.run, daemon=True)
+
+    def run():
+        try:
+            worker.run()
+        finally:
+            connections.close_all()  # this thread's connection, or teardown cannot drop the DB
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield worker
     worker.running = False
