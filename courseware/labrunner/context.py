@@ -10,6 +10,17 @@ from .grading import Fail
 from .invocation import Invocation, from_response, throttled
 
 
+def as_text(body) -> str:
+    return body if isinstance(body, str) else json.dumps(body)
+
+
+def string_attributes(attributes: dict) -> dict:
+    """keyword=value pairs as SQS/SNS String message attributes."""
+    return {
+        key: {"DataType": "String", "StringValue": str(value)} for key, value in attributes.items()
+    }
+
+
 class LabContext:
     """Passed to every check as `lab`. Clients are bound to the learner's account only."""
 
@@ -67,24 +78,16 @@ class LabContext:
 
     def send_message(self, logical_id: str, body, **attributes) -> str:
         """Send to a queue in the template; `attributes` become String message attributes."""
-        text = body if isinstance(body, str) else json.dumps(body)
-        extra = {
-            key: {"DataType": "String", "StringValue": str(value)}
-            for key, value in attributes.items()
-        }
         return self.client("sqs").send_message(
-            QueueUrl=self.queue_url(logical_id), MessageBody=text, MessageAttributes=extra
-        )["MessageId"]
+            QueueUrl=self.queue_url(logical_id), MessageBody=as_text(body),
+            MessageAttributes=string_attributes(attributes),
+        )["MessageId"]  # fmt: skip
 
     def publish(self, logical_id: str, message, **attributes) -> str:
-        text = message if isinstance(message, str) else json.dumps(message)
-        extra = {
-            key: {"DataType": "String", "StringValue": str(value)}
-            for key, value in attributes.items()
-        }
         return self.client("sns").publish(
-            TopicArn=self.resource(logical_id), Message=text, MessageAttributes=extra
-        )["MessageId"]
+            TopicArn=self.resource(logical_id), Message=as_text(message),
+            MessageAttributes=string_attributes(attributes),
+        )["MessageId"]  # fmt: skip
 
     def queue_messages(self, logical_id: str, *, wait: float = 0.0) -> list[dict]:
         """Read (and delete) what is waiting in a queue, waiting up to `wait` s for the first."""
