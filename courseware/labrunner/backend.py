@@ -96,6 +96,16 @@ class LabBackend:
         return result
 
 
+def start_embedded(max_environments: int = 4) -> LabBackend:
+    """A lab backend of our own for a one-off command, after the sandbox proves its confinement."""
+    sandbox = Sandbox(SandboxLimits(max_environments=max_environments))
+    check = sandbox.self_check()  # never run learner code in a leaky sandbox
+    if not check.ok and not sandbox.unsafe:
+        sandbox.shutdown()
+        raise SandboxUnavailable("The sandbox self-check failed:\n" + check.report())
+    return LabBackend(sandbox=sandbox).start()
+
+
 @contextlib.contextmanager
 def embedded_backend(max_environments: int = 4):
     """(endpoint, kind) for a one-off command: LocalStack if configured, else a moto of our own."""
@@ -104,14 +114,9 @@ def embedded_backend(max_environments: int = 4):
     if settings.LABS_BACKEND == "localstack":
         yield settings.LABS_ENDPOINT, "localstack"
         return
-    sandbox = Sandbox(SandboxLimits(max_environments=max_environments))
-    check = sandbox.self_check()  # never run learner code in a leaky sandbox
-    if not check.ok and not sandbox.unsafe:
-        sandbox.shutdown()
-        raise SandboxUnavailable("The sandbox self-check failed:\n" + check.report())
-    backend = LabBackend(sandbox=sandbox).start()
+    backend = start_embedded(max_environments)
     try:
         yield backend.endpoint, "moto"
     finally:
         backend.stop()
-        sandbox.shutdown()
+        backend.sandbox.shutdown()

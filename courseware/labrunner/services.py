@@ -181,9 +181,8 @@ def _deploy(run: LabRun) -> dict:
     return {"version": version.number, **deployment.to_dict()}
 
 
-def ensure_provisioned(workspace: LabWorkspace, version: LabVersion) -> bool:
+def ensure_provisioned(aws: AccountAws, workspace: LabWorkspace, version: LabVersion) -> bool:
     """Re-deploy the learner's deployed version if the emulator has lost it (restart)."""
-    aws = workspace_aws(workspace)
     name = (version.deployment or {}).get("function_name")
     if name:
         try:
@@ -200,8 +199,9 @@ def ensure_provisioned(workspace: LabWorkspace, version: LabVersion) -> bool:
 
 def _invoke(run: LabRun) -> dict:
     workspace, version = run.workspace, run.version
-    reprovisioned = ensure_provisioned(workspace, version)
-    lam = workspace_aws(workspace).client("lambda")
+    aws = workspace_aws(workspace)  # one set of clients for the check and the invoke
+    reprovisioned = ensure_provisioned(aws, workspace, version)
+    lam = aws.client("lambda")
     try:
         response = lam.invoke(
             FunctionName=version.deployment["function_name"],

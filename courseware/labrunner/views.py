@@ -1,10 +1,7 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
@@ -187,11 +184,3 @@ def lab_restore(request, slug):
     except (ValueError, services.LabInputError):
         messages.error(request, "Choose a version to restore.")
     return redirect(lab.get_absolute_url())
-
-
-def pretty(value) -> str:
-    return json.dumps(value, indent=2, sort_keys=False, default=str)
-
-
-def run_url(run) -> str:
-    return reverse("labrunner:run", args=[run.workspace.lab.slug, run.pk])

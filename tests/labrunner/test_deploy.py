@@ -16,7 +16,7 @@ from courseware.labrunner.aws import AccountAws, new_account_id
 from courseware.labrunner.backend import free_port
 from courseware.labrunner.deploy import DeployError, deploy
 from courseware.labrunner.models import Lab, LabRun, LabWorkspace
-from tests.labrunner.test_lab_pages import HTMX, solution_post
+from tests.lab_fixtures import HTMX, solution_post
 
 HANDLER = "def handler(event, context):\n    return {'records': len(event.get('Records', []))}\n"
 TEMPLATE = """\

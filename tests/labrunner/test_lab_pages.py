@@ -1,27 +1,12 @@
 """The lab page end to end through the views: drafts, deploy, invoke, grade, reset, isolation."""
 
 import json
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from courseware.labrunner.models import Lab, LabRun, LabWorkspace
-
-SOLUTION = Path(settings.CONTENT_DIR) / "labs" / "hello-lambda" / "solution"
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def solution_post() -> dict:
-    config = json.loads((SOLUTION / "config.json").read_text())
-    return {
-        "file:handler.py": (SOLUTION / "handler.py").read_text(),
-        "memory_mb": str(config["memory_mb"]),
-        "timeout_s": str(config["timeout_s"]),
-        "architecture": "x86_64",
-        "environment": "\n".join(f"{k}={v}" for k, v in config["environment"].items()),
-    }
+from tests.lab_fixtures import HTMX, SOLUTION, solution_post
 
 
 def url(name, *args):

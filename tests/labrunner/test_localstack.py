@@ -18,7 +18,7 @@ from django.urls import reverse
 from courseware.labrunner.aws import ACCOUNT_HEADER
 from courseware.labrunner.backend import free_port
 from courseware.labrunner.models import LabWorkspace
-from tests.labrunner.test_lab_pages import HTMX, solution_post
+from tests.lab_fixtures import HTMX, solution_post
 
 CREDENTIAL_RE = re.compile(r"Credential=(\d{12})/")
 

@@ -6,19 +6,18 @@
 The function is created with the Lambda API in a fresh 12-digit account of an embedded lab backend
 (moto, with Lambda running in the sandbox) and invoked once."""
 
-import io
 import json
-import secrets
-import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courseware.labrunner.backend import LabBackend
+from courseware.labrunner.aws import AccountAws, new_account_id
+from courseware.labrunner.backend import LabBackend, start_embedded
 from courseware.labrunner.backend import embedded_backend as lab_backend
-from courseware.labrunner.deploy import DeployError
+from courseware.labrunner.deploy import DeployError, deploy
 from courseware.labrunner.runner import LabNotFound, files_in, grade_lab, lab_source
 from courseware.sandbox import Sandbox, SandboxLimits, SandboxUnavailable
 
@@ -75,14 +74,9 @@ class Command(BaseCommand):
             raise CommandError(f"--event is not JSON: {error}") from error
         handler = options["handler"] or f"{path.stem}.handler"
         try:
-            sandbox = Sandbox(SandboxLimits(max_environments=2))
+            backend = start_embedded(max_environments=2)
         except SandboxUnavailable as error:
             raise CommandError(str(error)) from error
-        check = sandbox.self_check()  # at start-up: never run learner code in a leaky sandbox
-        if not check.ok and not sandbox.unsafe:
-            sandbox.shutdown()
-            raise CommandError("The sandbox self-check failed:\n" + check.report())
-        backend = LabBackend(sandbox=sandbox).start()
         try:
             result = deploy_and_invoke(
                 backend, path, handler, options["memory"], options["timeout"], event
@@ -91,7 +85,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         finally:
             backend.stop()
-            sandbox.shutdown()
+            backend.sandbox.shutdown()
         data = {key: result.to_dict()[key] for key in FIELDS} | {
             "cpu_share_enforced": result.cpu_share_enforced,
             "modelled_duration_ms": result.to_dict()["modelled_duration_ms"],
@@ -153,18 +147,14 @@ def deploy_and_invoke(
         raise ValueError(
             f"--timeout must be a whole number of seconds from 1 to 900, not {timeout:g}"
         )
-    account = f"{secrets.randbelow(9 * 10**11) + 10**11:012d}"  # a fresh, isolated account
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.write(path, path.name)
-    role = backend.client("iam", account).create_role(
-        RoleName="lab-invoke", AssumeRolePolicyDocument="{}"
-    )["Role"]["Arn"]
-    lam = backend.client("lambda", account)
+    aws = AccountAws(endpoint=backend.endpoint, account_id=new_account_id())
+    spec = SimpleNamespace(slug="lab-invoke", deploy="function", handler=handler, function="")
+    config = {"memory_mb": memory, "timeout_s": int(timeout)}
     try:
-        lam.create_function(FunctionName="lab-invoke", Runtime="python3.11", Role=role, Handler=handler,
-                            Code={"ZipFile": archive.getvalue()}, MemorySize=memory, Timeout=int(timeout))  # fmt: skip
-        lam.invoke(FunctionName="lab-invoke", Payload=json.dumps(event).encode(), LogType="Tail")
-    except ClientError as error:
+        deploy(aws=aws, spec=spec, files={path.name: path.read_text()}, config=config)
+        aws.client("lambda").invoke(
+            FunctionName="lab-invoke", Payload=json.dumps(event).encode(), LogType="Tail"
+        )
+    except (DeployError, ClientError) as error:
         raise ValueError(f"the emulator refused: {error}") from error
-    return backend.last_result(account, "lab-invoke")
+    return backend.last_result(aws.account_id, "lab-invoke")
