@@ -17,6 +17,12 @@ from pathlib import Path
 
 from moto.awslambda.models import LambdaFunction
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
 
 from courseware.sandbox import (
     FunctionConfig,
@@ -26,6 +32,7 @@ from courseware.sandbox import (
     SandboxUnavailable,
 )
 
+from .apigw.frontdoor import FrontDoor
 from .aws import AccountAws
 from .gateway import AccountGateway
 from .integrations import Integrations, install
@@ -37,11 +44,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class _Server(ThreadedMotoServer):
+    """moto's threaded server with API Gateway's front door in front of it."""
+
+    def __init__(self, backend: "LabBackend", **kwargs):
+        super().__init__(**kwargs)
+        self._backend = backend
+
+    def _server_entry(self) -> None:
+        app = FrontDoor(DomainDispatcherApplication(create_backend_app), self._backend)
+        self._server = make_server(
+            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 class LabBackend:
     def __init__(self, *, sandbox: Sandbox, port: int | None = None, host: str = "127.0.0.1"):
         self.sandbox = sandbox
         self.host, self.port = host, port or free_port()
-        self.server = ThreadedMotoServer(ip_address=host, port=self.port, verbose=False)
+        self.server = _Server(self, ip_address=host, port=self.port, verbose=False)
         self.gateway = AccountGateway((host, self.port))
         self._code_dir = Path(tempfile.mkdtemp(prefix="courseware-lambda-code-"))
         self._results: dict[str, InvocationResult] = {}

@@ -5,6 +5,8 @@ import time
 
 from botocore.exceptions import ClientError
 
+from .apigw import callers
+from .apigw.client import ApiResponse, call_api
 from .aws import AccountAws
 from .grading import Fail
 from .invocation import Invocation, from_response, throttled
@@ -129,6 +131,38 @@ class LabContext:
             if value or time.monotonic() >= deadline:
                 return value
             time.sleep(interval)
+
+    # -- API Gateway ---------------------------------------------------------------------------
+    def api_id(self, api: str | None = None) -> str:
+        """The id of the template's API `api` (logical id), or of its only API."""
+        try:
+            return callers.find_api(self.resources, api)[1]
+        except callers.CallerError as error:
+            raise Fail(str(error)) from None
+
+    def request(self, method: str, path: str, *, api: str | None = None, stage: str | None = None,
+                headers: dict | None = None, query=None, body=None, sign: dict | None = None) -> ApiResponse:  # fmt: skip
+        """An HTTP request to the learner's API through the emulated API Gateway. `sign`:
+        credentials from `iam_credentials` to sign it with SigV4."""
+        try:
+            _, api_id, kind = callers.find_api(self.resources, api)
+            stage = stage or callers.default_stage(self.aws, api_id, kind, self.resources)
+        except callers.CallerError as error:
+            raise Fail(str(error)) from None
+        return call_api(self.aws, api_id=api_id, stage=stage, method=method, path=path,
+                        headers=headers, query=query, body=body, sign=sign)  # fmt: skip
+
+    def user_pool_tokens(self, *, pool: str = "UserPool", client: str = "UserPoolClient",
+                         username: str = "learner@example.com",
+                         password: str = callers.DEFAULT_PASSWORD) -> dict:  # fmt: skip
+        """Sign a user up in the template's user pool and log in: {"id", "access", ...}."""
+        return callers.user_pool_tokens(self.aws, pool_id=self.resource(pool),
+                                        client_id=self.resource(client), username=username,
+                                        password=password)  # fmt: skip
+
+    def iam_credentials(self, name: str, *, policy: dict | None = None) -> dict:
+        """An IAM user with `policy` inline and an access key, for signed requests."""
+        return callers.iam_credentials(self.aws, name, policy=policy)
 
     @staticmethod
     def fail(message: str):

@@ -96,6 +96,7 @@ class LabRun(models.Model):
         DEPLOY = "deploy"
         INVOKE = "invoke"
         GRADE = "grade"
+        REQUEST = "request"  # an HTTP request to the learner's API (API Gateway labs)
 
     class State(models.TextChoices):
         QUEUED = "queued"

@@ -17,6 +17,8 @@ from django.utils import timezone
 from courseware.catalog.content.labs import MAX_FILE_BYTES
 from courseware.pricing.engine.lambda_ import lambda_estimate
 
+from .api_requests import ApiRequestInvalid, parse_api_request, send_api_request
+from .apigw.callers import CallerError
 from .aws import AccountAws, new_account_id
 from .deploy import DeployError, deploy, validate_config
 from .invocation import from_response, throttled
@@ -112,11 +114,16 @@ def parse_event(text: str) -> object:
 
 
 def lab_run_start(*, workspace: LabWorkspace, kind: str, event_text: str = "",
-                  event_name: str = "") -> LabRun:  # fmt: skip
+                  event_name: str = "", api_request: dict | None = None) -> LabRun:  # fmt: skip
     """Record a run (one at a time per learner and lab) and queue its task."""
     from .tasks import lab_run_task
 
     request = {}
+    if kind == LabRun.Kind.REQUEST:
+        try:
+            request = parse_api_request(api_request or {})
+        except ApiRequestInvalid as error:
+            raise LabInputError(str(error)) from error
     if kind == LabRun.Kind.INVOKE:
         if event_name:
             if event_name not in workspace.lab.events:
@@ -157,6 +164,8 @@ def lab_run_execute(*, run_id: int) -> LabRun:
         result, state = STEPS[run.kind](run), LabRun.State.DONE
     except DeployError as error:
         result, state = {"deploy_error": error.to_dict()}, LabRun.State.FAILED
+    except CallerError as error:  # the template lacks what the request needs
+        result, state = {"error": str(error)}, LabRun.State.FAILED
     except (BotoCoreError, ClientError, ConnectionError) as error:
         result = {"error": f"The lab backend did not answer ({type(error).__name__}: {error}). "
                            "Try again in a moment."}  # fmt: skip
@@ -249,7 +258,16 @@ def _grade(run: LabRun) -> dict:
     return data
 
 
-STEPS = {LabRun.Kind.DEPLOY: _deploy, LabRun.Kind.INVOKE: _invoke, LabRun.Kind.GRADE: _grade}
+def _api_request(run: LabRun) -> dict:
+    workspace, version = run.workspace, run.version
+    aws = workspace_aws(workspace)
+    reprovisioned = ensure_provisioned(aws, workspace, version)
+    resources = version.deployment.get("resources", {})
+    return {**send_api_request(aws, resources, run.request), "reprovisioned": reprovisioned}
+
+
+STEPS = {LabRun.Kind.DEPLOY: _deploy, LabRun.Kind.INVOKE: _invoke, LabRun.Kind.GRADE: _grade,
+         LabRun.Kind.REQUEST: _api_request}  # fmt: skip
 
 
 def lab_reset(*, workspace: LabWorkspace) -> LabWorkspace:

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
+from .api_requests import AUTH_CHOICES, METHODS
+from .apigw.callers import API_TYPES
 from .models import Lab, LabRun
 
 CONFIG_FIELDS = ("memory_mb", "timeout_s", "architecture", "environment")
@@ -36,10 +38,21 @@ def _context(request, lab: Lab, workspace=None, **extra) -> dict:
         "deploy_run": runs.get(LabRun.Kind.DEPLOY),
         "invoke_run": runs.get(LabRun.Kind.INVOKE),
         "grade_run": runs.get(LabRun.Kind.GRADE),
+        "request_run": runs.get(LabRun.Kind.REQUEST),
+        "api_methods": METHODS,
+        "api_auth_choices": AUTH_CHOICES.items(),
+        "api_names": _api_names(workspace),
         "history": selectors.lab_run_history(workspace=workspace) if workspace else [],
         "versions": list(workspace.versions.all()[:10]) if workspace else [],
         **extra,
     }
+
+
+def _api_names(workspace) -> list[str]:
+    """The logical ids of the deployed APIs, for the request panel's API choice."""
+    version = workspace.deployed_version if workspace else None
+    resources = ((version.deployment or {}).get("resources") or {}) if version else {}
+    return sorted(k for k, v in resources.items() if v.get("type") in API_TYPES)
 
 
 def _file_order(item):
@@ -106,7 +119,9 @@ def lab_draft(request, slug):
     return render(request, "labrunner/lab.html#draft-status", context, status=422 if error else 200)
 
 
-RUN_PARTIALS = {"deploy": "deploy-run", "invoke": "invoke-run", "grade": "grade-run"}
+RUN_PARTIALS = {"deploy": "deploy-run", "invoke": "invoke-run", "grade": "grade-run",
+                "request": "request-run"}  # fmt: skip
+API_REQUEST_FIELDS = ("api", "method", "path", "headers", "body", "auth")
 
 
 @require_POST
@@ -125,6 +140,7 @@ def lab_run_create(request, slug, kind):
         run = services.lab_run_start(
             workspace=workspace, kind=kind, event_text=request.POST.get("event", ""),
             event_name=request.POST.get("event_name", ""),
+            api_request={key: request.POST.get(key, "") for key in API_REQUEST_FIELDS},
         )  # fmt: skip
     except (services.LabInputError, services.LabBusy) as problem:
         error = str(problem)

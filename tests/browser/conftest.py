@@ -1,8 +1,11 @@
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.db import connections
+from django_tasks_db.management.commands.db_worker import Worker
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -62,3 +65,24 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@pytest.fixture
+def task_worker(settings, lab_backend):
+    settings.LABS_ENDPOINT = lab_backend.endpoint
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    worker = Worker(queue_names=["default"], interval=0.1, batch=False, backend_name="default",
+                    startup_delay=False, max_tasks=None, worker_id="browser-test",
+                    excluded_queue_names=[])  # fmt: skip
+
+    def run():
+        try:
+            worker.run()
+        finally:
+            connections.close_all()  # this thread's connection, or teardown cannot drop the DB
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield worker
+    worker.running = False
+    thread.join(timeout=10)

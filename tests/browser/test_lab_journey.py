@@ -3,13 +3,10 @@
 Steps go through the real database task queue: a django-tasks-db worker runs in a thread here,
 as `make run`'s worker process would, and the page polls until each step is done."""
 
-import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 
 from courseware.labrunner.models import LabWorkspace
@@ -20,27 +17,6 @@ from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SOLUTION = Path(settings.CONTENT_DIR) / "labs" / "hello-lambda" / "solution" / "handler.py"
-
-
-@pytest.fixture
-def task_worker(settings, lab_backend):
-    settings.LABS_ENDPOINT = lab_backend.endpoint
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    worker = Worker(queue_names=["default"], interval=0.1, batch=False, backend_name="default",
-                    startup_delay=False, max_tasks=None, worker_id="browser-test",
-                    excluded_queue_names=[])  # fmt: skip
-
-    def run():
-        try:
-            worker.run()
-        finally:
-            connections.close_all()  # this thread's connection, or teardown cannot drop the DB
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield worker
-    worker.running = False
-    thread.join(timeout=10)
 
 
 def test_do_lab_one_end_to_end(live_server, page, screenshot, task_worker):
