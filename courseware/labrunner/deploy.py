@@ -3,9 +3,9 @@
 A single-function lab deploys `handler.py` with the Lambda API and the settings from the config
 form. A SAM lab's template is translated (`.sam`) and deployed as a CloudFormation stack named
 `lab`, replaced on every deploy; the code goes to an S3 bucket in the learner's account first, as
-`sam deploy` does. Two resource types moto's CloudFormation does not create
-(`AWS::SNS::Subscription`, `AWS::Lambda::EventInvokeConfig`) are applied after the stack, through
-the same APIs CloudFormation would call.
+`sam deploy` does. Resource types moto's CloudFormation does not create (APIs, Cognito, SNS
+subscriptions, ...) are applied around the stack through the APIs CloudFormation would call
+(`.deploy_after`; the APIs' OpenAPI bodies are imported by `.deploy_apis`).
 """
 
 import hashlib
@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError, WaiterError
 
+from . import deploy_after as around
 from .aws import AccountAws
+from .deploy_after import ApplyError
 from .sam import Template, TemplateError, parse_template, translate
 
-STACK = "lab"
+STACK = around.STACK
 ROLE = "lab-execution-role"
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})  # fmt: skip
 ENV_NAME_RE = re.compile(r"^[a-zA-Z]\w*$")
@@ -29,15 +31,13 @@ RESERVED_ENV = {"_HANDLER", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCT
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
                 "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                 "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "AWS_LAMBDA_RUNTIME_API"}  # fmt: skip
-APPLIED_AFTER = {"AWS::SNS::Subscription", "AWS::Lambda::EventInvokeConfig"}
-IGNORED = {"AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy"}  # permissions: not enforced by moto
 SUPPORTED = {
     "AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Permission",
     "AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::Lambda::LayerVersion",
     "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::SQS::Queue",
     "AWS::SNS::Topic", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Logs::LogGroup",
     "AWS::Events::Rule", "AWS::StepFunctions::StateMachine", "AWS::SSM::Parameter",
-} | APPLIED_AFTER | IGNORED  # fmt: skip
+} | around.OUTSIDE  # fmt: skip
 
 
 class DeployError(Exception):
@@ -166,45 +166,55 @@ def deploy_function(aws: AccountAws, spec, files, config) -> Deployment:
     return Deployment(name, {"Function": {"type": "AWS::Lambda::Function", "id": name}})
 
 
+def located(error: ApplyError, template: Template, text: str) -> DeployError:
+    return DeployError(
+        str(error), file="template.yaml", line=around.error_line(error, template, text)
+    )
+
+
 def deploy_stack(aws: AccountAws, spec, files) -> Deployment:
     if "template.yaml" not in files:
         raise DeployError("a SAM lab needs template.yaml", file="template.yaml")
+    text = files["template.yaml"]
     try:
-        template = parse_template(files["template.yaml"])
+        template = parse_template(text)
         bucket, key = upload_code(aws, files)
         point_code_at(template.body, bucket, key)
         translated = translate(template, account_id=aws.account_id, region=aws.region)
     except TemplateError as error:
         raise DeployError(error.message, file=error.file, line=error.line) from error
-    resources = translated["Resources"]
-    for logical_id, resource in resources.items():
+    for logical_id, resource in translated["Resources"].items():
         if resource.get("Type") not in SUPPORTED:
-            line = template.resource_lines.get(logical_id) or template.line_for(logical_id)
+            line = around.error_line(ApplyError(logical_id, ""), template, text)
+            line = line or template.line_for(logical_id)
             raise DeployError(
                 f"{logical_id}: {resource.get('Type')} is not available in the lab emulator",
                 file="template.yaml", line=line,
             )  # fmt: skip
-    later = {k: v for k, v in resources.items() if v["Type"] in APPLIED_AFTER | IGNORED}
-    translated["Resources"] = {k: v for k, v in resources.items() if k not in later}
-    replace_stack(aws, translated, template)
-    created = stack_resources(aws)
-    for logical_id, resource in later.items():
-        if resource["Type"] in APPLIED_AFTER:
-            try:
-                apply_after(aws, resource, created)
-            except (ClientError, KeyError, TypeError, ValueError) as error:
-                raise DeployError(
-                    f"{logical_id}: {error}", file="template.yaml",
-                    line=template.resource_lines.get(logical_id),
-                ) from error  # fmt: skip
-        created[logical_id] = {"type": resource["Type"], "id": logical_id}
-    main = created.get(spec.function)
+    try:
+        order = around.plan(translated)
+    except ApplyError as error:
+        raise located(error, template, text) from error
+    context = around.Context(aws, translated)
+    around.remove_applied(aws)  # what earlier deploys applied around their stack
+    try:
+        around.apply(context, order.before)
+        replace_stack(aws, around.stack_template(translated, order, context), template)
+        context.created = stack_resources(aws) | context.created
+        around.apply(context, order.after)
+    except ApplyError as error:
+        around.remove_applied(aws, quietly=True)  # never half an API
+        raise located(error, template, text) from error
+    except DeployError:
+        around.remove_applied(aws, quietly=True)
+        raise
+    main = context.created.get(spec.function)
     if main is None:
         raise DeployError(
             f"the lab expects a function with logical id {spec.function!r} in template.yaml",
             file="template.yaml",
         )
-    return Deployment(main["id"], created)
+    return Deployment(main["id"], context.created)
 
 
 def upload_code(aws: AccountAws, files) -> tuple[str, str]:
@@ -283,56 +293,3 @@ def stack_resources(aws: AccountAws) -> dict[str, dict]:
         for item in summaries["StackResourceSummaries"]
         if item["LogicalResourceId"]
     }
-
-
-def resolve(aws: AccountAws, value, created: dict[str, dict]):
-    """Ref and Fn::GetAtt .Arn for the few resources applied after the stack."""
-    if isinstance(value, list):
-        return [resolve(aws, item, created) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if set(value) == {"Ref"}:
-        return created[value["Ref"]]["id"]
-    if set(value) == {"Fn::GetAtt"}:
-        logical_id, attribute = value["Fn::GetAtt"]
-        if attribute != "Arn":
-            raise ValueError(f"Fn::GetAtt {logical_id}.{attribute} is not emulated here")
-        return arn_of(aws, created[logical_id])
-    return {key: resolve(aws, item, created) for key, item in value.items()}
-
-
-def arn_of(aws: AccountAws, resource: dict) -> str:
-    kind, physical = resource["type"], resource["id"]
-    if kind == "AWS::SQS::Queue":
-        return f"arn:aws:sqs:{aws.region}:{aws.account_id}:{physical.rsplit('/', 1)[1]}"
-    if kind == "AWS::Lambda::Function":
-        return f"arn:aws:lambda:{aws.region}:{aws.account_id}:function:{physical}"
-    if physical.startswith("arn:"):
-        return physical
-    raise ValueError(f"no ARN known for {kind}")
-
-
-def apply_after(aws: AccountAws, resource: dict, created: dict[str, dict]) -> None:
-    properties = resolve(aws, resource.get("Properties") or {}, created)
-    if resource["Type"] == "AWS::SNS::Subscription":
-        attributes = {}
-        for name in ("FilterPolicy", "RedrivePolicy"):
-            if name in properties:
-                attributes[name] = json.dumps(properties[name])
-        if "FilterPolicyScope" in properties:
-            attributes["FilterPolicyScope"] = properties["FilterPolicyScope"]
-        if "RawMessageDelivery" in properties:
-            attributes["RawMessageDelivery"] = str(properties["RawMessageDelivery"]).lower()
-        aws.client("sns").subscribe(
-            TopicArn=properties["TopicArn"], Protocol=properties["Protocol"],
-            Endpoint=properties["Endpoint"], Attributes=attributes,
-        )  # fmt: skip
-    elif resource["Type"] == "AWS::Lambda::EventInvokeConfig":
-        extra = {
-            key: properties[key]
-            for key in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig")
-            if key in properties
-        }
-        aws.client("lambda").put_function_event_invoke_config(
-            FunctionName=properties["FunctionName"], Qualifier=properties.get("Qualifier", "$LATEST"), **extra,
-        )  # fmt: skip
