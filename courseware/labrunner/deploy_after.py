@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .aws import AccountAws
-from .deploy_apis import REST_APPLIERS, STACK, remove_rest_apis
+from .deploy_api_stages import REST_APPLIERS
+from .deploy_apis import STACK, remove_rest_apis
 from .deploy_cognito import COGNITO_APPLIERS, remove_user_pools
 from .deploy_httpapi import HTTP_APPLIERS, remove_http_apis
 from .deploy_values import SUB_NAME_RE, Context, resolve, substitute
