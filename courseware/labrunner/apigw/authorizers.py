@@ -14,7 +14,7 @@ import threading
 import time
 
 from . import identity, policy
-from .events import Request, event_v1, event_v2
+from .events import Request, event_v1, event_v2, query_pairs
 from .routes import Refusal, Route
 from .verdicts import UNAUTHORIZED, Decision, refuse, route_arn, text
 
@@ -82,7 +82,7 @@ def authorize(route: Route, request: Request, *, run) -> Decision:
 def identity_values(route: Route, request: Request) -> list[str] | None:
     """The identity sources' values, or None if one is missing (API Gateway then says 401)."""
     values = []
-    query = dict(_pairs(request.query))
+    query = dict(query_pairs(request.query))
     for source in route.authorizer.identity_source:
         name = source.removeprefix("$request.").removeprefix("method.request.")
         if name.lower().startswith("header."):
@@ -98,12 +98,6 @@ def identity_values(route: Route, request: Request) -> list[str] | None:
             return None
         values.append(value)
     return values
-
-
-def _pairs(raw: str):
-    from urllib.parse import parse_qsl
-
-    return parse_qsl(raw, keep_blank_values=True)
 
 
 def _lambda(route: Route, request: Request, run) -> Decision:

@@ -48,7 +48,7 @@ class Request:
         return stamp.strftime("%d/%b/%Y:%H:%M:%S +0000")
 
 
-def _query_pairs(raw: str) -> list[tuple[str, str]]:
+def query_pairs(raw: str) -> list[tuple[str, str]]:
     return parse_qsl(raw, keep_blank_values=True)
 
 
@@ -78,7 +78,7 @@ def event_v1(route, request: Request, authorizer: dict | None, identity: dict) -
     for name, value in request.headers:
         headers[name] = value
         multi.setdefault(name, []).append(value)
-    pairs = _query_pairs(request.query)
+    pairs = query_pairs(request.query)
     query, multi_query = {}, {}
     for name, value in pairs:
         query[name] = value
@@ -124,7 +124,7 @@ def event_v2(route, request: Request, authorizer: dict | None) -> dict:
         key = name.lower()
         headers[key] = f"{headers[key]},{value}" if key in headers else value
     query = {}
-    for name, value in _query_pairs(request.query):
+    for name, value in query_pairs(request.query):
         query[name] = f"{query[name]},{value}" if name in query else value
     body, encoded = _body(request, base64_encode=not _is_text(request.header("content-type")))
     raw_path = request.path if route.stage == "$default" else f"/{route.stage}{request.path}"

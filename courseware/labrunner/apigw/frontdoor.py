@@ -15,6 +15,7 @@ import base64
 import json
 import logging
 import re
+from http import HTTPStatus
 from urllib.parse import unquote
 
 from moto.awslambda.models import lambda_backends
@@ -107,7 +108,7 @@ class FrontDoor:
             response.headers = strip_cors(response.headers)
             response.headers.extend(cors_headers(cors, request, preflight=False))
         response.headers.append(("x-amzn-RequestId", request.request_id))
-        if account and api_id in routes._v2_apis(account):
+        if account and api_id in routes.http_apis(account):
             response.headers.append(("apigw-requestid", request.request_id[:16]))
         return response, trace
 
@@ -200,8 +201,6 @@ def _read(environ) -> bytes:
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -95,6 +95,11 @@ def _v2_apis(account_id: str) -> dict:
     return regions[REGION].apis if REGION in regions else {}
 
 
+def http_apis(account_id: str) -> dict:
+    """The account's HTTP APIs by id (REST APIs answer without an apigw-requestid header)."""
+    return _v2_apis(account_id)
+
+
 def http_api_cors(account_id: str, api_id: str) -> dict | None:
     api = _v2_apis(account_id).get(api_id)
     return _cors(api.cors_configuration) if api is not None else None
