@@ -4,7 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
-WORKERS ?= 4
 BROWSER_DEPS := chromium:chromium
 SYSTEM_DEPS := bubblewrap:bwrap
 
@@ -37,10 +36,11 @@ sync: migrate
 run: migrate
 	$(PY) manage.py dev --port $(PORT)
 
-# gunicorn with DEBUG off, static files hashed and served by whitenoise.
-serve: sync
-	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
-	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn courseware.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+# The scale-out mode on one machine (docs/deploy.md): the Procfile's release step, then gunicorn,
+# TASK_WORKERS task workers and the lab backend; DEBUG off, hashed static files, JSON logs.
+# Point DATABASE_URL at PostgreSQL and REDIS_URL at Redis for the real thing.
+serve: install
+	DJANGO_DEBUG=0 LOG_FORMAT=json REQUEST_LOG=1 PORT=$(PORT) $(PY) manage.py serve
 
 test: install browser-deps
 	$(VENV)/bin/pytest

@@ -65,6 +65,11 @@ class Sandbox:
     def self_check(self) -> SelfCheck:
         return run_self_check(self)
 
+    def environment_count(self) -> int:
+        """Execution environments alive now, warm or busy (the health endpoint reports it)."""
+        with self._lock:
+            return sum(len(environments) for environments in self._environments.values())
+
     # Invocation -------------------------------------------------------------------------------
     def invoke(
         self,

@@ -1,11 +1,72 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from courseware.labrunner.backend import free_port
 
 
-@pytest.mark.django_db
-def test_healthz_reports_the_database(client):
+@pytest.fixture
+def healthy(settings, lab_backend, db):
+    settings.LABS_ENDPOINT = lab_backend.endpoint
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return settings
+
+
+def test_healthz_reports_every_service(client, healthy):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "task_queue", "lab_backend"}
+    assert all(check["status"] == "ok" for check in body["checks"].values())
+    assert body["checks"]["lab_backend"]["figures"]["sandbox"] == "bwrap"
+    assert body["checks"]["task_queue"]["figures"] == {
+        "ready": 0,
+        "running": 0,
+        "oldest_ready_s": None,
+    }
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_missing_lab_backend_degrades_but_still_serves(client, healthy):
+    healthy.LABS_ENDPOINT = f"http://127.0.0.1:{free_port()}"
+    response = client.get("/healthz")
+    assert response.status_code == 200  # pages still work; a load balancer keeps the node
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["lab_backend"]["status"] == "error"
+    assert "fix" not in body["checks"]["lab_backend"]  # hints name hosts and commands: doctor only
+
+
+def test_a_task_nobody_picks_up_degrades_the_queue(client, healthy):
+    from courseware.labrunner.tasks import lab_run_task
+
+    lab_run_task.enqueue(run_id=0)
+    DBTaskResult.objects.update(run_after=timezone.now() - timedelta(minutes=5))
+    queue = client.get("/healthz").json()["checks"]["task_queue"]
+    assert queue["status"] == "warning"
+    assert queue["figures"]["ready"] == 1
+    assert queue["figures"]["oldest_ready_s"] >= 300
+
+
+def test_an_unreachable_cache_takes_the_node_out(client, healthy):
+    healthy.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "down"
+    assert response.json()["checks"]["cache"]["status"] == "error"
+
+
+def test_healthz_answers_head_for_load_balancers(client, healthy):
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
 
 
 def test_bench_endpoint_is_not_routed_by_default(client, db):

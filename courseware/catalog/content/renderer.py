@@ -34,7 +34,7 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "width", "height", "loading"},
     "input": {"checked", "disabled", "id", "name"},
     "label": {"for"},
-    "td": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},  # style only until CELL_STYLE_RE makes it a class
     "th": {"style", "colspan", "rowspan"},
     "ol": {"start"},
     "details": {"open"},
@@ -43,6 +43,10 @@ ALLOWED_ATTRIBUTES = {
 # Only the inputs that task lists and tabs generate; an <input> left without a type is removed.
 ALLOWED_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox", "radio"}}}
 UNTYPED_INPUT_RE = re.compile(r"<input(?![^>]*\btype=\"(?:checkbox|radio)\")[^>]*>")
+# Table alignment arrives as style="text-align: …"; the Content-Security-Policy forbids inline
+# styles, so it leaves as a class the stylesheet defines.
+# Anchored on the tag so a code sample that shows a style attribute is left alone.
+CELL_STYLE_RE = re.compile(r'(<t[dh]\b[^>]*?)\sstyle="(?:text-align:\s*(left|center|right);?)?[^"]*"')
 
 LinkResolver = Callable[[str], str | None]
 
@@ -164,7 +168,12 @@ def sanitise(raw_html: str) -> str:
         filter_style_properties={"text-align"},
         link_rel=None,
     )
+    clean = CELL_STYLE_RE.sub(_cell_align_class, clean)
     return UNTYPED_INPUT_RE.sub("", clean)
+
+
+def _cell_align_class(match: re.Match) -> str:
+    return match[1] + (f' class="align-{match[2]}"' if match[2] else "")
 
 
 def render_markdown(

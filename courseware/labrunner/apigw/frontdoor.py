@@ -34,6 +34,7 @@ USER_REQUEST_RE = re.compile(
 HOST_RE = re.compile(r"^(?P<api>[a-z0-9]+)\.execute-api\.[a-z0-9.-]+$")
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 CONTROL_HEADERS = {ACCOUNT_HEADER, TRACE_HEADER}
+HEALTH_PATH = "/_courseware/health"  # the site's /healthz and `manage.py doctor` ask here
 NOT_EMULATED = ("The lab's API Gateway emulates Lambda proxy integrations (AWS_PROXY) only; "
                 "{kind} integrations are not emulated.")  # fmt: skip
 
@@ -44,6 +45,21 @@ class FrontDoor:
     def __init__(self, app, backend):
         self.app, self.backend = app, backend
 
+    def _health(self, start_response):
+        sandbox = self.backend.sandbox
+        body = json.dumps(
+            {
+                "status": "ok",
+                "backend": "moto",
+                "sandbox": "unsafe" if sandbox.unsafe else "bwrap",
+                "environments": sandbox.environment_count(),
+            }  # fmt: skip
+        ).encode()
+        start_response(
+            "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        )
+        return [body]
+
     def __call__(self, environ, start_response):
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
         raw_path = raw.split("?", 1)[0]
@@ -51,6 +67,8 @@ class FrontDoor:
         by_path = USER_REQUEST_RE.match(raw_path)
         by_host = HOST_RE.match(host)
         if not by_path and not by_host:
+            if raw_path == HEALTH_PATH and environ["REQUEST_METHOD"] == "GET":
+                return self._health(start_response)
             return self.app(environ, start_response)
         pinned = environ.get("HTTP_" + ACCOUNT_HEADER.upper().replace("-", "_"))
         if by_path:

@@ -1,0 +1,105 @@
+"""Run a Procfile's processes locally, as a platform (or honcho) would: `make serve` uses it so the
+Procfile stays the one list of processes a deployment runs.
+
+Each process runs under `sh -c` in its own session with the virtualenv first on PATH; its output
+is prefixed with `name.N |`. If any process exits, the others are stopped: a half-running site is
+worse than a stopped one, and the exit status says which process failed.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+LINE_RE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
+
+
+class ProcfileError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ProcessType:
+    name: str
+    command: str
+
+
+def procfile_read(path: Path) -> list[ProcessType]:
+    types, seen = [], set()
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = LINE_RE.match(line)
+        if not match:
+            raise ProcfileError(f"{path}:{number}: expected 'name: command'")
+        if match[1] in seen:
+            raise ProcfileError(f"{path}:{number}: process type {match[1]!r} appears twice")
+        seen.add(match[1])
+        types.append(ProcessType(match[1], match[2]))
+    return types
+
+
+def process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {**os.environ, **(extra or {})}
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["PYTHONUNBUFFERED"] = "1"  # output reaches the prefixer line by line
+    return env
+
+
+class ProcessGroup:
+    """Started processes; `wait()` returns when one exits or `stop()` is called."""
+
+    def __init__(self, *, cwd: Path, env: dict[str, str], out=sys.stdout):
+        self.cwd, self.env, self.out = cwd, env, out
+        self.children: list[tuple[str, subprocess.Popen]] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._exited = threading.Event()
+
+    def start(self, label: str, command: str, **env) -> None:
+        child = subprocess.Popen(
+            ["sh", "-c", command], cwd=self.cwd, env={**self.env, **env},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        self.children.append((label, child))
+        threading.Thread(target=self._relay, args=(label, child), daemon=True).start()
+
+    def _relay(self, label: str, child: subprocess.Popen) -> None:
+        for raw in child.stdout:
+            self.write(label, raw.decode(errors="replace").rstrip("\n"))
+        code = child.wait()
+        if not self._stopping.is_set():
+            self.write(label, f"exited with status {code}; stopping the others")
+        self._exited.set()
+
+    def write(self, label: str, text: str) -> None:
+        with self._lock:
+            self.out.write(f"{label:<9}| {text}\n")
+            self.out.flush()
+
+    def wait(self) -> str | None:
+        """Block until a process exits or stop() is called; the label of the one that exited."""
+        self._exited.wait()
+        if self._stopping.is_set():
+            return None
+        for label, child in self.children:
+            if child.poll() is not None:
+                return label
+        return None
+
+    def stop(self, timeout: float = 15) -> None:
+        self._stopping.set()
+        self._exited.set()
+        for _, child in self.children:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        for _, child in self.children:
+            try:
+                child.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()

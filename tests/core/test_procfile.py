@@ -1,0 +1,40 @@
+import io
+import time
+
+import pytest
+
+from courseware.core.procfile import ProcessGroup, ProcfileError, process_env, procfile_read
+from courseware.settings import BASE_DIR
+
+
+def test_the_projects_procfile_lists_the_scale_out_processes():
+    names = [process.name for process in procfile_read(BASE_DIR / "Procfile")]
+    assert names == ["release", "web", "worker", "labs"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("web: a\nnot a process line\n", "Procfile:2: expected 'name: command'"),
+        ("web: a\n# comment\nweb: b\n", "Procfile:3: process type 'web' appears twice"),
+    ],
+)
+def test_a_bad_procfile_names_the_line(tmp_path, text, message):
+    (tmp_path / "Procfile").write_text(text)
+    with pytest.raises(ProcfileError, match=message):
+        procfile_read(tmp_path / "Procfile")
+
+
+def test_when_one_process_exits_the_group_reports_it_and_stops_the_rest(tmp_path):
+    out = io.StringIO()
+    group = ProcessGroup(cwd=tmp_path, env=process_env(), out=out)
+    group.start("long.1", "echo started; sleep 60")
+    group.start("short.1", "echo bye; exit 3")
+    started = time.monotonic()
+    assert group.wait() == "short.1"
+    group.stop(timeout=5)
+    assert time.monotonic() - started < 10
+    assert all(child.poll() is not None for _, child in group.children)
+    text = out.getvalue()
+    assert "long.1   | started" in text
+    assert "short.1  | exited with status 3; stopping the others" in text
