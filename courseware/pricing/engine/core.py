@@ -163,6 +163,11 @@ class Estimate:
 # Input readers: values come from query strings, forms or Python; each error names its field.
 
 
+# Far beyond every bound below (10**15 at most), and far inside Decimal's own limits: 1e999999
+# would be echoed as a million digits, and 1e10000000 overflows.
+MAX_MAGNITUDE = 30
+
+
 def read_decimal(
     values: dict, field: str, *, default=None, minimum=None, maximum=None, what: str = ""
 ) -> Decimal:
@@ -177,6 +182,10 @@ def read_decimal(
         raise PricingInputError(field, f"must be a number, not {str(raw)[:40]!r}") from error
     if not value.is_finite():
         raise PricingInputError(field, "must be a finite number")
+    if (
+        abs(value.adjusted()) > MAX_MAGNITUDE
+    ):  # before any message prints it, or arithmetic overflows
+        raise PricingInputError(field, "is far outside any range this calculator takes")
     if minimum is not None and value < Decimal(str(minimum)):
         raise PricingInputError(
             field, f"must be at least {minimum}{what}, not {value.normalize():f}"

@@ -276,7 +276,10 @@ class OrderingType:
             value = one(form, f"{name}-{item_id}")
             if not value:
                 continue
-            if not value.isdigit() or not 1 <= int(value) <= count:
+            if (
+                not (value.isascii() and value.isdigit() and len(value) < 6)
+                or not 1 <= int(value) <= count
+            ):
                 raise AnswerForged("a position is out of range")
             positions[str(index)] = int(value)
         if len(set(positions.values())) != len(positions):
