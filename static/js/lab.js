@@ -3,11 +3,26 @@
 (function () {
   "use strict";
 
+  // Tab indents in the editor, so keyboard users need another way out: Esc, then Tab or
+  // Shift+Tab moves focus on as usual (the WAI-ARIA advice for code editors; the hint is shown
+  // beside the editor). Esc adds a key map in which Tab is unbound (false: the browser's own
+  // Tab runs); any other key, or leaving, removes it.
+  var LEAVING = { name: "leaving", Tab: false, "Shift-Tab": false };
+  var PASS_THROUGH = /^(Escape|Tab|Shift|Control|Alt|Meta)$/;
+
   function setUpEditors(form) {
     if (!window.CodeMirror) return;
+    // The hint only applies to the editor: without JavaScript, Tab leaves a plain textarea.
+    var hint = document.getElementById("editor-keys");
+    if (hint) hint.hidden = false;
     form.querySelectorAll("textarea.code-input").forEach(function (area) {
+      var label = area.labels && area.labels[0] ? area.labels[0].textContent : area.name.slice(5);
       var editor = window.CodeMirror.fromTextArea(area, {
         mode: area.dataset.mode === "text" ? null : area.dataset.mode,
+        // The contenteditable input lets screen readers read the code, and keeps the element
+        // that takes focus inside the editor's scrolling area.
+        inputStyle: "contenteditable",
+        screenReaderLabel: label + " (code editor)",
         lineNumbers: true,
         indentUnit: 4,
         tabSize: 4,
@@ -16,10 +31,20 @@
         viewportMargin: Infinity,
         extraKeys: {
           Tab: function (cm) { cm.replaceSelection("    "); },
-          // Keyboard users must be able to leave the editor.
-          Esc: function (cm) { cm.getInputField().blur(); },
+          Esc: function (cm) {
+            cm.removeKeyMap(LEAVING);
+            cm.addKeyMap(LEAVING);
+          },
         },
       });
+      var input = editor.getInputField();
+      input.setAttribute("role", "textbox");
+      input.setAttribute("aria-multiline", "true");
+      if (hint) input.setAttribute("aria-describedby", hint.id);
+      editor.on("keydown", function (cm, event) {
+        if (!PASS_THROUGH.test(event.key)) cm.removeKeyMap(LEAVING);
+      });
+      editor.on("blur", function (cm) { cm.removeKeyMap(LEAVING); });
       editor.getWrapperElement().setAttribute("data-file", area.name.slice(5));
       editor.on("change", function () {
         editor.save();

@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from django.test import Client
 from django_tasks_db.management.commands.db_worker import Worker
+
+from tests.browser.audit import Auditor
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -86,3 +89,26 @@ def task_worker(settings, lab_backend):
     yield worker
     worker.running = False
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def sign_in(live_server, settings):
+    """Signs a browser context in without the login form: Django's test client makes the
+    session and the context gets its cookie. Tests that exercise logging in use the form."""
+
+    def sign(context, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+        )
+
+    return sign
+
+
+@pytest.fixture
+def auditor(browser, live_server, sign_in):
+    auditor = Auditor(browser, live_server, sign_in)
+    yield auditor
+    auditor.close()

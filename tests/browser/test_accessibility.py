@@ -1,0 +1,167 @@
+"""axe-core finds no serious or critical violation on any page type, in the light and the dark
+colour scheme, and no page trips the Content-Security-Policy (see tests/browser/audit.py).
+
+Pages are audited in the states a learner meets: a quiz part-answered, with a typing mistake,
+checked question by question and reviewed; a lab after deploy, invoke and grading; the
+calculator showing an estimate and an error; the login and sign-up forms showing errors."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from courseware.catalog import services as catalog_services
+from courseware.catalog.models import Lesson
+from courseware.labrunner import services as lab_services
+from courseware.labrunner.models import Lab, LabRun
+from courseware.labrunner.runner import lab_source
+from courseware.labrunner.sync import lab_sync
+from courseware.quizzes import services as quiz_services
+from courseware.quizzes.models import Quiz
+from tests.factories import InstructorFactory, UserFactory
+from tests.quiz_fixtures import quiz_yaml, right_answers
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+HELLO = Path(settings.CONTENT_DIR) / "labs" / "hello-lambda" / "solution"
+
+
+def assert_clean(auditor):
+    assert not auditor.problems, "Accessibility or CSP problems:\n" + auditor.report()
+
+
+def test_public_pages(auditor, labs):
+    catalog_services.content_sync()  # the real lessons/ folder
+    auditor.as_user(None)
+    for path in ("/", "/lessons/what-is-serverless/", "/labs/", "/labs/hello-lambda/"):
+        auditor.check(path)
+    auditor.check("/pricing/?requests=3000000&memory_mb=128&duration_ms=100&free_tier=false")
+    auditor.check("/pricing/?memory_mb=64", "calculator with an input error", status=422)
+    auditor.check("/api/pricing/")
+    for path in ("/accounts/login/", "/accounts/signup/"):
+        auditor.check(path)
+        # Submitting empty shows the field errors, which must be announced and readable too.
+        for watched in (auditor.light, auditor.dark):
+            watched.page.locator("main form button[type=submit]").press("Enter")
+            expect(watched.page.locator(".error, .form-errors").first).to_be_visible()
+            auditor.check_here(f"{path} with errors", watched.scheme)
+    assert_clean(auditor)
+
+
+def features(html: str) -> set[str]:
+    tags = set(re.findall(r"<(\w+)", html))
+    return tags | {name for value in re.findall(r'class="([^"]*)"', html) for name in value.split()}
+
+
+def lessons_using_every_feature() -> list[str]:
+    """The few lessons whose HTML between them uses every element and class that any lesson
+    uses (admonitions, tabs, tables, footnotes, images, each code token): every Markdown feature
+    is audited in about a third of the time that auditing every lesson takes. Picked greedily."""
+    found = {lesson.slug: features(lesson.body_html) for lesson in Lesson.objects.all()}
+    wanted, chosen = set().union(*found.values()), []
+    while wanted:
+        best = max(found, key=lambda slug: len(found[slug] & wanted))
+        chosen.append(best)
+        wanted -= found.pop(best)
+    return chosen
+
+
+def test_lessons_and_the_lesson_preview(auditor):
+    catalog_services.content_sync()  # the real lessons/ folder
+    slugs = lessons_using_every_feature()
+    auditor.as_user(None)
+    for slug in slugs:
+        auditor.check(f"/lessons/{slug}/")
+    auditor.as_user(InstructorFactory())
+    auditor.check("/instructor/preview/?file=04-lambda-pricing.md", "lesson preview")
+    assert_clean(auditor)
+
+
+def answered_in_part(attempt) -> dict[str, list[str]]:
+    """Right, wrong, partly right and missing answers, so the review shows every outcome."""
+    form = right_answers(attempt)
+    form["q-true-or-false"] = ["true"]
+    form["q-pick-many"] = form["q-pick-many"][:1]
+    form.pop("q-how-many")
+    return form
+
+
+def test_quiz_and_instructor_pages(auditor, content, make_quiz):
+    # A second quiz, on the next lesson, checks answers as you go; its questions cite #overview.
+    content.lesson("02-next.md", slug="next", order=2, module="advanced", prerequisites=["intro"])
+    content.write("02-next.quiz.yaml", quiz_yaml(reveal="immediately"))
+    quiz = make_quiz(time_limit=30)  # syncs both quizzes; the timer shows on the attempt
+    content.write("03-broken.md", "---\nslug: broken\n---\nNo front matter to speak of.\n")
+    learner, instructor = UserFactory(), InstructorFactory()
+    first = quiz_services.attempt_start(user=learner, quiz=quiz)
+    quiz_services.attempt_save(attempt=first, form=answered_in_part(first))
+    quiz_services.attempt_submit(attempt=first)
+    second = quiz_services.attempt_start(user=learner, quiz=quiz)
+    some = {k: v for k, v in right_answers(second).items() if k.startswith("q-pick")}
+    quiz_services.attempt_save(attempt=second, form=some)
+    checked = quiz_services.attempt_start(user=learner, quiz=Quiz.objects.get(lesson__slug="next"))
+    for key, values in right_answers(checked).items():
+        if key in ("q-pick-one", "q-true-or-false"):
+            answer = values if key == "q-pick-one" else ["true"]  # one right, one wrong
+            quiz_services.attempt_check(attempt=checked, key=key[2:], form={key: answer})
+    catalog_services.lesson_completion_set(
+        user=learner, lesson=Lesson.objects.get(slug="intro"), completed=True
+    )
+
+    auditor.as_user(learner)
+    auditor.check("/", "outline, signed in")
+    auditor.check("/lessons/intro/", "lesson, signed in, completed, with a quiz")
+    auditor.check("/lessons/intro/quiz/", "quiz home")
+    auditor.check(f"/quiz/attempts/{second.pk}/", "attempt in progress")
+    for watched in (auditor.light, auditor.dark):
+        box = watched.page.locator("#question-how-many").get_by_label("Your answer")
+        box.fill("lots")
+        box.dispatch_event("change")
+        expect(watched.page.locator("#status-how-many")).to_contain_text("Enter a number")
+        auditor.check_here("attempt with a typing mistake", watched.scheme)
+    auditor.check(f"/quiz/attempts/{checked.pk}/", "attempt checked as you go")
+    auditor.check(f"/quiz/attempts/{first.pk}/review/", "review")
+    auditor.check("/dashboard/")
+
+    auditor.as_user(instructor)
+    auditor.check("/instructor/gradebook/")
+    auditor.check(f"/instructor/learners/{learner.pk}/")
+    auditor.check(f"/instructor/attempts/{first.pk}/")
+    auditor.check("/instructor/quizzes/")
+    auditor.check("/instructor/quizzes/intro/statistics/")
+    auditor.check("/instructor/preview/?file=03-broken.md", "preview with content problems")
+    assert_clean(auditor)
+
+
+def test_lab_pages_after_deploy_invoke_and_grading(auditor, labs):
+    # A sync holds the whole set of labs: hello-lambda (synced by the fixture) and the API lab.
+    names = ("hello-lambda", "securing-an-api")
+    lab_sync(sources=[lab_source(settings.CONTENT_DIR, name) for name in names])
+    learner = UserFactory()
+    workspace = lab_services.lab_workspace_get(
+        user=learner, lab=Lab.objects.get(slug="hello-lambda")
+    )
+    lab_services.lab_draft_save(
+        workspace=workspace,
+        files={"handler.py": (HELLO / "handler.py").read_text()},
+        config={"memory_mb": 256, "timeout_s": 10, "environment": "GREETING=Hello"},
+    )
+    # The immediate task backend runs each step before lab_run_start returns.
+    for kind, extra in (("deploy", {}), ("invoke", {"event_name": "hello"}), ("grade", {})):
+        run = lab_services.lab_run_start(workspace=workspace, kind=kind, **extra)
+        assert run.state == LabRun.State.DONE, (kind, run.result)
+
+    auditor.as_user(learner)
+    auditor.check("/labs/", "labs list, signed in")
+    auditor.check("/labs/hello-lambda/", "lab after deploy, invoke and grading")
+    for watched in (auditor.light, auditor.dark):
+        page = watched.page
+        expect(page.locator("#invoke-run")).to_contain_text("Hello, Ada!")
+        expect(page.locator("#grade-run")).to_contain_text("Score: 10/10")
+        page.locator("#history summary").press("Enter")  # the invocation history table
+        page.locator("#invoke-run details summary").first.press("Enter")  # the cost working
+        auditor.check_here("lab with its details open", watched.scheme)
+    auditor.check("/labs/securing-an-api/", "API lab with the request panel")
+    auditor.check("/dashboard/", "dashboard with a lab")
+    assert_clean(auditor)
