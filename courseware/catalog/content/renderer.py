@@ -46,7 +46,9 @@ UNTYPED_INPUT_RE = re.compile(r"<input(?![^>]*\btype=\"(?:checkbox|radio)\")[^>]
 # Table alignment arrives as style="text-align: …"; the Content-Security-Policy forbids inline
 # styles, so it leaves as a class the stylesheet defines.
 # Anchored on the tag so a code sample that shows a style attribute is left alone.
-CELL_STYLE_RE = re.compile(r'(<t[dh]\b[^>]*?)\sstyle="(?:text-align:\s*(left|center|right);?)?[^"]*"')
+CELL_STYLE_RE = re.compile(
+    r'(<t[dh]\b[^>]*?)\sstyle="(?:text-align:\s*(left|center|right);?)?[^"]*"'
+)
 
 LinkResolver = Callable[[str], str | None]
 
