@@ -21,6 +21,7 @@ import json
 import os
 import random
 import re
+import time
 from html import unescape
 from urllib.parse import urlencode
 
@@ -51,11 +52,13 @@ requests_seen: list[list] = []
 
 @events.request.add_listener
 def _record(name, response_time, exception, context, **_):
-    """Every request as [type, ms, error or None, by the probe]: bench/load.py computes the
-    figures from these (locust's own CSV is written before requests in flight at the end finish).
-    """
+    """Every request as [type, ms, error or None, by the probe, finished at (epoch s)]:
+    bench/load.py computes the figures from these (locust's own CSV is written before requests
+    in flight at the end finish)."""
     error = str(exception) if exception else None
-    requests_seen.append([name, round(response_time, 1), error, bool(context.get("probe"))])
+    requests_seen.append(
+        [name, round(response_time, 1), error, bool(context.get("probe")), round(time.time(), 3)]
+    )
 
 
 @events.quitting.add_listener
