@@ -1,5 +1,6 @@
 """Run a Procfile's processes locally, as a platform (or honcho) would: `make serve` uses it so the
-Procfile stays the one list of processes a deployment runs.
+Procfile stays the one list of processes a deployment runs. `make run` (`manage.py dev`) uses
+the same ProcessGroup for its development processes.
 
 Each process runs under `sh -c` in its own session with the virtualenv first on PATH; its output
 is prefixed with `name.N |`. If any process exits, the others are stopped: a half-running site is
@@ -58,7 +59,7 @@ class ProcessGroup:
         self.children: list[tuple[str, subprocess.Popen]] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._exited = threading.Event()
+        self.exited = threading.Event()  # set when a process exits or stop() is called
 
     def start(self, label: str, command: str, **env) -> None:
         child = subprocess.Popen(
@@ -74,7 +75,7 @@ class ProcessGroup:
         code = child.wait()
         if not self._stopping.is_set():
             self.write(label, f"exited with status {code}; stopping the others")
-        self._exited.set()
+        self.exited.set()
 
     def write(self, label: str, text: str) -> None:
         with self._lock:
@@ -83,7 +84,7 @@ class ProcessGroup:
 
     def wait(self) -> str | None:
         """Block until a process exits or stop() is called; the label of the one that exited."""
-        self._exited.wait()
+        self.exited.wait()
         if self._stopping.is_set():
             return None
         for label, child in self.children:
@@ -93,7 +94,7 @@ class ProcessGroup:
 
     def stop(self, timeout: float = 15) -> None:
         self._stopping.set()
-        self._exited.set()
+        self.exited.set()
         for _, child in self.children:
             if child.poll() is None:
                 os.killpg(child.pid, signal.SIGTERM)

@@ -5,16 +5,16 @@ One foreground process that owns its children, so Ctrl-C (or SIGTERM) stops ever
 """
 
 import os
+import shlex
 import signal
-import subprocess
 import sys
-import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from watchfiles import watch
 
 from courseware.catalog.services import ContentInvalid, content_sync
+from courseware.core.procfile import ProcessGroup, process_env
 
 
 class Command(BaseCommand):
@@ -31,44 +31,31 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, no_reload, **options):
         self.sync()
-        command = [sys.executable, "manage.py", "runserver", f"{host}:{port}"]
-        if no_reload:
-            command.append("--noreload")
-        web = subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)
+        python = shlex.quote(sys.executable)
         labs_port = int(os.environ.get("LABS_PORT", "5000"))
-        backend = [sys.executable, "manage.py", "labs_backend", "--port", str(labs_port)]
-        worker = [sys.executable, "manage.py", "db_worker", "--interval", "0.2"]
-        children = [
-            web,
-            subprocess.Popen(backend, cwd=settings.BASE_DIR, start_new_session=True),
-            subprocess.Popen(worker, cwd=settings.BASE_DIR, start_new_session=True),
-        ]
-        stop = threading.Event()
-
-        def shut_down(signum, frame):
-            stop.set()
-
-        signal.signal(signal.SIGTERM, shut_down)
-        signal.signal(signal.SIGINT, shut_down)
+        group = ProcessGroup(cwd=settings.BASE_DIR, env=process_env(), out=self.stdout)
+        group.start(
+            "web",
+            f"{python} manage.py runserver {shlex.quote(f'{host}:{port}')}"
+            + (" --noreload" if no_reload else ""),
+        )
+        group.start("labs", f"{python} manage.py labs_backend --port {labs_port}")
+        group.start("worker", f"{python} manage.py db_worker --interval 0.2")
+        signal.signal(signal.SIGTERM, lambda *_: group.exited.set())
+        signal.signal(signal.SIGINT, lambda *_: group.exited.set())
         self.stdout.write(
             f"Serving http://{host}:{port}/ ; lab backend on 127.0.0.1:{labs_port} ; task worker ; "
             f"watching {settings.LESSONS_DIR} ; Ctrl-C stops."
         )
         watched = [p for p in (settings.LESSONS_DIR, settings.CONTENT_DIR / "labs") if p.is_dir()]
         try:
-            for _changes in watch(*watched, stop_event=stop, debounce=400, raise_interrupt=False):
+            # Until Ctrl-C, or until a process exits (the group then names it and stops the rest).
+            for _changes in watch(
+                *watched, stop_event=group.exited, debounce=400, raise_interrupt=False
+            ):
                 self.sync()
-                if web.poll() is not None:
-                    break
         finally:
-            for child in children:
-                if child.poll() is None:
-                    os.killpg(child.pid, signal.SIGTERM)
-            for child in children:
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(child.pid, signal.SIGKILL)
+            group.stop(timeout=10)
         self.stdout.write("Stopped.")
 
     def sync(self) -> None:
