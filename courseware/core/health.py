@@ -53,8 +53,8 @@ def check_cache() -> Check:
     backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     key = "health:probe"
     try:
-        _, elapsed = _timed(lambda: (cache.set(key, "1", 10), cache.get(key)))
-        if cache.get(key) != "1":
+        value, elapsed = _timed(lambda: cache.set(key, "1", 10) or cache.get(key))
+        if value != "1":
             raise RuntimeError("a value written could not be read back")
     except Exception as error:  # noqa: BLE001
         return Check("cache", ERROR, f"{backend} unreachable ({error.__class__.__name__})",

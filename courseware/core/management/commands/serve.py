@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from courseware.core.doctor import check_scale_out
 from courseware.core.procfile import ProcessGroup, ProcfileError, process_env, procfile_read
 
 
@@ -60,11 +61,7 @@ class Command(BaseCommand):
 
 def scale_out_warnings() -> list[str]:
     """What makes this run differ from the scale-out mode docs/deploy.md describes."""
-    warnings = []
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        warnings.append("DATABASE_URL is not PostgreSQL: several workers on SQLite will contend")
-    if not settings.REDIS_URL:
-        warnings.append("REDIS_URL is unset: cache and sessions are per process, not shared")
+    warnings = [f"{check.name}: {check.summary}; {check.fix}" for check in check_scale_out()]
     if settings.DEBUG:
         warnings.append("DEBUG is on; `make serve` sets DJANGO_DEBUG=0")
     return warnings
