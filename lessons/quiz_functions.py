@@ -5,9 +5,9 @@ return a number. Keep them pure (no I/O, no clock, no randomness) and standard-l
 the quiz loader imports this file, and `content check` calls every function at the corners of
 each question's parameter ranges.
 
-Prices: AWS Lambda, us-east-1, on-demand, from the course fact sheet `../shared/facts.md`,
-section "Lambda pricing (us-east-1; AWS Price List copies dated 2026-09 and 2026-10; Lambda
-pricing page)". Requests $0.20 per 1M (both architectures); duration, first tier,
+Prices: AWS Lambda, us-east-1, on-demand, from the AWS Lambda pricing page
+(https://aws.amazon.com/lambda/pricing/; AWS Price List copies dated 2026-09 and 2026-10).
+Requests $0.20 per 1M (both architectures); duration, first tier,
 $0.0000166667 per GB-s (x86_64) and $0.0000133334 per GB-s (arm64); always-free tier
 1,000,000 requests and 400,000 GB-s per account per month, shared by both architectures;
 duration billed in 1 ms increments since December 2020.

@@ -1,5 +1,7 @@
+import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +38,7 @@ def test_dangerous_urls_and_tags_are_removed():
 
 def test_admonitions_details_tabs_tasklists_tables_footnotes():
     text = (
-        '!!! erratum "Erratum: seed 004"\n    Wrong by ten.\n\n'
+        '!!! erratum "Erratum: a price per GB-second"\n    Wrong by ten.\n\n'
         '??? solution "Solution"\n    Hidden until opened.\n\n'
         '=== "Python"\n\n    ```python\n    x = 1\n    ```\n\n=== "Node.js"\n\n    ```javascript\n    let x = 1;\n    ```\n\n'
         "- [x] done\n- [ ] to do\n\n"
@@ -44,7 +46,8 @@ def test_admonitions_details_tabs_tasklists_tables_footnotes():
         "A claim.[^1]\n\n[^1]: Its source.\n"
     )
     html = render_markdown(text).html
-    assert '<div class="admonition erratum">' in html and "Erratum: seed 004" in html
+    assert '<div class="admonition erratum">' in html
+    assert '<span class="box-label">Erratum</span>: a price per GB-second' in html
     assert '<details class="solution">' in html and "<summary>Solution</summary>" in html
     assert (
         'class="tabbed-set tabbed-alternate"' in html
@@ -54,6 +57,46 @@ def test_admonitions_details_tabs_tasklists_tables_footnotes():
     assert '<input type="checkbox" disabled="" checked="">' in html
     assert '<th class="align-left">Memory</th>' in html  # a class: the CSP forbids style=""
     assert 'class="footnote"' in html
+
+
+def _generated_text(kind: str) -> str:
+    """What site.css writes into a box title of this kind (::before/::after content)."""
+    css = (ROOT / "static" / "css" / "site.css").read_text()
+    generated = []
+    for selector, block in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        for part in selector.split(","):
+            if (
+                f".{kind}" in part
+                and re.search(r"admonition-title|summary|box-label", part)
+                and re.search(r"::?(before|after)", part)
+            ):
+                generated += re.findall(r'content:\s*"([^"]*)"', block)
+    return "".join(generated)
+
+
+@pytest.mark.parametrize("kind, label", [("erratum", "Erratum"), ("then-and-now", "Then and now")])
+@pytest.mark.parametrize("marker", ["!!!", "???", "???+"])
+@pytest.mark.parametrize(
+    "authored",
+    ['"{label}: billing granularity"', '"billing granularity"', "", '"{label}"', '"{label} — x"'],
+)
+def test_a_box_shows_its_label_once(kind, label, marker, authored):
+    """The learner sees "Then and now: billing granularity", never the label twice (the stylesheet
+    once added "Then and now · " in front of a title that already said "Then and now: ...")."""
+    title = authored.format(label=label)
+    html = render_markdown(f"{marker} {kind} {title}\n    Body.\n").html
+    heading = re.search(r'<p class="admonition-title">(.*?)</p>|<summary>(.*?)</summary>', html)
+    assert heading, html
+    shown = _generated_text(kind) + re.sub(r"<[^>]+>", "", heading[1] or heading[2])
+    assert shown.lower().count(label.lower()) == 1, shown
+    assert shown.startswith(label), shown
+    if "billing" in title:
+        assert shown == f"{label}: billing granularity"
+
+
+def test_an_explicitly_empty_title_stays_empty():
+    html = render_markdown('!!! erratum ""\n    Body.\n').html
+    assert "admonition-title" not in html and "Erratum" not in html
 
 
 def test_toc_and_anchors():

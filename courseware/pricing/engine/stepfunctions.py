@@ -102,7 +102,10 @@ def _express(estimate: Estimate, prices, inputs: dict) -> None:
         f"MB steps) = {plain(gb)} GB, with GB = 1,024 MB: {quantity(executions)} × "
         f"{plain(billed_ms)} ms ÷ 1000 × {plain(gb)} GB = {quantity(gb_seconds)} GB-s."
     )
-    estimate.notes.append("Express workflows have no free tier in the course fact sheet.")
+    estimate.notes.append(
+        "Express workflows have no free tier: the 4,000 free state transitions a month are for "
+        "Standard workflows."
+    )
     estimate.lines.append(
         line(SERVICE, "Requests (Express)", executions, "requests", requests.flat, requests.per)
     )

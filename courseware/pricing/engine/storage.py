@@ -55,9 +55,8 @@ def s3_estimate(values: dict) -> Estimate:
         "the month."
     )
     estimate.notes.append(
-        "No free tier applied: S3's free allowance is for new accounts for 12 months and is not in "
-        "the course fact sheet. Data transfer, other storage classes and other request types are "
-        "not included."
+        "No free tier applied: S3's free allowance is for new accounts only, so it is left out. "
+        "Data transfer, other storage classes and other request types are not included."
     )
     return estimate
 
@@ -81,11 +80,12 @@ def logs_estimate(values: dict) -> Estimate:
     if free:
         estimate.notes.append(
             f"Free tier: {quantity(free)} GB a month, applied here to ingestion only (an "
-            "assumption: the fact sheet says only '5 GB free'; ingestion is the costliest per GB, "
-            "so this gives the largest saving). Storage is billed in full."
+            "assumption: the allowance is given here as '5 GB free' without a meter; ingestion is "
+            "the costliest per GB, so this gives the largest saving). Storage is billed in full."
         )
     estimate.notes.append(
-        "CloudWatch Logs prices are from secondary sources in the course fact sheet. Logs Insights "
-        "queries, vended logs and the infrequent-access class are not included."
+        "CloudWatch Logs prices are from secondary sources and unconfirmed on the CloudWatch "
+        "pricing page. Logs Insights queries, vended logs and the infrequent-access class are not "
+        "included."
     )
     return estimate
