@@ -23,6 +23,10 @@ AUTH_CHOICES = {
 HEADER_RE = re.compile(r"^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$")
 MAX_BODY = 256 * 1024
 MAX_HEADERS = 50
+# Headers the platform itself sets on the panel's request (the Host of the API, the account it
+# acts for, the framing); a learner's value would change where the request goes.
+PLATFORM_HEADERS = {"host", "x-moto-account-id", "content-length", "transfer-encoding",
+                    "connection", "keep-alive", "upgrade", "te", "trailer"}  # fmt: skip
 PANEL_USER = "learner@example.com"
 
 
@@ -45,6 +49,15 @@ def parse_api_request(data) -> dict:
         if not match:
             raise ApiRequestInvalid(
                 f"header line {number}: write Name: value, not {line.strip()!r}"
+            )
+        name = match[1].lower()
+        if (
+            name in PLATFORM_HEADERS
+            or name.replace("_", "-") in PLATFORM_HEADERS
+            or (name.replace("_", "-").startswith("x-courseware-"))
+        ):
+            raise ApiRequestInvalid(
+                f"header line {number}: {match[1]} is a header the platform sets for you"
             )
         headers[match[1]] = match[2]
     if len(headers) > MAX_HEADERS:

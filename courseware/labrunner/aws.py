@@ -1,6 +1,6 @@
 """boto3 clients bound to one learner's emulated account, for the host side (deploys, grading).
 
-On moto the account is pinned by the `x-moto-account-id` header (as the gateway pins learner
+On moto the account is pinned by the `x-moto-account-id` header (as its socket pins learner
 code); on LocalStack by using the 12-digit account id as the access key id, which is how
 LocalStack picks the account.
 """

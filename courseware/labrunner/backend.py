@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import secrets
 import socket
 import tempfile
 import threading
@@ -17,11 +18,7 @@ from pathlib import Path
 
 from moto.awslambda.models import LambdaFunction
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
+from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
 from courseware.sandbox import (
@@ -34,8 +31,14 @@ from courseware.sandbox import (
 
 from .apigw.frontdoor import FrontDoor
 from .aws import AccountAws
-from .gateway import AccountGateway
+from .emulator import outbound, quotas, stacks
+from .emulator.account_socket import AccountSockets
+from .emulator.ingress import Ingress
+from .emulator.limits import AccountLimits
+from .emulator.tenancy import acting_as, install_fence
 from .integrations import Integrations, install
+
+log = logging.getLogger(__name__)
 
 
 def free_port() -> int:
@@ -45,27 +48,35 @@ def free_port() -> int:
 
 
 class _Server(ThreadedMotoServer):
-    """moto's threaded server with API Gateway's front door in front of it."""
+    """moto's threaded server, serving the ingress (which hands moto only AWS API calls)."""
 
-    def __init__(self, backend: "LabBackend", **kwargs):
+    def __init__(self, app, **kwargs):
         super().__init__(**kwargs)
-        self._backend = backend
+        self._app = app
 
     def _server_entry(self) -> None:
-        app = FrontDoor(DomainDispatcherApplication(create_backend_app), self._backend)
         self._server = make_server(
-            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+            self._ip_address, self._port, self._app, True, request_handler=MotoRequestHandler
         )
         self._server_ready_event.set()
         self._server.serve_forever()
 
 
 class LabBackend:
-    def __init__(self, *, sandbox: Sandbox, port: int | None = None, host: str = "127.0.0.1"):
+    """The emulator: moto behind the ingress, on a host port for the platform and one socket
+    per account for learner code. `control_token` opens moto's control plane to host callers
+    (`emulator.ingress.control_token(SECRET_KEY)` in `labs_backend`; random otherwise)."""
+
+    def __init__(self, *, sandbox: Sandbox, port: int | None = None, host: str = "127.0.0.1",
+                 limits: AccountLimits | None = None, control_token: str | None = None):  # fmt: skip
         self.sandbox = sandbox
         self.host, self.port = host, port or free_port()
-        self.server = _Server(self, ip_address=host, port=self.port, verbose=False)
-        self.gateway = AccountGateway((host, self.port))
+        self.limits = limits or AccountLimits()
+        self.control_token = control_token or secrets.token_hex(32)
+        self.ingress = Ingress(self, front_door=FrontDoor(self), control_token=self.control_token,
+                               limits=self.limits)  # fmt: skip
+        self.server = _Server(self.ingress, ip_address=host, port=self.port, verbose=False)
+        self.sockets = AccountSockets(self.ingress, max_connections=self.limits.connections)
         self._code_dir = Path(tempfile.mkdtemp(prefix="courseware-lambda-code-"))
         self._results: dict[str, InvocationResult] = {}
         self._lock = threading.Lock()
@@ -78,17 +89,33 @@ class LabBackend:
     def start(self) -> "LabBackend":
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per AWS call
         install(self.integrations)
+        install_fence()
+        self.quotas = quotas.install(self.limits)
+        outbound.install()
+        stacks.install()
+        self.ingress.router.warm()
         self.server.start()
         self.integrations.start()
         return self
 
     def stop(self) -> None:
+        quotas.uninstall(self.quotas)
         self.integrations.stop()
         self.server.stop()
-        self.gateway.close()
+        self.sockets.close()
+
+    def health(self, start_response):
+        body = json.dumps({
+            "status": "ok", "backend": "moto", "sandbox": "unsafe" if self.sandbox.unsafe else "bwrap",
+            "environments": self.sandbox.environment_count(),
+        }).encode()  # fmt: skip
+        start_response(
+            "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        )
+        return [body]
 
     def client(self, service: str, account_id: str):
-        """A trusted, host-side boto3 client pinned to one account (as the gateway pins learner code)."""
+        """A trusted, host-side boto3 client pinned to one account (as its socket pins learner code)."""
         return AccountAws(endpoint=self.endpoint, account_id=account_id).client(service)
 
     def last_result(self, account_id: str, function_name: str) -> InvocationResult | None:
@@ -109,11 +136,16 @@ class LabBackend:
             architecture=(function.architectures or ["x86_64"])[0], revision=str(getattr(function, "revision", 0)),
         )  # fmt: skip
         result = self.sandbox.invoke(
-            config, event, socket_path=self.gateway.socket_for(function.account_id)
+            config, event, socket_path=self.sockets.socket_for(function.account_id)
         )
         if result.logs:  # CloudWatch Logs, as Lambda writes them, for every way of invoking
-            function.logs_backend.ensure_log_group(function.logs_group_name)
-            function.save_logs(result.logs)
+            with acting_as(function.account_id, "logs"):
+                try:
+                    function.logs_backend.ensure_log_group(function.logs_group_name)
+                    function.save_logs(result.logs)
+                except quotas.QuotaExceeded:  # a full account keeps running, unlogged
+                    log.warning("account %s is over its storage quota; logs not kept",
+                                function.account_id)  # fmt: skip
         with self._lock:
             self._results[f"{function.account_id}/{function.function_name}"] = result
         return result

@@ -17,6 +17,7 @@ replaces them with Lambda's documented ones:
 """
 
 import base64
+import functools
 import json
 import logging
 import threading
@@ -274,6 +275,7 @@ def _bump_revision_on(name: str) -> None:
     if getattr(original, "bumps_revision", False):
         return
 
+    @functools.wraps(original)
     def updated(self, *args, **kwargs):
         self.revision = getattr(self, "revision", 0) + 1
         return original(self, *args, **kwargs)

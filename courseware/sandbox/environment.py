@@ -54,7 +54,7 @@ class Environment:
             extra.update({
                 "_AWS_SOCKET": "/var/run/aws.sock" if not self.unsafe else str(self.socket_path),
                 "_AWS_PORT": "4566", "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
-                # The execution role's session credentials, as Lambda provides them. The gateway
+                # The execution role's session credentials, as Lambda provides them. The socket
                 # pins the account whatever they say, so they need not be secret.
                 "AWS_ACCESS_KEY_ID": "ASIALAMBDAEXECROLE01", "AWS_SECRET_ACCESS_KEY": "lambda-execution-role",
                 "AWS_SESSION_TOKEN": "lambda-session",

@@ -62,7 +62,7 @@ def test_dev_server_serves_resyncs_on_change_and_stops_on_ctrl_c(tmp_path):
         wait_for(lambda: "Freshly edited." in (fetch(url) or ""))
         tree.lesson("02-broken.md", slug="broken", order=2, module="nowhere")
         time.sleep(2)
-        labs = f"http://127.0.0.1:{env['LABS_PORT']}/moto-api/"
+        labs = f"http://127.0.0.1:{env['LABS_PORT']}/_courseware/health"
         assert wait_for(lambda: fetch(labs) is not None or None), "the lab backend answers"
         assert "Freshly edited." in fetch(url), "invalid content must not take the site down"
     finally:

@@ -34,31 +34,21 @@ USER_REQUEST_RE = re.compile(
 HOST_RE = re.compile(r"^(?P<api>[a-z0-9]+)\.execute-api\.[a-z0-9.-]+$")
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 CONTROL_HEADERS = {ACCOUNT_HEADER, TRACE_HEADER}
-HEALTH_PATH = "/_courseware/health"  # the site's /healthz and `manage.py doctor` ask here
 NOT_EMULATED = ("The lab's API Gateway emulates Lambda proxy integrations (AWS_PROXY) only; "
                 "{kind} integrations are not emulated.")  # fmt: skip
 
 
 class FrontDoor:
-    """WSGI middleware: API invocations are answered here, everything else goes to moto."""
+    """WSGI application for API invocations (the ingress sends it nothing else)."""
 
-    def __init__(self, app, backend):
-        self.app, self.backend = app, backend
+    def __init__(self, backend):
+        self.backend = backend
 
-    def _health(self, start_response):
-        sandbox = self.backend.sandbox
-        body = json.dumps(
-            {
-                "status": "ok",
-                "backend": "moto",
-                "sandbox": "unsafe" if sandbox.unsafe else "bwrap",
-                "environments": sandbox.environment_count(),
-            }  # fmt: skip
-        ).encode()
-        start_response(
-            "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-        )
-        return [body]
+    @staticmethod
+    def is_api_request(environ) -> bool:
+        raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
+        host = (environ.get("HTTP_HOST") or "").split(":")[0].lower()
+        return bool(USER_REQUEST_RE.match(raw.split("?", 1)[0]) or HOST_RE.match(host))
 
     def __call__(self, environ, start_response):
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
@@ -66,10 +56,6 @@ class FrontDoor:
         host = (environ.get("HTTP_HOST") or "").split(":")[0].lower()
         by_path = USER_REQUEST_RE.match(raw_path)
         by_host = HOST_RE.match(host)
-        if not by_path and not by_host:
-            if raw_path == HEALTH_PATH and environ["REQUEST_METHOD"] == "GET":
-                return self._health(start_response)
-            return self.app(environ, start_response)
         pinned = environ.get("HTTP_" + ACCOUNT_HEADER.upper().replace("-", "_"))
         if by_path:
             api_id, stage, path = by_path["api"], unquote(by_path["stage"]), by_path["path"] or "/"

@@ -1,12 +1,14 @@
 """`python manage.py labs_backend [--port 5000]`: the emulated AWS that labs deploy to and learner
-code calls (through its account's gateway). `make run` starts it; Ctrl-C stops it."""
+code calls (through its account's socket). `make run` starts it; Ctrl-C stops it."""
 
 import signal
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from courseware.labrunner.backend import LabBackend
+from courseware.labrunner.emulator.ingress import control_token
 from courseware.sandbox import Sandbox, SandboxUnavailable
 
 
@@ -27,7 +29,9 @@ class Command(BaseCommand):
         if not check.ok and not sandbox.unsafe:
             sandbox.shutdown()
             raise CommandError("The sandbox self-check failed; refusing to run learner code.")
-        backend = LabBackend(sandbox=sandbox, port=port, host=host).start()
+        backend = LabBackend(
+            sandbox=sandbox, port=port, host=host, control_token=control_token(settings.SECRET_KEY)
+        ).start()
         self.stdout.write(f"Lab backend (moto + sandbox) on {backend.endpoint}; Ctrl-C stops it.")
         stop = threading.Event()
         signal.signal(signal.SIGINT, lambda *_: stop.set())
