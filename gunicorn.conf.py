@@ -4,9 +4,7 @@ directory). Every value can be overridden by the environment a platform provides
 import multiprocessing
 import os
 
-bind = os.environ.get(
-    "GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-)
+bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 # Sync workers: pages are short and database-bound, and the lab steps that take seconds run in
 # task workers, never in a request. (2 x cores) + 1 is gunicorn's own starting point.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))

@@ -46,17 +46,33 @@ def handler(event, context):
 
 def build(aws: AccountAws) -> dict:
     echo, token = make_function(aws, "echo"), make_function(aws, "auth", AUTHORIZER)
-    apis = {"open": rest_api(aws, echo, [("GET", "/items", None, None)]),
-            "iam": rest_api(aws, echo, [("GET", "/items", {"authorizationType": "AWS_IAM"}, None)])}  # fmt: skip
+    apis = {
+        "open": rest_api(aws, echo, [("GET", "/items", None, None)]),
+        "iam": rest_api(aws, echo, [("GET", "/items", {"authorizationType": "AWS_IAM"}, None)]),
+    }
     custom = {"authorizationType": "CUSTOM", "authorizerId": "AUTHORIZER"}
     for name, ttl in (("cached", 300), ("uncached", 0)):
-        apis[name] = rest_api(aws, echo, [("GET", "/items", custom, None)], authorizer={
-            "name": "T", "type": "TOKEN", "authorizerUri": integration_uri(token),
-            "identitySource": "method.request.header.Authorization",
-            "authorizerResultTtlInSeconds": ttl})  # fmt: skip
+        apis[name] = rest_api(
+            aws,
+            echo,
+            [("GET", "/items", custom, None)],
+            authorizer={
+                "name": "T",
+                "type": "TOKEN",
+                "authorizerUri": integration_uri(token),
+                "identitySource": "method.request.header.Authorization",
+                "authorizerResultTtlInSeconds": ttl,
+            },
+        )
     arn = f"arn:aws:execute-api:us-east-1:{aws.account_id}:{apis['iam']}/*"
-    apis["credentials"] = iam_credentials(aws, "bench", policy={"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": arn}]})  # fmt: skip
+    apis["credentials"] = iam_credentials(
+        aws,
+        "bench",
+        policy={
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": arn}],
+        },
+    )
     return apis
 
 
@@ -77,16 +93,22 @@ def main() -> None:
         apis = build(aws)
         lam = aws.client("lambda")
         cases = {
-            "baseline: direct Invoke": lambda: lam.invoke(FunctionName="echo", Payload=json.dumps(
-                {"queryStringParameters": {"mode": "teapot"}}).encode())["StatusCode"],  # fmt: skip
+            "baseline: direct Invoke": lambda: lam.invoke(
+                FunctionName="echo", Payload=json.dumps({"queryStringParameters": {"mode": "teapot"}}).encode()
+            )["StatusCode"],
             "open route": lambda: call_api(aws, api_id=apis["open"], stage="prod", path="/items").status,
-            "Lambda authorizer, cached": lambda: call_api(
-                aws, api_id=apis["cached"], stage="prod", path="/items", headers={"Authorization": "t"}).status,
-            "Lambda authorizer, TTL 0": lambda: call_api(
-                aws, api_id=apis["uncached"], stage="prod", path="/items", headers={"Authorization": "t"}).status,
-            "IAM (SigV4)": lambda: call_api(
-                aws, api_id=apis["iam"], stage="prod", path="/items", sign=apis["credentials"]).status,
-        }  # fmt: skip
+            "Lambda authorizer, cached": lambda: (
+                call_api(aws, api_id=apis["cached"], stage="prod", path="/items", headers={"Authorization": "t"}).status
+            ),
+            "Lambda authorizer, TTL 0": lambda: (
+                call_api(
+                    aws, api_id=apis["uncached"], stage="prod", path="/items", headers={"Authorization": "t"}
+                ).status
+            ),
+            "IAM (SigV4)": lambda: (
+                call_api(aws, api_id=apis["iam"], stage="prod", path="/items", sign=apis["credentials"]).status
+            ),
+        }
         for call in cases.values():  # warm every execution environment first
             timed(call)
         samples = {name: [] for name in cases}

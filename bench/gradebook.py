@@ -23,9 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--learners", type=int, default=10_000)
     parser.add_argument("--quizzes", type=int, default=30)
     args = parser.parse_args()
@@ -55,27 +53,39 @@ def main() -> None:
     quizzes = []
     for i in range(args.quizzes):
         lesson = Lesson.objects.create(
-            slug=f"lesson-{i}", title=f"Lesson {i}", module=module, order=i + 1, summary="", estimated_minutes=5,
-            body_html="", source_path="", content_hash="", synced_at=now,
-        )  # fmt: skip
+            slug=f"lesson-{i}",
+            title=f"Lesson {i}",
+            module=module,
+            order=i + 1,
+            summary="",
+            estimated_minutes=5,
+            body_html="",
+            source_path="",
+            content_hash="",
+            synced_at=now,
+        )
         quizzes.append(
-            Quiz.objects.create(
-                lesson=lesson, title=f"Quiz {i}", settings={}, source_path="", content_hash=""
-            )
+            Quiz.objects.create(lesson=lesson, title=f"Quiz {i}", settings={}, source_path="", content_hash="")
         )
     User = get_user_model()
     users = User.objects.bulk_create(
-        [
-            User(username=f"learner{i:05d}", email=f"learner{i}@example.test")
-            for i in range(args.learners)
-        ],
+        [User(username=f"learner{i:05d}", email=f"learner{i}@example.test") for i in range(args.learners)],
         batch_size=2000,
     )
     grades = (
-        QuizGrade(user=user, quiz=quiz, attempts=1 + (i % 3), best=(i * 7) % 101, last=(i * 3) % 101,
-                  first=(i * 5) % 101, average=(i * 4) % 101, grade=(i * 7) % 101, passed=(i * 7) % 101 >= 70)
+        QuizGrade(
+            user=user,
+            quiz=quiz,
+            attempts=1 + (i % 3),
+            best=(i * 7) % 101,
+            last=(i * 3) % 101,
+            first=(i * 5) % 101,
+            average=(i * 4) % 101,
+            grade=(i * 7) % 101,
+            passed=(i * 7) % 101 >= 70,
+        )
         for i, (user, quiz) in enumerate((user, quiz) for user in users for quiz in quizzes)
-    )  # fmt: skip
+    )
     batch = []
     for item in grades:
         batch.append(item)
@@ -83,8 +93,10 @@ def main() -> None:
             QuizGrade.objects.bulk_create(batch)
             batch = []
     QuizGrade.objects.bulk_create(batch)
-    print(f"setup: {args.learners} learners x {args.quizzes} quizzes = {QuizGrade.objects.count()} grades "
-          f"on {connection.vendor} in {time.perf_counter() - started:.1f}s")  # fmt: skip
+    print(
+        f"setup: {args.learners} learners x {args.quizzes} quizzes = {QuizGrade.objects.count()} grades "
+        f"on {connection.vendor} in {time.perf_counter() - started:.1f}s"
+    )
 
     def baseline() -> int:
         out = io.StringIO()

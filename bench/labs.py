@@ -42,9 +42,16 @@ def baseline(endpoint: str, code: bytes) -> float:
     started = time.perf_counter()
     role = aws.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     lam = aws.client("lambda")
-    lam.create_function(FunctionName="f", Runtime="python3.11", Role=role, Handler="handler.handler",
-                        Code={"ZipFile": code}, MemorySize=256, Timeout=10,
-                        Environment={"Variables": {"GREETING": "Hello"}})  # fmt: skip
+    lam.create_function(
+        FunctionName="f",
+        Runtime="python3.11",
+        Role=role,
+        Handler="handler.handler",
+        Code={"ZipFile": code},
+        MemorySize=256,
+        Timeout=10,
+        Environment={"Variables": {"GREETING": "Hello"}},
+    )
     lam.invoke(FunctionName="f", Payload=b'{"name": "Ada"}')
     return time.perf_counter() - started
 
@@ -53,8 +60,9 @@ def deploy_and_invoke(endpoint: str, lab, files, config) -> float:
     aws = AccountAws(endpoint=endpoint, account_id=new_account_id())
     started = time.perf_counter()
     deployment = deploy(aws=aws, spec=lab, files=files, config=lab.config | config)
-    context = LabContext(aws=aws, resources=deployment.resources,
-                         function_name=deployment.function_name, events=lab.events)  # fmt: skip
+    context = LabContext(
+        aws=aws, resources=deployment.resources, function_name=deployment.function_name, events=lab.events
+    )
     result = context.invoke(context.event("hello"))
     assert result.status == "ok" and result.response["message"] == "Hello, Ada!", result
     return time.perf_counter() - started
@@ -68,9 +76,7 @@ def grade(endpoint: str, lab, files, config) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     lab = lab_source(ROOT, "hello-lambda")

@@ -141,9 +141,13 @@ def start_server(env: dict, log: Path) -> subprocess.Popen:
     in a process group of its own, its output in the log."""
     with log.open("wb") as out:
         return subprocess.Popen(
-            ["make", "--no-print-directory", "serve"], cwd=ROOT, env=env,
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            ["make", "--no-print-directory", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def wait_healthy(url: str, server: subprocess.Popen, log: Path, timeout: float = 180) -> None:
@@ -188,8 +192,11 @@ def django_shell(env: dict, code: str) -> dict:
     """Run code in `manage.py shell` against the scratch database; its last line is JSON."""
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"manage.py shell failed:\n{result.stdout}\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -197,15 +204,29 @@ def django_shell(env: dict, code: str) -> dict:
 
 def run_locust(env: dict, args, base: str, prefix: Path) -> None:
     command = [
-        str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
-        "--headless", "--host", base, "-u", str(args.users + 1), "-r", str(args.spawn_rate),
-        "-t", f"{args.duration}s", "--csv", str(prefix), "--csv-full-history", "--only-summary",
-        "--loglevel", "WARNING", "--exit-code-on-error", "0",
-    ]  # fmt: skip
+        str(ROOT / ".venv" / "bin" / "locust"),
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--host",
+        base,
+        "-u",
+        str(args.users + 1),
+        "-r",
+        str(args.spawn_rate),
+        "-t",
+        f"{args.duration}s",
+        "--csv",
+        str(prefix),
+        "--csv-full-history",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
+    ]
     print(f"locust: {args.users} learners, spawning {args.spawn_rate}/s, for {args.duration}s")
-    result = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=args.duration + 120
-    )
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=args.duration + 120)
     if result.returncode != 0 or not prefix.with_name(prefix.name + "_stats.csv").exists():
         raise RuntimeError(f"locust failed ({result.returncode}):\n{result.stderr[-4000:]}")
     warnings = [line for line in result.stderr.splitlines() if "CPU usage" in line]
@@ -301,17 +322,13 @@ def cpu_shares(before: dict, after: dict) -> dict:
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--duration", type=int, default=90, help="seconds of load (the cap)")
     parser.add_argument("--spawn-rate", type=float, default=20, help="learners started per second")
     parser.add_argument("--port", type=int, default=0, help="the site's port (default: a free one)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    parser.add_argument(
-        "--web-concurrency", help="WEB_CONCURRENCY for make serve (default: its own)"
-    )
+    parser.add_argument("--web-concurrency", help="WEB_CONCURRENCY for make serve (default: its own)")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="courseware_load", help="scratch database name")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="scratch Redis db")
@@ -349,10 +366,9 @@ def load_test(args, env: dict, scratch: Path) -> tuple[Path, dict, dict, dict]:
         print(f"site up on {base} in {time.monotonic() - started:.0f}s (server log: {log})")
         password = secrets.token_urlsafe(16)
         content = django_shell(
-            {**env, "LOAD_USERS": str(args.users), "LOAD_PASSWORD": password,
-             "LOAD_USER_PREFIX": USER_PREFIX},
+            {**env, "LOAD_USERS": str(args.users), "LOAD_PASSWORD": password, "LOAD_USER_PREFIX": USER_PREFIX},
             SEED,
-        )  # fmt: skip
+        )
         attempts = scratch / "attempts.txt"
         attempts.touch()
         learners = {

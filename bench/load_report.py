@@ -207,13 +207,18 @@ def report(prefix: Path, check: dict, cpu: dict, inside: dict, args) -> bool:
     print_submissions(check)
     p95 = learners[4] or 0.0
     verdicts = [
-        (f"steady-state p95 over all learner requests {p95:.0f} ms (target < {P95_TARGET_MS} ms)",
-         learners[1] > 0 and p95 < P95_TARGET_MS),
+        (
+            f"steady-state p95 over all learner requests {p95:.0f} ms (target < {P95_TARGET_MS} ms)",
+            learners[1] > 0 and p95 < P95_TARGET_MS,
+        ),
         (f"errors {failed} over the whole run (target 0)", failed == 0),
-        ("every quiz submission stored, submitted and graded" if check["recorded"]
-         else "every quiz submission stored: no quiz was submitted, so nothing was checked",
-         not check["problems"] and check["recorded"] > 0),
-    ]  # fmt: skip
+        (
+            "every quiz submission stored, submitted and graded"
+            if check["recorded"]
+            else "every quiz submission stored: no quiz was submitted, so nothing was checked",
+            not check["problems"] and check["recorded"] > 0,
+        ),
+    ]
     print("\nverdict:")
     for label, met in verdicts:
         print(f"  {'met    ' if met else 'NOT MET'}  {label}")

@@ -56,9 +56,7 @@ def _record(name, response_time, exception, context, **_):
     bench/load.py computes the figures from these (locust's own CSV is written before requests
     in flight at the end finish)."""
     error = str(exception) if exception else None
-    requests_seen.append(
-        [name, round(response_time, 1), error, bool(context.get("probe")), round(time.time(), 3)]
-    )
+    requests_seen.append([name, round(response_time, 1), error, bool(context.get("probe")), round(time.time(), 3)])
 
 
 @events.quitting.add_listener
@@ -80,9 +78,7 @@ def question_answers(fieldset: str) -> list[tuple[str, str]]:
     inputs = [dict(ATTR_RE.findall(tag)) for tag in INPUT_RE.findall(fieldset)]
     radios = [i for i in inputs if i.get("type") in ("radio", "checkbox")]
     if radios:
-        picks = random.sample(
-            radios, 2 if radios[0]["type"] == "checkbox" and len(radios) > 2 else 1
-        )
+        picks = random.sample(radios, 2 if radios[0]["type"] == "checkbox" and len(radios) > 2 else 1)
         return [(i["name"], unescape(i["value"])) for i in picks]
     texts = [i for i in inputs if i.get("type") == "text"]
     if texts:
@@ -146,13 +142,15 @@ class Learner(FastHttpUser):
             if not self.check(page, 200, "csrfmiddlewaretoken"):
                 return
             token = csrf_token(page.text)
-        body = urlencode(
-            {"csrfmiddlewaretoken": token, "username": self.username, "password": PASSWORD}
-        )
+        body = urlencode({"csrfmiddlewaretoken": token, "username": self.username, "password": PASSWORD})
         with self.client.post(
-            "/accounts/login/", data=body, headers=FORM, name="login",
-            allow_redirects=False, catch_response=True,
-        ) as response:  # fmt: skip
+            "/accounts/login/",
+            data=body,
+            headers=FORM,
+            name="login",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             self.signed_in = self.check(response, 302, location="/dashboard/")
         if self.signed_in:
             self.page("/dashboard/", "dashboard", "Your progress")
@@ -204,9 +202,13 @@ class Learner(FastHttpUser):
     def quiz_start(self, slug: str) -> tuple[int | None, str]:
         body = urlencode({"csrfmiddlewaretoken": self.csrf})
         with self.client.post(
-            f"/lessons/{slug}/quiz/start/", data=body, headers=FORM, name="quiz-start",
-            allow_redirects=False, catch_response=True,
-        ) as response:  # fmt: skip
+            f"/lessons/{slug}/quiz/start/",
+            data=body,
+            headers=FORM,
+            name="quiz-start",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             if not self.check(response, 302, location="/quiz/attempts/"):
                 return None, ""
             attempt_id = int(ATTEMPT_RE.search(response.headers["Location"]).group(1))
@@ -218,17 +220,24 @@ class Learner(FastHttpUser):
         body = urlencode([("csrfmiddlewaretoken", self.csrf), *answers])
         headers = {**FORM, "HX-Request": "true", "X-CSRFToken": self.csrf}
         with self.client.post(
-            f"/quiz/attempts/{attempt_id}/save/?q={key}", data=body, headers=headers,
-            name="quiz-save", catch_response=True,
-        ) as response:  # fmt: skip
+            f"/quiz/attempts/{attempt_id}/save/?q={key}",
+            data=body,
+            headers=headers,
+            name="quiz-save",
+            catch_response=True,
+        ) as response:
             self.check(response, 200, "Saved")
 
     def quiz_submit(self, attempt_id: int, answers: list[tuple[str, str]]) -> bool:
         body = urlencode([("csrfmiddlewaretoken", self.csrf), *answers])
         with self.client.post(
-            f"/quiz/attempts/{attempt_id}/submit/", data=body, headers=FORM, name="quiz-submit",
-            allow_redirects=False, catch_response=True,
-        ) as response:  # fmt: skip
+            f"/quiz/attempts/{attempt_id}/submit/",
+            data=body,
+            headers=FORM,
+            name="quiz-submit",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             return self.check(response, 302, location=f"/quiz/attempts/{attempt_id}/review/")
 
     @task(2)
@@ -277,8 +286,6 @@ class BaselineProbe(FastHttpUser):
 
     @task
     def baseline(self):
-        with self.client.get(
-            "/bench/ok", name=BASELINE, catch_response=True, context={"probe": True}
-        ) as response:
+        with self.client.get("/bench/ok", name=BASELINE, catch_response=True, context={"probe": True}) as response:
             if response.status_code != 200 or response.text != "ok":
                 response.failure(f"status {response.status_code}")

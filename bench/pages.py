@@ -81,9 +81,7 @@ def run_wrk(wrk: str, url: str, seconds: int, connections: int, cookie: str = ""
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lesson", default="lambda-pricing")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
@@ -104,9 +102,7 @@ def main() -> None:
             ["content", "sync"],
             ["collectstatic", "--no-input", "-v0"],
         ):
-            subprocess.run(
-                [python, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
-            )
+            subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
         session_key = (
             subprocess.run(
                 [python, "manage.py", "shell", "--no-imports", "-c", LEARNER_SESSION],
@@ -121,10 +117,21 @@ def main() -> None:
         )
         port = free_port()
         server = subprocess.Popen(
-            [python, "-m", "gunicorn", "courseware.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "courseware.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             lesson_url = f"{base}/lessons/{args.lesson}/"
@@ -153,14 +160,14 @@ def main() -> None:
         (f"lesson /lessons/{args.lesson}/, anonymous", lesson, "lesson"),
         ("same lesson, signed-in learner", learner, "learner"),
     ]
-    print(f"gunicorn workers={args.workers}, wrk 2 threads x {args.connections} connections, "
-          f"{args.rounds} rounds x {args.seconds}s; median req/s (each round):")  # fmt: skip
+    print(
+        f"gunicorn workers={args.workers}, wrk 2 threads x {args.connections} connections, "
+        f"{args.rounds} rounds x {args.seconds}s; median req/s (each round):"
+    )
     for label, value, key in rows:
         print(f"  {label:45} {value:9.1f}  ({', '.join(f'{v:.0f}' for v in results[key])})")
     print(f"  ratio anonymous lesson / bare: {ratio:.1%} (target >= {TARGET_RATIO:.0%}: {met})")
-    print(
-        f"  ratio signed-in lesson / bare: {learner / bare:.1%} (no target: personalised, rendered per request)"
-    )
+    print(f"  ratio signed-in lesson / bare: {learner / bare:.1%} (no target: personalised, rendered per request)")
 
 
 if __name__ == "__main__":

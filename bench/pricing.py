@@ -29,9 +29,7 @@ ENDPOINTS = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=300, help="requests per endpoint")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
@@ -51,9 +49,21 @@ def main() -> None:
             )
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "courseware.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "courseware.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
         timings: dict[str, list[float]] = {name: [] for name in ENDPOINTS}
         try:
             base = f"http://127.0.0.1:{port}"
@@ -72,9 +82,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=20)
     bare = statistics.median(timings["bare HttpResponse('ok')"])
-    print(
-        f"gunicorn 2 workers, {args.requests} sequential requests per endpoint, interleaved; latency in ms:"
-    )
+    print(f"gunicorn 2 workers, {args.requests} sequential requests per endpoint, interleaved; latency in ms:")
     for name, values in timings.items():
         median = statistics.median(values)
         p95 = statistics.quantiles(values, n=20)[18]

@@ -33,9 +33,7 @@ def median_ms(values: list[float]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as code:
@@ -54,9 +52,7 @@ def main() -> None:
             began = time.perf_counter()
             subprocess.run(floor_cmd, check=True, capture_output=True)
             floor.append(time.perf_counter() - began)
-            function = FunctionConfig(
-                name=f"cold-{uuid.uuid4().hex[:8]}", handler="handler.handler", code=Path(code)
-            )
+            function = FunctionConfig(name=f"cold-{uuid.uuid4().hex[:8]}", handler="handler.handler", code=Path(code))
             began = time.perf_counter()
             result = box.invoke(function, 1)
             cold.append(time.perf_counter() - began)
@@ -83,10 +79,14 @@ def main() -> None:
         box.shutdown()
     cold_ms, floor_ms = median_ms(cold), median_ms(floor)
     warm_ms, inproc_ms = median_ms(warm), median_ms(inproc)
-    print(f"cold start (median of {args.runs}): sandbox {cold_ms:.1f} ms vs bare `python -c` {floor_ms:.1f} ms "
-          f"= {cold_ms / floor_ms:.2f}x the floor (target <= 1.5x)")  # fmt: skip
-    print(f"warm invocation (median of {args.runs * 10}): {warm_ms:.3f} ms vs in-process {inproc_ms:.4f} ms "
-          f"= {warm_ms - inproc_ms:.3f} ms overhead (target <= 3 ms)")  # fmt: skip
+    print(
+        f"cold start (median of {args.runs}): sandbox {cold_ms:.1f} ms vs bare `python -c` {floor_ms:.1f} ms "
+        f"= {cold_ms / floor_ms:.2f}x the floor (target <= 1.5x)"
+    )
+    print(
+        f"warm invocation (median of {args.runs * 10}): {warm_ms:.3f} ms vs in-process {inproc_ms:.4f} ms "
+        f"= {warm_ms - inproc_ms:.3f} ms overhead (target <= 3 ms)"
+    )
     print(f"throughput, warm, 4 threads: {throughput:.0f} invocations/s ({count} ok)")
 
 

@@ -57,9 +57,14 @@ def median_ms(call, count: int) -> float:
 
 def deploy(aws: AccountAws, name: str, source: str, memory: int = 128) -> None:
     aws.client("lambda").create_function(
-        FunctionName=name, Runtime="python3.11", Handler="handler.handler", Timeout=60,
-        MemorySize=memory, Role=execution_role(aws), Code={"ZipFile": zipped(source)},
-    )  # fmt: skip
+        FunctionName=name,
+        Runtime="python3.11",
+        Handler="handler.handler",
+        Timeout=60,
+        MemorySize=memory,
+        Role=execution_role(aws),
+        Code={"ZipFile": zipped(source)},
+    )
 
 
 def main() -> None:
@@ -72,14 +77,13 @@ def main() -> None:
     bare.start()
     try:
         ours = AccountAws(endpoint=backend.endpoint, account_id=new_account_id()).client("sqs")
-        theirs = AccountAws(
-            endpoint=f"http://127.0.0.1:{bare_port}", account_id=new_account_id()
-        ).client("sqs")
+        theirs = AccountAws(endpoint=f"http://127.0.0.1:{bare_port}", account_id=new_account_id()).client("sqs")
         for client in (ours, theirs):
             median_ms(client.list_queues, 20)
         baseline, ingress = median_ms(theirs.list_queues, calls), median_ms(ours.list_queues, calls)
-        print(f"ListQueues: moto's dispatcher {baseline:.2f} ms, the ingress {ingress:.2f} ms "
-              f"({ingress / baseline:.2f}x)")  # fmt: skip
+        print(
+            f"ListQueues: moto's dispatcher {baseline:.2f} ms, the ingress {ingress:.2f} ms ({ingress / baseline:.2f}x)"
+        )
 
         quiet = AccountAws(endpoint=backend.endpoint, account_id=new_account_id())
         loud = AccountAws(endpoint=backend.endpoint, account_id=new_account_id())
@@ -106,11 +110,15 @@ def main() -> None:
         time.sleep(2)
         busy = median_ms(invoke, calls)
         thread.join()
-        print(f"Invoke of a quiet account: idle {idle:.2f} ms, while another account hammers "
-              f"{busy:.2f} ms ({busy / idle:.2f}x)")  # fmt: skip
+        print(
+            f"Invoke of a quiet account: idle {idle:.2f} ms, while another account hammers "
+            f"{busy:.2f} ms ({busy / idle:.2f}x)"
+        )
         served, refused = outcome.get("ok", 0), outcome.get("SlowDown", 0)
-        print(f"The hammer in {seconds} s: {served} calls served ({served / seconds:.0f}/s), "
-              f"{refused} throttled, {outcome.get('connection', 0)} connection errors")  # fmt: skip
+        print(
+            f"The hammer in {seconds} s: {served} calls served ({served / seconds:.0f}/s), "
+            f"{refused} throttled, {outcome.get('connection', 0)} connection errors"
+        )
     finally:
         bare.stop()
         backend.stop()

@@ -27,26 +27,18 @@ def env_list(name: str) -> list[str]:
 
 ENVIRONMENT = os.environ.get("DJANGO_ENV", "development").strip().lower()
 if ENVIRONMENT not in {"development", "production"}:
-    raise ImproperlyConfigured(
-        f"DJANGO_ENV must be 'development' or 'production', not {ENVIRONMENT!r}"
-    )
+    raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', not {ENVIRONMENT!r}")
 PRODUCTION = ENVIRONMENT == "production"
 
 DEV_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
-    [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
-)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ([] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 if PRODUCTION:
     missing = []
-    if (
-        len(SECRET_KEY) < 50
-        or SECRET_KEY == DEV_SECRET_KEY
-        or SECRET_KEY.startswith("django-insecure")
-    ):
+    if len(SECRET_KEY) < 50 or SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
         missing.append("SECRET_KEY (at least 50 random characters)")
     if not ALLOWED_HOSTS:
         missing.append("ALLOWED_HOSTS (comma-separated host names)")
@@ -55,9 +47,7 @@ if PRODUCTION:
     if DEBUG:
         missing.append("DJANGO_DEBUG must be off")
     if missing:
-        raise ImproperlyConfigured(
-            "DJANGO_ENV=production refuses to start without: " + "; ".join(missing)
-        )
+        raise ImproperlyConfigured("DJANGO_ENV=production refuses to start without: " + "; ".join(missing))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -45,41 +45,50 @@ def zipped(source: str) -> bytes:
 
 def make_function(aws, name: str, source: str = ECHO) -> str:
     return aws.client("lambda").create_function(
-        FunctionName=name, Runtime="python3.11", Handler="handler.handler", Timeout=10,
-        Role=execution_role(aws), Code={"ZipFile": zipped(source)},
-    )["FunctionArn"]  # fmt: skip
+        FunctionName=name,
+        Runtime="python3.11",
+        Handler="handler.handler",
+        Timeout=10,
+        Role=execution_role(aws),
+        Code={"ZipFile": zipped(source)},
+    )["FunctionArn"]
 
 
 def integration_uri(function_arn: str) -> str:
-    return (
-        f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
-    )
+    return f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
 
 
-def rest_api(aws, function_arn: str, methods: list[tuple], *, stage="prod", binary=None,
-             authorizer: dict | None = None) -> str:  # fmt: skip
+def rest_api(
+    aws, function_arn: str, methods: list[tuple], *, stage="prod", binary=None, authorizer: dict | None = None
+) -> str:
     """methods: (HTTP method, path, extra put_method arguments or None, integration type).
     `authorizer`: create_authorizer arguments; "AUTHORIZER" in a method's extra names it."""
     gateway = aws.client("apigateway")
     api_id = gateway.create_rest_api(name="lab", binaryMediaTypes=binary or [])["id"]
     made = gateway.create_authorizer(restApiId=api_id, **authorizer)["id"] if authorizer else None
-    methods = [(m, p, {k: made if v == "AUTHORIZER" else v for k, v in (e or {}).items()}, t)
-               for m, p, e, t in methods]  # fmt: skip
+    methods = [(m, p, {k: made if v == "AUTHORIZER" else v for k, v in (e or {}).items()}, t) for m, p, e, t in methods]
     ids = {"/": gateway.get_resources(restApiId=api_id)["items"][0]["id"]}
     for method, path, extra, kind in methods:
         parent = "/"
         for part in [p for p in path.strip("/").split("/") if p]:
             here = parent.rstrip("/") + "/" + part
             if here not in ids:
-                ids[here] = gateway.create_resource(
-                    restApiId=api_id, parentId=ids[parent], pathPart=part
-                )["id"]
+                ids[here] = gateway.create_resource(restApiId=api_id, parentId=ids[parent], pathPart=part)["id"]
             parent = here
-        gateway.put_method(restApiId=api_id, resourceId=ids[parent], httpMethod=method,
-                           **({"authorizationType": "NONE"} | (extra or {})))  # fmt: skip
-        gateway.put_integration(restApiId=api_id, resourceId=ids[parent], httpMethod=method,
-                                type=kind or "AWS_PROXY", integrationHttpMethod="POST",
-                                uri=integration_uri(function_arn))  # fmt: skip
+        gateway.put_method(
+            restApiId=api_id,
+            resourceId=ids[parent],
+            httpMethod=method,
+            **({"authorizationType": "NONE"} | (extra or {})),
+        )
+        gateway.put_integration(
+            restApiId=api_id,
+            resourceId=ids[parent],
+            httpMethod=method,
+            type=kind or "AWS_PROXY",
+            integrationHttpMethod="POST",
+            uri=integration_uri(function_arn),
+        )
     gateway.create_deployment(restApiId=api_id, stageName=stage)
     return api_id
 
@@ -87,16 +96,14 @@ def rest_api(aws, function_arn: str, methods: list[tuple], *, stage="prod", bina
 def http_api(aws, function_arn: str, routes: list[tuple], *, cors=None, payload="2.0") -> str:
     """routes: (route key, extra create_route arguments or None)."""
     v2 = aws.client("apigatewayv2")
-    api_id = v2.create_api(
-        Name="lab", ProtocolType="HTTP", **({"CorsConfiguration": cors} if cors else {})
-    )["ApiId"]
+    api_id = v2.create_api(Name="lab", ProtocolType="HTTP", **({"CorsConfiguration": cors} if cors else {}))["ApiId"]
     integration = v2.create_integration(
-        ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=function_arn,
+        ApiId=api_id,
+        IntegrationType="AWS_PROXY",
+        IntegrationUri=function_arn,
         PayloadFormatVersion=payload,
-    )["IntegrationId"]  # fmt: skip
+    )["IntegrationId"]
     for key, extra in routes:
-        v2.create_route(
-            ApiId=api_id, RouteKey=key, Target=f"integrations/{integration}", **(extra or {})
-        )
+        v2.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{integration}", **(extra or {}))
     v2.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
     return api_id

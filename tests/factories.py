@@ -54,11 +54,7 @@ class LessonFactory(factory.django.DjangoModelFactory):
     prerequisites = factory.LazyFunction(list)
     sources = factory.LazyFunction(lambda: [{"title": "A source"}])
     body_html = "<h2 id='intro'>Intro</h2><p>Body text.</p>"
-    toc = factory.LazyFunction(
-        lambda: [{"id": "intro", "name": "Intro", "level": 2, "children": []}]
-    )
-    source_path = factory.LazyAttribute(
-        lambda lesson: f"lessons/{lesson.order:02d}-{lesson.slug}.md"
-    )
+    toc = factory.LazyFunction(lambda: [{"id": "intro", "name": "Intro", "level": 2, "children": []}])
+    source_path = factory.LazyAttribute(lambda lesson: f"lessons/{lesson.order:02d}-{lesson.slug}.md")
     content_hash = "0" * 64
     synced_at = factory.LazyFunction(timezone.now)

@@ -79,15 +79,20 @@ questions:
 
 
 def quiz_yaml(*, attempts=3, grading="highest", time_limit=0, reveal="after_submission") -> str:
-    return QUIZ_YAML.format(
-        attempts=attempts, grading=grading, time_limit=time_limit, reveal=reveal
-    )
+    return QUIZ_YAML.format(attempts=attempts, grading=grading, time_limit=time_limit, reveal=reveal)
 
 
 SECRETS = [
-    "SECRET-EXPLANATION", "SECRET-FEEDBACK", "987654", "987,654", "SECRETWORD", "secret word",
-    '"correct"', "correct: true", "data-correct",
-]  # fmt: skip
+    "SECRET-EXPLANATION",
+    "SECRET-FEEDBACK",
+    "987654",
+    "987,654",
+    "SECRETWORD",
+    "secret word",
+    '"correct"',
+    "correct: true",
+    "data-correct",
+]
 
 
 def right_answers(attempt) -> dict[str, list[str]]:

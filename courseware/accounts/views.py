@@ -19,6 +19,4 @@ def signup(request):
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("catalog:dashboard")
-    return render(
-        request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)

@@ -59,16 +59,12 @@ class Lesson(models.Model):
 
 
 class LessonCompletion(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
     completed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "lesson"], name="one_completion_per_lesson")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="one_completion_per_lesson")]
         ordering = ["-completed_at"]
 
     def __str__(self) -> str:

@@ -100,13 +100,8 @@ def completed_slugs(*, user) -> set[str]:
 
 def course_outline(*, user) -> list[OutlineModule]:
     done = completed_slugs(user=user)
-    modules = {
-        module.pk: OutlineModule(module.slug, module.title, module.summary)
-        for module in Module.objects.all()
-    }
-    lessons = Lesson.objects.only(
-        "slug", "title", "summary", "estimated_minutes", "module_id", "order"
-    )
+    modules = {module.pk: OutlineModule(module.slug, module.title, module.summary) for module in Module.objects.all()}
+    lessons = Lesson.objects.only("slug", "title", "summary", "estimated_minutes", "module_id", "order")
     for lesson in lessons:
         modules[lesson.module_id].lessons.append(
             OutlineLesson(
@@ -133,9 +128,7 @@ def lesson_page(*, slug: str, user) -> LessonPage:
             return LessonLink(other, title, other in done)
         return None
 
-    prerequisites = [
-        LessonLink(other, titles.get(other, other), other in done) for other in lesson.prerequisites
-    ]
+    prerequisites = [LessonLink(other, titles.get(other, other), other in done) for other in lesson.prerequisites]
     return LessonPage(
         lesson=lesson,
         previous=link(index - 1),

@@ -74,9 +74,7 @@ def lesson_media(request, name):
     if path.parent != images_dir or path.suffix.lower() not in IMAGE_SUFFIXES or not path.is_file():
         raise Http404("No such image.")
     content_type, _ = mimetypes.guess_type(path.name)
-    response = FileResponse(
-        path.open("rb"), content_type=content_type or "application/octet-stream"
-    )
+    response = FileResponse(path.open("rb"), content_type=content_type or "application/octet-stream")
     # An SVG opened directly must not run script or load anything.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response["Cache-Control"] = "public, max-age=3600"

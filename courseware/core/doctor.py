@@ -20,13 +20,19 @@ def check_settings() -> list[Check]:
             ERROR if c.level >= django_checks.ERROR else WARNING,
             str(c.msg).split("\n")[0][:200],
             fix=c.hint or "",
-        )  # fmt: skip
+        )
         for c in problems
     ]
     mode = "production" if settings.PRODUCTION else "development settings"
     if not settings.PRODUCTION:
-        results.append(Check("settings", WARNING, f"{mode} (DJANGO_ENV is not production)",
-                             fix="set DJANGO_ENV=production with SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL"))  # fmt: skip
+        results.append(
+            Check(
+                "settings",
+                WARNING,
+                f"{mode} (DJANGO_ENV is not production)",
+                fix="set DJANGO_ENV=production with SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL",
+            )
+        )
     elif not problems:
         results.append(Check("settings", OK, "production; `check --deploy` is clean"))
     return results
@@ -35,14 +41,25 @@ def check_settings() -> list[Check]:
 def check_scale_out() -> list[Check]:
     results = []
     if connection.vendor != "postgresql":
-        results.append(Check("database engine", WARNING, f"{connection.vendor}",
-                             fix="use PostgreSQL (DATABASE_URL) for several web and task workers"))  # fmt: skip
+        results.append(
+            Check(
+                "database engine",
+                WARNING,
+                f"{connection.vendor}",
+                fix="use PostgreSQL (DATABASE_URL) for several web and task workers",
+            )
+        )
     if not settings.REDIS_URL:
-        results.append(Check("shared cache", WARNING, "local memory: each process caches alone",
-                             fix="set REDIS_URL so workers share the cache and sessions"))  # fmt: skip
+        results.append(
+            Check(
+                "shared cache",
+                WARNING,
+                "local memory: each process caches alone",
+                fix="set REDIS_URL so workers share the cache and sessions",
+            )
+        )
     if not settings.AXES_ENABLED:
-        results.append(Check("login rate limit", WARNING, "off (AXES_ENABLED=0)",
-                             fix="unset AXES_ENABLED"))  # fmt: skip
+        results.append(Check("login rate limit", WARNING, "off (AXES_ENABLED=0)", fix="unset AXES_ENABLED"))
     return results
 
 
@@ -53,8 +70,7 @@ def check_migrations() -> Check:
     except Exception as error:  # noqa: BLE001
         return Check("migrations", ERROR, f"cannot read ({error.__class__.__name__})")
     if plan:
-        return Check("migrations", ERROR, f"{len(plan)} not applied",
-                     fix="run `python manage.py migrate`")  # fmt: skip
+        return Check("migrations", ERROR, f"{len(plan)} not applied", fix="run `python manage.py migrate`")
     return Check("migrations", OK, "all applied")
 
 
@@ -62,12 +78,20 @@ def check_static_files() -> Check:
     backend = settings.STORAGES["staticfiles"]["BACKEND"]
     if "Manifest" not in backend:
         status = WARNING if not settings.DEBUG else OK
-        return Check("static files", status, "served unhashed (development storage)",
-                     fix="turn DEBUG off so whitenoise serves hashed, compressed files")  # fmt: skip
+        return Check(
+            "static files",
+            status,
+            "served unhashed (development storage)",
+            fix="turn DEBUG off so whitenoise serves hashed, compressed files",
+        )
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if not manifest.exists():
-        return Check("static files", ERROR, f"no manifest in {settings.STATIC_ROOT}",
-                     fix="run `python manage.py collectstatic --no-input` (make serve does)")  # fmt: skip
+        return Check(
+            "static files",
+            ERROR,
+            f"no manifest in {settings.STATIC_ROOT}",
+            fix="run `python manage.py collectstatic --no-input` (make serve does)",
+        )
     return Check("static files", OK, "hashed and compressed (whitenoise)")
 
 
@@ -78,20 +102,25 @@ def check_content() -> Check:
 
     course = content_load()
     if not course.ok:
-        return Check("content", ERROR, f"{len(course.problems)} problem(s), first: {course.problems[0]}",
-                     fix="run `python manage.py content check` and fix what it lists")  # fmt: skip
+        return Check(
+            "content",
+            ERROR,
+            f"{len(course.problems)} problem(s), first: {course.problems[0]}",
+            fix="run `python manage.py content check` and fix what it lists",
+        )
     on_disk = {("lesson", s.slug): s.content_hash for s in course.lessons}
     on_disk |= {("lab", s.slug): s.content_hash for s in course.labs}
-    indexed = {
-        ("lesson", slug): h for slug, h in Lesson.objects.values_list("slug", "content_hash")
-    }
+    indexed = {("lesson", slug): h for slug, h in Lesson.objects.values_list("slug", "content_hash")}
     indexed |= {("lab", slug): h for slug, h in Lab.objects.values_list("slug", "content_hash")}
     if on_disk != indexed:
         stale = sorted(slug for key, slug in (k for k in on_disk.keys() ^ indexed.keys()))
         changed = [k[1] for k in on_disk.keys() & indexed.keys() if on_disk[k] != indexed[k]]
-        return Check("content", ERROR if not indexed else WARNING,
-                     f"the index differs from {settings.CONTENT_DIR}: {', '.join((stale + changed)[:5])}",
-                     fix="run `python manage.py content sync`")  # fmt: skip
+        return Check(
+            "content",
+            ERROR if not indexed else WARNING,
+            f"the index differs from {settings.CONTENT_DIR}: {', '.join((stale + changed)[:5])}",
+            fix="run `python manage.py content sync`",
+        )
     return Check("content", OK, f"{len(course.lessons)} lessons, {len(course.labs)} labs in sync")
 
 
@@ -107,13 +136,16 @@ def check_sandbox() -> list[Check]:
     finally:
         sandbox.shutdown()
     if sandbox.unsafe:
-        return [Check("sandbox", WARNING, "UNSAFE: learner code runs uncontained",
-                      fix="unset LABS_SANDBOX_UNSAFE")]  # fmt: skip
+        return [Check("sandbox", WARNING, "UNSAFE: learner code runs uncontained", fix="unset LABS_SANDBOX_UNSAFE")]
     return [
-        Check(f"sandbox: {name}", OK if passed else ERROR, detail,
-              fix="" if passed else "see docs/deploy.md#the-sandbox (cgroups, bubblewrap, user namespaces)")
+        Check(
+            f"sandbox: {name}",
+            OK if passed else ERROR,
+            detail,
+            fix="" if passed else "see docs/deploy.md#the-sandbox (cgroups, bubblewrap, user namespaces)",
+        )
         for name, passed, detail in report.checks
-    ]  # fmt: skip
+    ]
 
 
 def doctor_checks(*, sandbox: bool = True) -> list[Check]:

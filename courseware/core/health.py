@@ -44,8 +44,12 @@ def check_database() -> Check:
     try:
         _, elapsed = _timed(_select_one)
     except Exception as error:  # noqa: BLE001 (a failure is the answer, not a crash)
-        return Check("database", ERROR, f"unreachable ({error.__class__.__name__})",
-                     fix="check DATABASE_URL and that the database server is running")  # fmt: skip
+        return Check(
+            "database",
+            ERROR,
+            f"unreachable ({error.__class__.__name__})",
+            fix="check DATABASE_URL and that the database server is running",
+        )
     return Check("database", OK, connection.vendor, figures={"latency_ms": elapsed})
 
 
@@ -57,8 +61,12 @@ def check_cache() -> Check:
         if value != "1":
             raise RuntimeError("a value written could not be read back")
     except Exception as error:  # noqa: BLE001
-        return Check("cache", ERROR, f"{backend} unreachable ({error.__class__.__name__})",
-                     fix="check REDIS_URL and that Redis is running")  # fmt: skip
+        return Check(
+            "cache",
+            ERROR,
+            f"{backend} unreachable ({error.__class__.__name__})",
+            fix="check REDIS_URL and that Redis is running",
+        )
     return Check("cache", OK, backend, figures={"latency_ms": elapsed})
 
 
@@ -77,16 +85,18 @@ def check_task_queue() -> Check:
         }
         oldest = ready.order_by("run_after").values_list("run_after", flat=True).first()
     except Exception as error:  # noqa: BLE001
-        return Check("task_queue", ERROR, f"unreadable ({error.__class__.__name__})",
-                     fix="run `python manage.py migrate`")  # fmt: skip
+        return Check(
+            "task_queue", ERROR, f"unreadable ({error.__class__.__name__})", fix="run `python manage.py migrate`"
+        )
     figures["oldest_ready_s"] = round((now - oldest).total_seconds()) if oldest else None
     if oldest and now - oldest > TASK_QUEUE_STALE:
         return Check(
-            "task_queue", WARNING,
+            "task_queue",
+            WARNING,
             f"{figures['ready']} task(s) waiting, the oldest for {figures['oldest_ready_s']} s",
             fix="start task workers: `python manage.py db_worker` (make run and make serve do)",
             figures=figures,
-        )  # fmt: skip
+        )
     return Check("task_queue", OK, "database queue", figures=figures)
 
 
@@ -99,16 +109,22 @@ def check_lab_backend() -> Check:
     try:
         body, elapsed = _timed(lambda: _get_json(url))
     except Exception as error:  # noqa: BLE001
-        return Check("lab_backend", ERROR,
-                     f"{settings.LABS_BACKEND} unreachable ({error.__class__.__name__})",
-                     fix=f"labs cannot deploy or run: {start} (LABS_ENDPOINT={settings.LABS_ENDPOINT})")  # fmt: skip
+        return Check(
+            "lab_backend",
+            ERROR,
+            f"{settings.LABS_BACKEND} unreachable ({error.__class__.__name__})",
+            fix=f"labs cannot deploy or run: {start} (LABS_ENDPOINT={settings.LABS_ENDPOINT})",
+        )
     figures = {key: body[key] for key in ("sandbox", "environments") if key in body}
     if body.get("sandbox") == "unsafe":
-        return Check("lab_backend", WARNING, "moto, sandbox UNSAFE (no containment)",
-                     fix="unset LABS_SANDBOX_UNSAFE and install bubblewrap", figures=figures)  # fmt: skip
-    return Check(
-        "lab_backend", OK, settings.LABS_BACKEND, figures={**figures, "latency_ms": elapsed}
-    )
+        return Check(
+            "lab_backend",
+            WARNING,
+            "moto, sandbox UNSAFE (no containment)",
+            fix="unset LABS_SANDBOX_UNSAFE and install bubblewrap",
+            figures=figures,
+        )
+    return Check("lab_backend", OK, settings.LABS_BACKEND, figures={**figures, "latency_ms": elapsed})
 
 
 def _get_json(url: str) -> dict:

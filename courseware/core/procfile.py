@@ -63,9 +63,13 @@ class ProcessGroup:
 
     def start(self, label: str, command: str, **env) -> None:
         child = subprocess.Popen(
-            ["sh", "-c", command], cwd=self.cwd, env={**self.env, **env},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            ["sh", "-c", command],
+            cwd=self.cwd,
+            env={**self.env, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.children.append((label, child))
         threading.Thread(target=self._relay, args=(label, child), daemon=True).start()
 

@@ -14,11 +14,7 @@ PER_PAGE = 50
 
 
 def learners(search: str = ""):
-    users = (
-        get_user_model()
-        .objects.filter(is_staff=False, is_superuser=False)
-        .exclude(groups__name=INSTRUCTOR_GROUP)
-    )
+    users = get_user_model().objects.filter(is_staff=False, is_superuser=False).exclude(groups__name=INSTRUCTOR_GROUP)
     if search:
         users = users.filter(Q(username__icontains=search) | Q(email__icontains=search))
     return users
@@ -58,26 +54,16 @@ def gradebook_page(*, search: str = "", sort: str = "learner", page: int = 1) ->
     else:
         if field != "average":
             slug = field.split(":", 1)[1]
-            grade = QuizGrade.objects.filter(user=OuterRef("pk"), quiz__lesson__slug=slug).values(
-                "grade"
-            )[:1]
+            grade = QuizGrade.objects.filter(user=OuterRef("pk"), quiz__lesson__slug=slug).values("grade")[:1]
             users = users.annotate(sort_grade=Subquery(grade))
         column = F("average" if field == "average" else "sort_grade")
-        users = users.order_by(
-            column.desc(nulls_last=True) if descending else column.asc(nulls_last=True), "username"
-        )
+        users = users.order_by(column.desc(nulls_last=True) if descending else column.asc(nulls_last=True), "username")
     total = users.count()
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
     page_users = list(users[(page - 1) * PER_PAGE : page * PER_PAGE])
-    grades = {
-        (g.user_id, g.quiz_id): g
-        for g in QuizGrade.objects.filter(user__in=[u.pk for u in page_users])
-    }
-    rows = [
-        (user, user.average, [grades.get((user.pk, quiz.pk)) for quiz in quizzes])
-        for user in page_users
-    ]
+    grades = {(g.user_id, g.quiz_id): g for g in QuizGrade.objects.filter(user__in=[u.pk for u in page_users])}
+    rows = [(user, user.average, [grades.get((user.pk, quiz.pk)) for quiz in quizzes]) for user in page_users]
     return GradebookPage(quizzes, rows, total, page, pages, sort)
 
 
@@ -108,10 +94,7 @@ def gradebook_csv(*, search: str = "") -> Iterator[str]:
     )
     pending = next(grades, None)
     for user_id, username, email in (
-        learners(search)
-        .order_by("username", "pk")
-        .values_list("pk", "username", "email")
-        .iterator(chunk_size=5000)
+        learners(search).order_by("username", "pk").values_list("pk", "username", "email").iterator(chunk_size=5000)
     ):
         cells = [["", "", "", "0"] for _ in quizzes]
         while pending is not None and pending[0] == user_id:

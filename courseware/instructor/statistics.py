@@ -60,9 +60,7 @@ def describe_wrong(spec: dict, answer) -> list[str]:
         return []
     if kind in ("single", "multiple"):
         return [
-            spec["choices"][i]["text"]
-            for i in answer
-            if i < len(spec["choices"]) and not spec["choices"][i]["correct"]
+            spec["choices"][i]["text"] for i in answer if i < len(spec["choices"]) and not spec["choices"][i]["correct"]
         ]
     if kind == "truefalse":
         return [str(answer)] if answer != spec["answer"] else []
@@ -83,9 +81,7 @@ def describe_wrong(spec: dict, answer) -> list[str]:
 
 def quiz_statistics(*, quiz: Quiz) -> QuizStats:
     attempts = list(
-        Attempt.objects.filter(quiz=quiz, state=Attempt.State.SUBMITTED, number=1).values_list(
-            "pk", "percent", "score"
-        )
+        Attempt.objects.filter(quiz=quiz, state=Attempt.State.SUBMITTED, number=1).values_list("pk", "percent", "score")
     )
     questions = list(quiz.questions.order_by("retired", "position"))
     responses: dict[int, dict[int, Response]] = {}
@@ -113,16 +109,19 @@ def quiz_statistics(*, quiz: Quiz) -> QuizStats:
         )
         common = wrong.most_common(1)
         row = QuestionStats(
-            key=question.key, type=question.type, prompt=question.spec["prompt"], attempts=len(fractions),
-            facility=facility, discrimination=None if r is None else 100 * r,
-            wrong_answer=common[0][0] if common else "", wrong_count=common[0][1] if common else 0,
-        )  # fmt: skip
+            key=question.key,
+            type=question.type,
+            prompt=question.spec["prompt"],
+            attempts=len(fractions),
+            facility=facility,
+            discrimination=None if r is None else 100 * r,
+            wrong_answer=common[0][0] if common else "",
+            wrong_count=common[0][1] if common else 0,
+        )
         if facility is not None and len(fractions) >= 2 and facility == 0:
             row.flags.append("Nobody got this right: check the key.")
         if r is not None and r < 0:
-            row.flags.append(
-                "Weaker learners did better than stronger ones: check the key and the wording."
-            )
+            row.flags.append("Weaker learners did better than stronger ones: check the key and the wording.")
         rows.append(row)
     bins = [0] * 10
     for percent in percents:

@@ -22,9 +22,7 @@ def _page_number(request) -> int:
 @instructor_required
 def gradebook_view(request):
     search = request.GET.get("q", "").strip()[:100]
-    book = gradebook.gradebook_page(
-        search=search, sort=request.GET.get("sort", "learner"), page=_page_number(request)
-    )
+    book = gradebook.gradebook_page(search=search, sort=request.GET.get("sort", "learner"), page=_page_number(request))
     context = {"book": book, "search": search, "sorts": gradebook.sort_options(book.quizzes)}
     template = "instructor/gradebook.html#table" if request.htmx else "instructor/gradebook.html"
     return render(request, template, context)
@@ -34,9 +32,7 @@ def gradebook_view(request):
 @instructor_required
 def gradebook_export(request):
     search = request.GET.get("q", "").strip()[:100]
-    response = StreamingHttpResponse(
-        gradebook.gradebook_csv(search=search), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(gradebook.gradebook_csv(search=search), content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="gradebook-{stamp}.csv"'
     return response
@@ -47,9 +43,7 @@ def gradebook_export(request):
 def learner_view(request, user_id):
     learner = get_object_or_404(gradebook.learners(), pk=user_id)
     attempts = (
-        Attempt.objects.filter(user=learner)
-        .select_related("quiz__lesson")
-        .order_by("quiz__lesson__order", "number")
+        Attempt.objects.filter(user=learner).select_related("quiz__lesson").order_by("quiz__lesson__order", "number")
     )
     grades = {grade.quiz_id: grade for grade in learner.quiz_grades.all()}
     return render(
@@ -62,9 +56,7 @@ def learner_view(request, user_id):
 @require_GET
 @instructor_required
 def attempt_view(request, attempt_id):
-    attempt = get_object_or_404(
-        Attempt.objects.select_related("quiz__lesson", "user"), pk=attempt_id
-    )
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz__lesson", "user"), pk=attempt_id)
     questions = quiz_selectors.attempt_questions(attempt=attempt, reveal=True)
     context = {
         "attempt": attempt,
@@ -80,9 +72,7 @@ def attempt_view(request, attempt_id):
 @instructor_required
 def statistics_view(request, slug):
     quiz = get_object_or_404(Quiz.objects.select_related("lesson"), lesson__slug=slug)
-    return render(
-        request, "instructor/statistics.html", {"stats": statistics.quiz_statistics(quiz=quiz)}
-    )
+    return render(request, "instructor/statistics.html", {"stats": statistics.quiz_statistics(quiz=quiz)})
 
 
 @require_GET

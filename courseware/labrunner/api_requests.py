@@ -25,8 +25,17 @@ MAX_BODY = 256 * 1024
 MAX_HEADERS = 50
 # Headers the platform itself sets on the panel's request (the Host of the API, the account it
 # acts for, the framing); a learner's value would change where the request goes.
-PLATFORM_HEADERS = {"host", "x-moto-account-id", "content-length", "transfer-encoding",
-                    "connection", "keep-alive", "upgrade", "te", "trailer"}  # fmt: skip
+PLATFORM_HEADERS = {
+    "host",
+    "x-moto-account-id",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "upgrade",
+    "te",
+    "trailer",
+}
 PANEL_USER = "learner@example.com"
 
 
@@ -47,18 +56,14 @@ def parse_api_request(data) -> dict:
             continue
         match = HEADER_RE.match(line.strip())
         if not match:
-            raise ApiRequestInvalid(
-                f"header line {number}: write Name: value, not {line.strip()!r}"
-            )
+            raise ApiRequestInvalid(f"header line {number}: write Name: value, not {line.strip()!r}")
         name = match[1].lower()
         if (
             name in PLATFORM_HEADERS
             or name.replace("_", "-") in PLATFORM_HEADERS
             or (name.replace("_", "-").startswith("x-courseware-"))
         ):
-            raise ApiRequestInvalid(
-                f"header line {number}: {match[1]} is a header the platform sets for you"
-            )
+            raise ApiRequestInvalid(f"header line {number}: {match[1]} is a header the platform sets for you")
         headers[match[1]] = match[2]
     if len(headers) > MAX_HEADERS:
         raise ApiRequestInvalid(f"at most {MAX_HEADERS} headers")
@@ -68,8 +73,14 @@ def parse_api_request(data) -> dict:
     auth = data.get("auth") or "none"
     if auth not in AUTH_CHOICES:
         raise ApiRequestInvalid("choose how to authenticate the request")
-    return {"api": (data.get("api") or "").strip() or None, "method": method, "path": path,
-            "headers": headers, "body": body, "auth": auth}  # fmt: skip
+    return {
+        "api": (data.get("api") or "").strip() or None,
+        "method": method,
+        "path": path,
+        "headers": headers,
+        "body": body,
+        "auth": auth,
+    }
 
 
 def send_api_request(aws: AccountAws, resources: dict, request: dict) -> dict:
@@ -88,17 +99,34 @@ def send_api_request(aws: AccountAws, resources: dict, request: dict) -> dict:
         credentials = {"user": PANEL_USER, "token": token}
     elif auth.startswith("iam-"):
         arn = f"arn:aws:execute-api:{aws.region}:{aws.account_id}:{api_id}/*"
-        policy = {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": arn}]}  # fmt: skip
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": arn}],
+        }
         name = "lab-api-caller" if auth == "iam-allowed" else "lab-no-permissions"
         sign = callers.iam_credentials(aws, name, policy=policy if auth == "iam-allowed" else None)
         credentials = {"user": sign["arn"], "access_key": sign["access_key"]}
-    response = call_api(aws, api_id=api_id, stage=stage, method=request["method"], path=request["path"],
-                        headers=headers, body=request["body"] or None, sign=sign)  # fmt: skip
+    response = call_api(
+        aws,
+        api_id=api_id,
+        stage=stage,
+        method=request["method"],
+        path=request["path"],
+        headers=headers,
+        body=request["body"] or None,
+        sign=sign,
+    )
     url = f"https://{api_host(aws, api_id)}{request_path(stage, request['path'])}"
-    return {"api": logical_id, "api_id": api_id, "kind": kind, "stage": stage, "url": url,
-            "request": {"method": request["method"], "headers": headers, "body": request["body"]},
-            "credentials": credentials, "response": response.to_dict()}  # fmt: skip
+    return {
+        "api": logical_id,
+        "api_id": api_id,
+        "kind": kind,
+        "stage": stage,
+        "url": url,
+        "request": {"method": request["method"], "headers": headers, "body": request["body"]},
+        "credentials": credentials,
+        "response": response.to_dict(),
+    }
 
 
 def _only(resources: dict, kind: str, what: str) -> str:

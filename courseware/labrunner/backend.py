@@ -55,9 +55,7 @@ class _Server(ThreadedMotoServer):
         self._app = app
 
     def _server_entry(self) -> None:
-        self._server = make_server(
-            self._ip_address, self._port, self._app, True, request_handler=MotoRequestHandler
-        )
+        self._server = make_server(self._ip_address, self._port, self._app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
         self._server.serve_forever()
 
@@ -67,14 +65,20 @@ class LabBackend:
     per account for learner code. `control_token` opens moto's control plane to host callers
     (`emulator.ingress.control_token(SECRET_KEY)` in `labs_backend`; random otherwise)."""
 
-    def __init__(self, *, sandbox: Sandbox, port: int | None = None, host: str = "127.0.0.1",
-                 limits: AccountLimits | None = None, control_token: str | None = None):  # fmt: skip
+    def __init__(
+        self,
+        *,
+        sandbox: Sandbox,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+        limits: AccountLimits | None = None,
+        control_token: str | None = None,
+    ):
         self.sandbox = sandbox
         self.host, self.port = host, port or free_port()
         self.limits = limits or AccountLimits()
         self.control_token = control_token or secrets.token_hex(32)
-        self.ingress = Ingress(self, front_door=FrontDoor(self), control_token=self.control_token,
-                               limits=self.limits)  # fmt: skip
+        self.ingress = Ingress(self, front_door=FrontDoor(self), control_token=self.control_token, limits=self.limits)
         self.server = _Server(self.ingress, ip_address=host, port=self.port, verbose=False)
         self.sockets = AccountSockets(self.ingress, max_connections=self.limits.connections)
         self._code_dir = Path(tempfile.mkdtemp(prefix="courseware-lambda-code-"))
@@ -105,13 +109,15 @@ class LabBackend:
         self.sockets.close()
 
     def health(self, start_response):
-        body = json.dumps({
-            "status": "ok", "backend": "moto", "sandbox": "unsafe" if self.sandbox.unsafe else "bwrap",
-            "environments": self.sandbox.environment_count(),
-        }).encode()  # fmt: skip
-        start_response(
-            "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-        )
+        body = json.dumps(
+            {
+                "status": "ok",
+                "backend": "moto",
+                "sandbox": "unsafe" if self.sandbox.unsafe else "bwrap",
+                "environments": self.sandbox.environment_count(),
+            }
+        ).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
 
     def client(self, service: str, account_id: str):
@@ -130,22 +136,25 @@ class LabBackend:
         if not archive.exists():
             archive.write_bytes(function.code_bytes)
         config = FunctionConfig(
-            name=function.function_name, handler=function.handler, code=archive,
-            memory_mb=int(function.memory_size), timeout_s=float(function.timeout),
-            environment=dict(function.environment_vars or {}), account_id=function.account_id, region=function.region,
-            architecture=(function.architectures or ["x86_64"])[0], revision=str(getattr(function, "revision", 0)),
-        )  # fmt: skip
-        result = self.sandbox.invoke(
-            config, event, socket_path=self.sockets.socket_for(function.account_id)
+            name=function.function_name,
+            handler=function.handler,
+            code=archive,
+            memory_mb=int(function.memory_size),
+            timeout_s=float(function.timeout),
+            environment=dict(function.environment_vars or {}),
+            account_id=function.account_id,
+            region=function.region,
+            architecture=(function.architectures or ["x86_64"])[0],
+            revision=str(getattr(function, "revision", 0)),
         )
+        result = self.sandbox.invoke(config, event, socket_path=self.sockets.socket_for(function.account_id))
         if result.logs:  # CloudWatch Logs, as Lambda writes them, for every way of invoking
             with acting_as(function.account_id, "logs"):
                 try:
                     function.logs_backend.ensure_log_group(function.logs_group_name)
                     function.save_logs(result.logs)
                 except quotas.QuotaExceeded:  # a full account keeps running, unlogged
-                    log.warning("account %s is over its storage quota; logs not kept",
-                                function.account_id)  # fmt: skip
+                    log.warning("account %s is over its storage quota; logs not kept", function.account_id)
         with self._lock:
             self._results[f"{function.account_id}/{function.function_name}"] = result
         return result

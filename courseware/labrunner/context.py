@@ -18,16 +18,13 @@ def as_text(body) -> str:
 
 def string_attributes(attributes: dict) -> dict:
     """keyword=value pairs as SQS/SNS String message attributes."""
-    return {
-        key: {"DataType": "String", "StringValue": str(value)} for key, value in attributes.items()
-    }
+    return {key: {"DataType": "String", "StringValue": str(value)} for key, value in attributes.items()}
 
 
 class LabContext:
     """Passed to every check as `lab`. Clients are bound to the learner's account only."""
 
-    def __init__(self, *, aws: AccountAws, resources: dict[str, dict], function_name: str,
-                 events: dict[str, str]):  # fmt: skip
+    def __init__(self, *, aws: AccountAws, resources: dict[str, dict], function_name: str, events: dict[str, str]):
         self.aws = aws
         self.account_id = aws.account_id
         self.resources = resources  # logical id -> {"type", "id"}
@@ -71,9 +68,7 @@ class LabContext:
         return response["StatusCode"]
 
     def configuration(self, function: str | None = None) -> dict:
-        return self.client("lambda").get_function_configuration(
-            FunctionName=function or self.function_name
-        )
+        return self.client("lambda").get_function_configuration(FunctionName=function or self.function_name)
 
     def queue_url(self, logical_id: str) -> str:
         return self.resource(logical_id)
@@ -81,24 +76,26 @@ class LabContext:
     def send_message(self, logical_id: str, body, **attributes) -> str:
         """Send to a queue in the template; `attributes` become String message attributes."""
         return self.client("sqs").send_message(
-            QueueUrl=self.queue_url(logical_id), MessageBody=as_text(body),
+            QueueUrl=self.queue_url(logical_id),
+            MessageBody=as_text(body),
             MessageAttributes=string_attributes(attributes),
-        )["MessageId"]  # fmt: skip
+        )["MessageId"]
 
     def publish(self, logical_id: str, message, **attributes) -> str:
         return self.client("sns").publish(
-            TopicArn=self.resource(logical_id), Message=as_text(message),
+            TopicArn=self.resource(logical_id),
+            Message=as_text(message),
             MessageAttributes=string_attributes(attributes),
-        )["MessageId"]  # fmt: skip
+        )["MessageId"]
 
     def queue_messages(self, logical_id: str, *, wait: float = 0.0) -> list[dict]:
         """Read (and delete) what is waiting in a queue, waiting up to `wait` s for the first."""
         sqs, url = self.client("sqs"), self.queue_url(logical_id)
         deadline, found = time.monotonic() + wait, []
         while True:
-            batch = sqs.receive_message(
-                QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
-            ).get("Messages", [])
+            batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
+                "Messages", []
+            )
             for message in batch:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
             found.extend(batch)
@@ -140,8 +137,18 @@ class LabContext:
         except callers.CallerError as error:
             raise Fail(str(error)) from None
 
-    def request(self, method: str, path: str, *, api: str | None = None, stage: str | None = None,
-                headers: dict | None = None, query=None, body=None, sign: dict | None = None) -> ApiResponse:  # fmt: skip
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        api: str | None = None,
+        stage: str | None = None,
+        headers: dict | None = None,
+        query=None,
+        body=None,
+        sign: dict | None = None,
+    ) -> ApiResponse:
         """An HTTP request to the learner's API through the emulated API Gateway. `sign`:
         credentials from `iam_credentials` to sign it with SigV4."""
         try:
@@ -149,16 +156,30 @@ class LabContext:
             stage = stage or callers.default_stage(self.aws, api_id, kind, self.resources)
         except callers.CallerError as error:
             raise Fail(str(error)) from None
-        return call_api(self.aws, api_id=api_id, stage=stage, method=method, path=path,
-                        headers=headers, query=query, body=body, sign=sign)  # fmt: skip
+        return call_api(
+            self.aws,
+            api_id=api_id,
+            stage=stage,
+            method=method,
+            path=path,
+            headers=headers,
+            query=query,
+            body=body,
+            sign=sign,
+        )
 
-    def user_pool_tokens(self, *, pool: str = "UserPool", client: str = "UserPoolClient",
-                         username: str = "learner@example.com",
-                         password: str = callers.DEFAULT_PASSWORD) -> dict:  # fmt: skip
+    def user_pool_tokens(
+        self,
+        *,
+        pool: str = "UserPool",
+        client: str = "UserPoolClient",
+        username: str = "learner@example.com",
+        password: str = callers.DEFAULT_PASSWORD,
+    ) -> dict:
         """Sign a user up in the template's user pool and log in: {"id", "access", ...}."""
-        return callers.user_pool_tokens(self.aws, pool_id=self.resource(pool),
-                                        client_id=self.resource(client), username=username,
-                                        password=password)  # fmt: skip
+        return callers.user_pool_tokens(
+            self.aws, pool_id=self.resource(pool), client_id=self.resource(client), username=username, password=password
+        )
 
     def iam_credentials(self, name: str, *, policy: dict | None = None) -> dict:
         """An IAM user with `policy` inline and an access key, for signed requests."""

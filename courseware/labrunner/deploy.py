@@ -25,19 +25,48 @@ from .sam import Template, TemplateError, parse_template, translate
 
 STACK = around.STACK
 ROLE = "lab-execution-role"
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})  # fmt: skip
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
 ENV_NAME_RE = re.compile(r"^[a-zA-Z]\w*$")
-RESERVED_ENV = {"_HANDLER", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-                "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "AWS_LAMBDA_RUNTIME_API"}  # fmt: skip
+RESERVED_ENV = {
+    "_HANDLER",
+    "AWS_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+    "AWS_LAMBDA_RUNTIME_API",
+}
 SUPPORTED = {
-    "AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Permission",
-    "AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::Lambda::LayerVersion",
-    "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::SQS::Queue",
-    "AWS::SNS::Topic", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Logs::LogGroup",
-    "AWS::Events::Rule", "AWS::StepFunctions::StateMachine", "AWS::SSM::Parameter",
-} | around.OUTSIDE  # fmt: skip
+    "AWS::Lambda::Function",
+    "AWS::Lambda::EventSourceMapping",
+    "AWS::Lambda::Permission",
+    "AWS::Lambda::Version",
+    "AWS::Lambda::Alias",
+    "AWS::Lambda::LayerVersion",
+    "AWS::IAM::Role",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::SQS::Queue",
+    "AWS::SNS::Topic",
+    "AWS::DynamoDB::Table",
+    "AWS::S3::Bucket",
+    "AWS::Logs::LogGroup",
+    "AWS::Events::Rule",
+    "AWS::StepFunctions::StateMachine",
+    "AWS::SSM::Parameter",
+} | around.OUTSIDE
 
 
 class DeployError(Exception):
@@ -145,21 +174,25 @@ def execution_role(aws: AccountAws) -> str:
 def deploy_function(aws: AccountAws, spec, files, config) -> Deployment:
     lam, name = aws.client("lambda"), spec.slug
     settings = {
-        "Handler": spec.handler, "MemorySize": config["memory_mb"], "Timeout": config["timeout_s"],
-        "Environment": {"Variables": config["environment"]}, "Runtime": "python3.11",
-    }  # fmt: skip
+        "Handler": spec.handler,
+        "MemorySize": config["memory_mb"],
+        "Timeout": config["timeout_s"],
+        "Environment": {"Variables": config["environment"]},
+        "Runtime": "python3.11",
+    }
     try:
         try:
             lam.get_function(FunctionName=name)
         except ClientError:
             lam.create_function(
-                FunctionName=name, Role=execution_role(aws), Code={"ZipFile": code_zip(files)},
-                Architectures=[config["architecture"]], **settings,
-            )  # fmt: skip
-        else:
-            lam.update_function_code(
-                FunctionName=name, ZipFile=code_zip(files), Architectures=[config["architecture"]]
+                FunctionName=name,
+                Role=execution_role(aws),
+                Code={"ZipFile": code_zip(files)},
+                Architectures=[config["architecture"]],
+                **settings,
             )
+        else:
+            lam.update_function_code(FunctionName=name, ZipFile=code_zip(files), Architectures=[config["architecture"]])
             lam.update_function_configuration(FunctionName=name, **settings)
     except ClientError as error:
         raise DeployError(f"Lambda refused the function: {error}") from error
@@ -167,9 +200,7 @@ def deploy_function(aws: AccountAws, spec, files, config) -> Deployment:
 
 
 def located(error: ApplyError, template: Template, text: str) -> DeployError:
-    return DeployError(
-        str(error), file="template.yaml", line=around.error_line(error, template, text)
-    )
+    return DeployError(str(error), file="template.yaml", line=around.error_line(error, template, text))
 
 
 def deploy_stack(aws: AccountAws, spec, files) -> Deployment:
@@ -189,8 +220,9 @@ def deploy_stack(aws: AccountAws, spec, files) -> Deployment:
             line = line or template.line_for(logical_id)
             raise DeployError(
                 f"{logical_id}: {resource.get('Type')} is not available in the lab emulator",
-                file="template.yaml", line=line,
-            )  # fmt: skip
+                file="template.yaml",
+                line=line,
+            )
     try:
         order = around.plan(translated)
     except ApplyError as error:
@@ -257,16 +289,18 @@ def replace_stack(aws: AccountAws, translated: dict, template: Template) -> None
             wait(cfn, "stack_delete_complete")
         try:
             cfn.create_stack(
-                StackName=STACK, TemplateBody=json.dumps(translated),
+                StackName=STACK,
+                TemplateBody=json.dumps(translated),
                 Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
-            )  # fmt: skip
+            )
             wait(cfn, "stack_create_complete")
         except (ClientError, WaiterError) as error:
             reason = failure_reason(cfn) or str(error)
             raise DeployError(
                 f"CloudFormation could not create the stack: {reason}",
-                file="template.yaml", line=template.line_for(reason),
-            ) from error  # fmt: skip
+                file="template.yaml",
+                line=template.line_for(reason),
+            ) from error
 
 
 def wait(cfn, name: str) -> None:

@@ -43,18 +43,19 @@ class ApplyError(Exception):
 
 def subscribe(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
     attributes = {
-        name: json.dumps(properties[name])
-        for name in ("FilterPolicy", "RedrivePolicy")
-        if name in properties
+        name: json.dumps(properties[name]) for name in ("FilterPolicy", "RedrivePolicy") if name in properties
     }
     if "FilterPolicyScope" in properties:
         attributes["FilterPolicyScope"] = properties["FilterPolicyScope"]
     if "RawMessageDelivery" in properties:
         attributes["RawMessageDelivery"] = str(properties["RawMessageDelivery"]).lower()
     return aws.client("sns").subscribe(
-        TopicArn=properties["TopicArn"], Protocol=properties["Protocol"],
-        Endpoint=properties["Endpoint"], Attributes=attributes, ReturnSubscriptionArn=True,
-    )["SubscriptionArn"]  # fmt: skip
+        TopicArn=properties["TopicArn"],
+        Protocol=properties["Protocol"],
+        Endpoint=properties["Endpoint"],
+        Attributes=attributes,
+        ReturnSubscriptionArn=True,
+    )["SubscriptionArn"]
 
 
 def event_invoke_config(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
@@ -64,21 +65,23 @@ def event_invoke_config(aws: AccountAws, logical_id: str, properties: dict, crea
         if key in properties
     }
     aws.client("lambda").put_function_event_invoke_config(
-        FunctionName=properties["FunctionName"], Qualifier=properties.get("Qualifier", "$LATEST"),
+        FunctionName=properties["FunctionName"],
+        Qualifier=properties.get("Qualifier", "$LATEST"),
         **extra,
-    )  # fmt: skip
+    )
     return logical_id
 
 
 def permission(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
     statement_id = f"{STACK}-{logical_id}"[:100]
-    optional = ("SourceArn", "SourceAccount", "EventSourceToken", "PrincipalOrgID",
-                "FunctionUrlAuthType")  # fmt: skip
+    optional = ("SourceArn", "SourceAccount", "EventSourceToken", "PrincipalOrgID", "FunctionUrlAuthType")
     aws.client("lambda").add_permission(
-        FunctionName=properties["FunctionName"], StatementId=statement_id,
-        Action=properties["Action"], Principal=properties["Principal"],
+        FunctionName=properties["FunctionName"],
+        StatementId=statement_id,
+        Action=properties["Action"],
+        Principal=properties["Principal"],
         **{key: properties[key] for key in optional if key in properties},
-    )  # fmt: skip
+    )
     return statement_id
 
 
@@ -291,9 +294,8 @@ def implicit_api_owner(template: Template, kind: str) -> str | None:
     for logical_id, resource in template.body["Resources"].items():
         events = ((resource.get("Properties") or {}).get("Events") or {}).values()
         if any(
-            isinstance(event, dict) and event.get("Type") == kind
-            and api_key not in (event.get("Properties") or {})
+            isinstance(event, dict) and event.get("Type") == kind and api_key not in (event.get("Properties") or {})
             for event in events
-        ):  # fmt: skip
+        ):
             return logical_id
     return None

@@ -11,17 +11,18 @@ from .deploy_apis import METHOD_SETTINGS, generated_name, rest_api, tags_of, tex
 def rest_deployment(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
     args = {"restApiId": properties["RestApiId"]}
     stage = properties.get("StageDescription") or {}
-    optional = {"stageName": properties.get("StageName"),
-                "description": properties.get("Description"),
-                "variables": stage.get("Variables")}  # fmt: skip
+    optional = {
+        "stageName": properties.get("StageName"),
+        "description": properties.get("Description"),
+        "variables": stage.get("Variables"),
+    }
     args |= {key: value for key, value in optional.items() if value}
     return aws.client("apigateway").create_deployment(**args)["id"]
 
 
 def rest_stage(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
     client, name = aws.client("apigateway"), properties["StageName"]
-    args = {"restApiId": properties["RestApiId"], "stageName": name,
-            "deploymentId": properties["DeploymentId"]}  # fmt: skip
+    args = {"restApiId": properties["RestApiId"], "stageName": name, "deploymentId": properties["DeploymentId"]}
     optional = {
         "description": properties.get("Description"),
         "variables": properties.get("Variables"),
@@ -53,16 +54,20 @@ def rest_stage(aws: AccountAws, logical_id: str, properties: dict, created: dict
 
 
 def api_key(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
-    args = {"name": properties.get("Name") or generated_name(logical_id),
-            "enabled": bool(properties.get("Enabled", False))}  # fmt: skip
-    optional = {"description": properties.get("Description"), "value": properties.get("Value"),
-                "customerId": properties.get("CustomerId"),
-                "generateDistinctId": properties.get("GenerateDistinctId"),
-                "tags": tags_of(properties) or None}  # fmt: skip
+    args = {
+        "name": properties.get("Name") or generated_name(logical_id),
+        "enabled": bool(properties.get("Enabled", False)),
+    }
+    optional = {
+        "description": properties.get("Description"),
+        "value": properties.get("Value"),
+        "customerId": properties.get("CustomerId"),
+        "generateDistinctId": properties.get("GenerateDistinctId"),
+        "tags": tags_of(properties) or None,
+    }
     args |= {key: value for key, value in optional.items() if value is not None}
     stage_keys = [
-        {"restApiId": key["RestApiId"], "stageName": key["StageName"]}
-        for key in properties.get("StageKeys") or []
+        {"restApiId": key["RestApiId"], "stageName": key["StageName"]} for key in properties.get("StageKeys") or []
     ]
     if stage_keys:
         args["stageKeys"] = stage_keys
@@ -104,9 +109,10 @@ def usage_plan(aws: AccountAws, logical_id: str, properties: dict, created: dict
 
 def usage_plan_key(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
     aws.client("apigateway").create_usage_plan_key(
-        usagePlanId=properties["UsagePlanId"], keyId=properties["KeyId"],
+        usagePlanId=properties["UsagePlanId"],
+        keyId=properties["KeyId"],
         keyType=properties.get("KeyType", "API_KEY"),
-    )  # fmt: skip
+    )
     return properties["KeyId"]
 
 

@@ -23,20 +23,22 @@ ANY_METHOD = "x-amazon-apigateway-any-method"
 INTEGRATION = "x-amazon-apigateway-integration"
 AUTHORIZER = "x-amazon-apigateway-authorizer"
 AUTHTYPE = "x-amazon-apigateway-authtype"
-INTEGRATION_TYPES = {"aws": "AWS", "aws_proxy": "AWS_PROXY", "http": "HTTP",
-                     "http_proxy": "HTTP_PROXY", "mock": "MOCK"}  # fmt: skip
-REST_AUTHORIZERS = {"token": "TOKEN", "request": "REQUEST",
-                    "cognito_user_pools": "COGNITO_USER_POOLS"}  # fmt: skip
+INTEGRATION_TYPES = {"aws": "AWS", "aws_proxy": "AWS_PROXY", "http": "HTTP", "http_proxy": "HTTP_PROXY", "mock": "MOCK"}
+REST_AUTHORIZERS = {"token": "TOKEN", "request": "REQUEST", "cognito_user_pools": "COGNITO_USER_POOLS"}
 REST_DEFAULT_TTL = 300  # API Gateway's default for a REST authorizer with no TTL
 REST_DEFAULT_TIMEOUT = 29000  # API Gateway's default (and maximum) for a REST integration
 CALLER_CREDENTIALS = "arn:aws:iam::*:user/*"  # SAM's AWS_IAM: invoke with the caller's identity
 PARAMETER_PLACES = {"path": "path", "query": "querystring", "header": "header"}
 METHOD_SETTINGS = {
-    "ThrottlingBurstLimit": "throttling/burstLimit", "ThrottlingRateLimit": "throttling/rateLimit",
-    "LoggingLevel": "logging/loglevel", "DataTraceEnabled": "logging/dataTrace",
-    "MetricsEnabled": "metrics/enabled", "CachingEnabled": "caching/enabled",
-    "CacheTtlInSeconds": "caching/ttlInSeconds", "CacheDataEncrypted": "caching/dataEncrypted",
-}  # fmt: skip
+    "ThrottlingBurstLimit": "throttling/burstLimit",
+    "ThrottlingRateLimit": "throttling/rateLimit",
+    "LoggingLevel": "logging/loglevel",
+    "DataTraceEnabled": "logging/dataTrace",
+    "MetricsEnabled": "metrics/enabled",
+    "CachingEnabled": "caching/enabled",
+    "CacheTtlInSeconds": "caching/ttlInSeconds",
+    "CacheDataEncrypted": "caching/dataEncrypted",
+}
 
 
 def generated_name(logical_id: str) -> str:
@@ -104,8 +106,7 @@ def rest_api(aws: AccountAws, logical_id: str, properties: dict, created: dict) 
     args = {"name": str(properties.get("Name") or info.get("title") or logical_id)}
     optional = {
         "description": properties.get("Description", info.get("description")),
-        "apiKeySource": properties.get("ApiKeySourceType")
-        or body.get("x-amazon-apigateway-api-key-source"),
+        "apiKeySource": properties.get("ApiKeySourceType") or body.get("x-amazon-apigateway-api-key-source"),
         "policy": properties.get("Policy") or body.get("x-amazon-apigateway-policy"),
         "minimumCompressionSize": properties.get("MinimumCompressionSize")
         or body.get("x-amazon-apigateway-minimum-compression-size"),
@@ -138,9 +139,7 @@ def rest_api(aws: AccountAws, logical_id: str, properties: dict, created: dict) 
 
 
 def import_rest_body(client, api_id: str, body: dict) -> None:
-    schemes = body.get("securityDefinitions") or (body.get("components") or {}).get(
-        "securitySchemes"
-    ) or {}  # fmt: skip
+    schemes = body.get("securityDefinitions") or (body.get("components") or {}).get("securitySchemes") or {}
     authorizers = rest_authorizers(client, api_id, schemes)
     validators = {
         name: client.create_request_validator(
@@ -168,8 +167,7 @@ def import_rest_body(client, api_id: str, body: dict) -> None:
             validator = operation.get("x-amazon-apigateway-request-validator", default_validator)
             if validator:
                 if validator not in validators:
-                    raise ValueError(f"{where} uses the request validator {validator}, "
-                                     "which is not defined")  # fmt: skip
+                    raise ValueError(f"{where} uses the request validator {validator}, which is not defined")
                 args["requestValidatorId"] = validators[validator]
             client.put_method(**args)
             target = {key: args[key] for key in ("restApiId", "resourceId", "httpMethod")}
@@ -177,9 +175,10 @@ def import_rest_body(client, api_id: str, body: dict) -> None:
                 if str(code).isdigit():
                     headers = (response or {}).get("headers") or {}
                     client.put_method_response(
-                        **target, statusCode=str(code),
+                        **target,
+                        statusCode=str(code),
                         responseParameters={f"method.response.header.{h}": False for h in headers},
-                    )  # fmt: skip
+                    )
             if INTEGRATION in operation:
                 rest_integration(client, target, operation[INTEGRATION], where)
     for kind, response in (body.get("x-amazon-apigateway-gateway-responses") or {}).items():
@@ -198,11 +197,11 @@ def rest_authorizers(client, api_id: str, schemes: dict) -> dict[str, str]:
             continue
         kind = REST_AUTHORIZERS.get(str(authorizer.get("type", "")).lower())
         if kind is None:
-            raise ValueError(f"authorizer {name}: type {authorizer.get('type')!r} is not one of "
-                             "token, request, cognito_user_pools")  # fmt: skip
+            raise ValueError(
+                f"authorizer {name}: type {authorizer.get('type')!r} is not one of token, request, cognito_user_pools"
+            )
         ttl = authorizer.get("authorizerResultTtlInSeconds", REST_DEFAULT_TTL)
-        args = {"restApiId": api_id, "name": name, "type": kind,
-                "authorizerResultTtlInSeconds": int(ttl)}  # fmt: skip
+        args = {"restApiId": api_id, "name": name, "type": kind, "authorizerResultTtlInSeconds": int(ttl)}
         identity = authorizer.get("identitySource")
         if identity is None and kind != "REQUEST" and scheme.get("in") == "header":
             identity = f"method.request.header.{scheme.get('name') or 'Authorization'}"
@@ -222,10 +221,10 @@ def rest_authorizers(client, api_id: str, schemes: dict) -> dict[str, str]:
         expression = authorizer.get("identityValidationExpression")
         if expression and made.get("identityValidationExpression") != expression:
             client.update_authorizer(
-                restApiId=api_id, authorizerId=made["id"],
-                patchOperations=[{"op": "replace", "path": "/identityValidationExpression",
-                                  "value": expression}],
-            )  # fmt: skip
+                restApiId=api_id,
+                authorizerId=made["id"],
+                patchOperations=[{"op": "replace", "path": "/identityValidationExpression", "value": expression}],
+            )
         ids[name] = made["id"]
     return ids
 
@@ -267,8 +266,9 @@ def rest_auth(security: list[dict], schemes: dict, authorizers: dict, where: str
             elif scheme.get("type") == "apiKey" and str(scheme.get("name")).lower() == "x-api-key":
                 args["apiKeyRequired"] = True
             else:
-                raise ValueError(f"{where}: the security scheme {name} is neither an authorizer, "
-                                 "AWS_IAM nor the x-api-key API key")  # fmt: skip
+                raise ValueError(
+                    f"{where}: the security scheme {name} is neither an authorizer, AWS_IAM nor the x-api-key API key"
+                )
     return args
 
 
@@ -284,17 +284,26 @@ def request_parameters(parameters: list) -> dict[str, bool]:
 def rest_integration(client, target: dict, integration: dict, where: str) -> None:
     kind = INTEGRATION_TYPES.get(str(integration.get("type", "")).lower())
     if kind is None:
-        raise ValueError(f"{where}: integration type {integration.get('type')!r} is not one of "
-                         f"{', '.join(INTEGRATION_TYPES)}")  # fmt: skip
+        raise ValueError(
+            f"{where}: integration type {integration.get('type')!r} is not one of {', '.join(INTEGRATION_TYPES)}"
+        )
     args = target | {"type": kind, "passthroughBehavior": "WHEN_NO_MATCH"}
     if kind != "MOCK":
         args["timeoutInMillis"] = int(integration.get("timeoutInMillis", REST_DEFAULT_TIMEOUT))
-    renamed = {"uri": "uri", "httpMethod": "integrationHttpMethod", "credentials": "credentials",
-               "requestParameters": "requestParameters", "requestTemplates": "requestTemplates",
-               "passthroughBehavior": "passthroughBehavior", "contentHandling": "contentHandling",
-               "cacheNamespace": "cacheNamespace", "cacheKeyParameters": "cacheKeyParameters",
-               "connectionType": "connectionType", "connectionId": "connectionId",
-               "tlsConfig": "tlsConfig"}  # fmt: skip
+    renamed = {
+        "uri": "uri",
+        "httpMethod": "integrationHttpMethod",
+        "credentials": "credentials",
+        "requestParameters": "requestParameters",
+        "requestTemplates": "requestTemplates",
+        "passthroughBehavior": "passthroughBehavior",
+        "contentHandling": "contentHandling",
+        "cacheNamespace": "cacheNamespace",
+        "cacheKeyParameters": "cacheKeyParameters",
+        "connectionType": "connectionType",
+        "connectionId": "connectionId",
+        "tlsConfig": "tlsConfig",
+    }
     for key, name in renamed.items():
         if key in integration:
             args[name] = integration[key]
@@ -304,9 +313,7 @@ def rest_integration(client, target: dict, integration: dict, where: str) -> Non
         if key in args:
             args[key] = str(args[key]).upper()
     if "tlsConfig" in args:
-        args["tlsConfig"] = {
-            "insecureSkipVerification": bool(args["tlsConfig"].get("insecureSkipVerification"))
-        }
+        args["tlsConfig"] = {"insecureSkipVerification": bool(args["tlsConfig"].get("insecureSkipVerification"))}
     client.put_integration(**args)
     for pattern, response in (integration.get("responses") or {}).items():
         answer = target | {"statusCode": str(response.get("statusCode", "200"))}
@@ -338,8 +345,11 @@ def rest_attribute(aws: AccountAws, resource: dict, attribute: str) -> str | Non
         if attribute == "RootResourceId":
             return aws.client("apigateway").get_rest_api(restApiId=physical)["rootResourceId"]
         return physical if attribute == "RestApiId" else None
-    known = {"AWS::ApiGateway::ApiKey": "APIKeyId", "AWS::ApiGateway::UsagePlan": "Id",
-             "AWS::ApiGateway::Deployment": "DeploymentId"}  # fmt: skip
+    known = {
+        "AWS::ApiGateway::ApiKey": "APIKeyId",
+        "AWS::ApiGateway::UsagePlan": "Id",
+        "AWS::ApiGateway::Deployment": "DeploymentId",
+    }
     return physical if known.get(kind) == attribute else None
 
 

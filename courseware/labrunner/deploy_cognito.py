@@ -26,8 +26,7 @@ def coerce(value, shape: Shape):
     if kind == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if kind == "structure" and isinstance(value, dict):
-        return {k: coerce(v, shape.members[k]) if k in shape.members else v
-                for k, v in value.items()}  # fmt: skip
+        return {k: coerce(v, shape.members[k]) if k in shape.members else v for k, v in value.items()}
     if kind == "list" and isinstance(value, list):
         return [coerce(item, shape.member) for item in value]
     if kind == "map" and isinstance(value, dict):
@@ -39,8 +38,7 @@ def call_arguments(client, operation: str, properties: dict) -> dict:
     shape = client.meta.service_model.operation_model(operation).input_shape
     unknown = sorted(set(properties) - set(shape.members))
     if unknown:
-        raise ValueError(f"{', '.join(unknown)}: not emulated here (Cognito's {operation} "
-                         "has no such parameter)")  # fmt: skip
+        raise ValueError(f"{', '.join(unknown)}: not emulated here (Cognito's {operation} has no such parameter)")
     return {key: coerce(value, shape.members[key]) for key, value in properties.items()}
 
 
@@ -55,20 +53,15 @@ def user_pool(aws: AccountAws, logical_id: str, properties: dict, created: dict)
     if "UserPoolName" in settings:  # CloudFormation's name for the API's PoolName
         settings["PoolName"] = settings.pop("UserPoolName")
     settings.setdefault("PoolName", generated_name(logical_id))
-    pool_id = client.create_user_pool(**call_arguments(client, "CreateUserPool", settings))[
-        "UserPool"
-    ]["Id"]
+    pool_id = client.create_user_pool(**call_arguments(client, "CreateUserPool", settings))["UserPool"]["Id"]
     mfas = properties.get("EnabledMfas") or []
     if mfas:
         try:
-            mfa = {"UserPoolId": pool_id,
-                   "MfaConfiguration": properties.get("MfaConfiguration", "OPTIONAL")}  # fmt: skip
+            mfa = {"UserPoolId": pool_id, "MfaConfiguration": properties.get("MfaConfiguration", "OPTIONAL")}
             if "SOFTWARE_TOKEN_MFA" in mfas:
                 mfa["SoftwareTokenMfaConfiguration"] = {"Enabled": True}
             if "SMS_MFA" in mfas:
-                mfa["SmsMfaConfiguration"] = {
-                    "SmsConfiguration": properties.get("SmsConfiguration") or {}
-                }
+                mfa["SmsMfaConfiguration"] = {"SmsConfiguration": properties.get("SmsConfiguration") or {}}
             client.set_user_pool_mfa_config(**mfa)
         except Exception:
             client.delete_user_pool(UserPoolId=pool_id)
@@ -109,9 +102,7 @@ def describe_client(aws: AccountAws, client_id: str) -> dict:
     for pool in client.list_user_pools(MaxResults=60)["UserPools"]:
         clients = client.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=60)
         if any(item["ClientId"] == client_id for item in clients["UserPoolClients"]):
-            return client.describe_user_pool_client(UserPoolId=pool["Id"], ClientId=client_id)[
-                "UserPoolClient"
-            ]
+            return client.describe_user_pool_client(UserPoolId=pool["Id"], ClientId=client_id)["UserPoolClient"]
     raise ValueError(f"no user pool client {client_id}")
 
 

@@ -24,8 +24,10 @@ from .deploy_apis import (
 
 HTTP_DEFAULT_TTL = 0  # an HTTP API Lambda authorizer caches nothing unless told to
 HTTP_DEFAULT_TIMEOUT = 30000  # API Gateway's default (and maximum) for an HTTP API integration
-CORS_KEYS = {key.lower(): key for key in ("AllowOrigins", "AllowMethods", "AllowHeaders",
-                                          "ExposeHeaders", "MaxAge", "AllowCredentials")}  # fmt: skip
+CORS_KEYS = {
+    key.lower(): key
+    for key in ("AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "MaxAge", "AllowCredentials")
+}
 
 
 def http_api(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
@@ -35,22 +37,24 @@ def http_api(aws: AccountAws, logical_id: str, properties: dict, created: dict) 
         raise ValueError(f"{protocol} APIs are not emulated here, only HTTP APIs")
     for quick in ("Target", "RouteKey", "CredentialsArn"):
         if quick in properties:
-            raise ValueError(f"{quick} (quick create) is not emulated here: use a Body, or "
-                             "AWS::Serverless::HttpApi with the functions' HttpApi events")  # fmt: skip
+            raise ValueError(
+                f"{quick} (quick create) is not emulated here: use a Body, or "
+                "AWS::Serverless::HttpApi with the functions' HttpApi events"
+            )
     body = body or {}
     info = body.get("info") or {}
     endpoint = body.get("x-amazon-apigateway-endpoint-configuration") or {}
-    tags = {str(tag["name"]): str(tag["x-amazon-apigateway-tag-value"])
-            for tag in body.get("tags") or [] if "x-amazon-apigateway-tag-value" in tag}  # fmt: skip
+    tags = {
+        str(tag["name"]): str(tag["x-amazon-apigateway-tag-value"])
+        for tag in body.get("tags") or []
+        if "x-amazon-apigateway-tag-value" in tag
+    }
     tags |= tags_of(properties)
-    args = {"Name": str(properties.get("Name") or info.get("title") or logical_id),
-            "ProtocolType": "HTTP"}  # fmt: skip
+    args = {"Name": str(properties.get("Name") or info.get("title") or logical_id), "ProtocolType": "HTTP"}
     optional = {
         "Description": properties.get("Description", info.get("description")),
         "Version": properties.get("Version", info.get("version")),
-        "CorsConfiguration": cors(
-            properties.get("CorsConfiguration") or body.get("x-amazon-apigateway-cors")
-        ),
+        "CorsConfiguration": cors(properties.get("CorsConfiguration") or body.get("x-amazon-apigateway-cors")),
         "DisableExecuteApiEndpoint": properties.get(
             "DisableExecuteApiEndpoint", endpoint.get("disableExecuteApiEndpoint")
         ),
@@ -106,9 +110,7 @@ def http_authorizers(client, api_id: str, schemes: dict) -> dict[str, str]:
             jwt = authorizer.get("jwtConfiguration") or {}
             args |= {
                 "AuthorizerType": "JWT",
-                "IdentitySource": identity_list(
-                    authorizer.get("identitySource", "$request.header.Authorization")
-                ),
+                "IdentitySource": identity_list(authorizer.get("identitySource", "$request.header.Authorization")),
                 "JwtConfiguration": {
                     "Issuer": str(jwt.get("issuer") or ""),
                     "Audience": [str(item) for item in jwt.get("audience") or []],
@@ -116,9 +118,12 @@ def http_authorizers(client, api_id: str, schemes: dict) -> dict[str, str]:
             }
         elif kind == "request":
             ttl = authorizer.get("authorizerResultTtlInSeconds", HTTP_DEFAULT_TTL)
-            args |= {"AuthorizerType": "REQUEST", "AuthorizerUri": authorizer["authorizerUri"],
-                     "AuthorizerResultTtlInSeconds": int(ttl),
-                     "IdentitySource": identity_list(authorizer.get("identitySource"))}  # fmt: skip
+            args |= {
+                "AuthorizerType": "REQUEST",
+                "AuthorizerUri": authorizer["authorizerUri"],
+                "AuthorizerResultTtlInSeconds": int(ttl),
+                "IdentitySource": identity_list(authorizer.get("identitySource")),
+            }
             optional = {
                 "AuthorizerPayloadFormatVersion": authorizer.get("authorizerPayloadFormatVersion"),
                 "EnableSimpleResponses": authorizer.get("enableSimpleResponses"),
@@ -126,8 +131,7 @@ def http_authorizers(client, api_id: str, schemes: dict) -> dict[str, str]:
             }
             args |= {key: value for key, value in optional.items() if value is not None}
         else:
-            raise ValueError(f"authorizer {name}: type {authorizer.get('type')!r} is not jwt or "
-                             "request")  # fmt: skip
+            raise ValueError(f"authorizer {name}: type {authorizer.get('type')!r} is not jwt or request")
         ids[name] = client.create_authorizer(**args)["AuthorizerId"]
     return ids
 
@@ -150,16 +154,19 @@ def http_auth(security: list[dict], schemes: dict, authorizers: dict, where: str
             elif str(scheme.get(AUTHTYPE, "")).lower() == "awssigv4":
                 args["AuthorizationType"] = "AWS_IAM"
             else:
-                raise ValueError(f"{where}: the security scheme {name} is neither an authorizer "
-                                 "nor AWS_IAM (HTTP APIs have no API keys)")  # fmt: skip
+                raise ValueError(
+                    f"{where}: the security scheme {name} is neither an authorizer "
+                    "nor AWS_IAM (HTTP APIs have no API keys)"
+                )
     return args
 
 
 def http_integration(integration: dict, where: str) -> dict:
     kind = INTEGRATION_TYPES.get(str(integration.get("type", "")).lower())
     if kind is None:
-        raise ValueError(f"{where}: integration type {integration.get('type')!r} is not one of "
-                         f"{', '.join(INTEGRATION_TYPES)}")  # fmt: skip
+        raise ValueError(
+            f"{where}: integration type {integration.get('type')!r} is not one of {', '.join(INTEGRATION_TYPES)}"
+        )
     default_version = "2.0" if kind == "AWS_PROXY" else "1.0"
     args = {
         "IntegrationType": kind,
@@ -167,11 +174,16 @@ def http_integration(integration: dict, where: str) -> dict:
         "TimeoutInMillis": int(integration.get("timeoutInMillis", HTTP_DEFAULT_TIMEOUT)),
         "ConnectionType": str(integration.get("connectionType", "INTERNET")).upper(),
     }
-    renamed = {"uri": "IntegrationUri", "httpMethod": "IntegrationMethod",
-               "credentials": "CredentialsArn", "connectionId": "ConnectionId",
-               "integrationSubtype": "IntegrationSubtype", "description": "Description",
-               "requestParameters": "RequestParameters",
-               "responseParameters": "ResponseParameters"}  # fmt: skip
+    renamed = {
+        "uri": "IntegrationUri",
+        "httpMethod": "IntegrationMethod",
+        "credentials": "CredentialsArn",
+        "connectionId": "ConnectionId",
+        "integrationSubtype": "IntegrationSubtype",
+        "description": "Description",
+        "requestParameters": "RequestParameters",
+        "responseParameters": "ResponseParameters",
+    }
     for key, name in renamed.items():
         if key in integration:
             args[name] = integration[key]
@@ -198,9 +210,7 @@ def import_http_body(client, api_id: str, body: dict) -> None:
             if integration is not None:
                 key = json.dumps(integration, sort_keys=True, default=str)
                 if key not in integrations:
-                    made = client.create_integration(
-                        ApiId=api_id, **http_integration(integration, where)
-                    )
+                    made = client.create_integration(ApiId=api_id, **http_integration(integration, where))
                     integrations[key] = made["IntegrationId"]
                 args["Target"] = f"integrations/{integrations[key]}"
             client.create_route(**args)
@@ -209,8 +219,15 @@ def import_http_body(client, api_id: str, body: dict) -> None:
 def http_stage(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
     name = properties["StageName"]
     args = {"ApiId": properties["ApiId"], "StageName": name}
-    for key in ("AutoDeploy", "Description", "DefaultRouteSettings", "RouteSettings",
-                "AccessLogSettings", "ClientCertificateId", "DeploymentId"):  # fmt: skip
+    for key in (
+        "AutoDeploy",
+        "Description",
+        "DefaultRouteSettings",
+        "RouteSettings",
+        "AccessLogSettings",
+        "ClientCertificateId",
+        "DeploymentId",
+    ):
         if properties.get(key) is not None:
             args[key] = properties[key]
     if properties.get("StageVariables"):

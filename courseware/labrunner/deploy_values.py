@@ -107,7 +107,7 @@ def resolve(value, context: Context):
     if not isinstance(value, dict):
         return value
     if len(value) == 1:
-        (function, argument), = value.items()  # fmt: skip
+        ((function, argument),) = value.items()
         if function in INTRINSICS:
             return INTRINSICS[function](resolve_argument(function, argument, context), context)
         if function.startswith("Fn::"):

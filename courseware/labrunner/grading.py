@@ -59,9 +59,7 @@ def load_checks(path: Path) -> list[Check]:
         raise ChecksError(error.lineno or 1, f"syntax error: {error.msg}") from error
     except Exception as error:
         line = traceback.extract_tb(error.__traceback__)[-1].lineno or 1
-        raise ChecksError(
-            line, f"checks.py fails on import: {type(error).__name__}: {error}"
-        ) from error
+        raise ChecksError(line, f"checks.py fails on import: {type(error).__name__}: {error}") from error
     finally:
         sys.modules.pop(name, None)
     checks = []

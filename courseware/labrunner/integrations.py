@@ -109,9 +109,7 @@ class Integrations:
             condition = "Success" if result.status == "ok" else "RetriesExhausted"
             target = destinations.get("OnSuccess" if result.status == "ok" else "OnFailure", {})
             if target.get("Destination"):
-                record = destination_record(
-                    function, event, result, request_id, condition, attempt + 1
-                )
+                record = destination_record(function, event, result, request_id, condition, attempt + 1)
                 self._deliver(function.account_id, target["Destination"], record)
         except Exception:  # a background thread has nobody to raise to
             log.exception("asynchronous invocation of %s failed", function.function_arn)
@@ -196,20 +194,26 @@ def reported_failures(response, messages) -> set[str]:
 def sqs_event(messages, queue, region: str) -> dict:
     records = []
     for message in messages:
-        records.append({
-            "messageId": message.id, "receiptHandle": message.receipt_handle, "body": message.body,
-            "attributes": {
-                "ApproximateReceiveCount": str(message.approximate_receive_count),
-                "SentTimestamp": str(message.sent_timestamp),
-                "SenderId": message.sender_id,
-                "ApproximateFirstReceiveTimestamp": str(message.approximate_first_receive_timestamp),
-            },
-            "messageAttributes": {
-                key: message_attribute(value) for key, value in message.message_attributes.items()
-            },
-            "md5OfBody": message.body_md5, "eventSource": "aws:sqs",
-            "eventSourceARN": queue.queue_arn, "awsRegion": region,
-        })  # fmt: skip
+        records.append(
+            {
+                "messageId": message.id,
+                "receiptHandle": message.receipt_handle,
+                "body": message.body,
+                "attributes": {
+                    "ApproximateReceiveCount": str(message.approximate_receive_count),
+                    "SentTimestamp": str(message.sent_timestamp),
+                    "SenderId": message.sender_id,
+                    "ApproximateFirstReceiveTimestamp": str(message.approximate_first_receive_timestamp),
+                },
+                "messageAttributes": {
+                    key: message_attribute(value) for key, value in message.message_attributes.items()
+                },
+                "md5OfBody": message.body_md5,
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue.queue_arn,
+                "awsRegion": region,
+            }
+        )
     return {"Records": records}
 
 
@@ -218,9 +222,7 @@ def message_attribute(value: dict) -> dict:
     attribute = {"stringListValues": [], "binaryListValues": [], "dataType": value.get("DataType")}
     if value.get("BinaryValue") is not None:
         binary = value["BinaryValue"]
-        attribute["binaryValue"] = (
-            base64.b64encode(binary).decode() if isinstance(binary, bytes) else binary
-        )
+        attribute["binaryValue"] = base64.b64encode(binary).decode() if isinstance(binary, bytes) else binary
     else:
         attribute["stringValue"] = value.get("StringValue")
     return attribute
@@ -230,13 +232,20 @@ def destination_record(function, event, result, request_id, condition, count) ->
     return {
         "version": "1.0",
         "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "requestContext": {"requestId": request_id, "functionArn": f"{function.function_arn}:$LATEST",
-                           "condition": condition, "approximateInvokeCount": count},
+        "requestContext": {
+            "requestId": request_id,
+            "functionArn": f"{function.function_arn}:$LATEST",
+            "condition": condition,
+            "approximateInvokeCount": count,
+        },
         "requestPayload": event,
-        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST",
-                            **({} if result.status == "ok" else {"functionError": "Unhandled"})},
+        "responseContext": {
+            "statusCode": 200,
+            "executedVersion": "$LATEST",
+            **({} if result.status == "ok" else {"functionError": "Unhandled"}),
+        },
         "responsePayload": result.response if result.status == "ok" else result.error,
-    }  # fmt: skip
+    }
 
 
 def install(integrations: Integrations) -> None:

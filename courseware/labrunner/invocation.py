@@ -8,9 +8,7 @@ from dataclasses import asdict, dataclass, field
 from .integrations import SUMMARY_HEADER
 
 REPORT_RE = re.compile(r"^REPORT RequestId: (?P<id>\S+)(?P<rest>.*)$", re.MULTILINE)
-METRIC_RE = re.compile(
-    r"(Duration|Billed Duration|Memory Size|Max Memory Used|Init Duration): ([\d.]+)"
-)
+METRIC_RE = re.compile(r"(Duration|Billed Duration|Memory Size|Max Memory Used|Init Duration): ([\d.]+)")
 STATUS_BY_ERROR = {"Sandbox.Timedout": "timeout", "Runtime.OutOfMemory": "out_of_memory"}
 
 
@@ -70,9 +68,7 @@ def from_response(response: dict) -> Invocation:
         invocation.max_memory_used_mb = data["max_memory_used_mb"]
         invocation.init_duration_ms = data["init_duration_ms"]
         invocation.extra = {
-            k: data[k]
-            for k in ("cpu_ms", "cpu_share_enforced", "modelled_duration_ms", "notes")
-            if k in data
+            k: data[k] for k in ("cpu_ms", "cpu_share_enforced", "modelled_duration_ms", "notes") if k in data
         }
     return invocation
 

@@ -61,9 +61,7 @@ class LabWorkspace(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "lab"], name="one_workspace_per_lab")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "lab"], name="one_workspace_per_lab")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.lab} ({self.account_id})"
@@ -81,9 +79,7 @@ class LabVersion(models.Model):
 
     class Meta:
         ordering = ["-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "number"], name="version_numbers_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["workspace", "number"], name="version_numbers_unique")]
 
     def __str__(self) -> str:
         return f"version {self.number} of {self.workspace}"

@@ -61,9 +61,16 @@ class GradeRun:
         }
 
 
-def grade_lab(*, lab: LabSource, files: dict[str, str], config: dict, endpoint: str,
-              kind: str = "moto", account_id: str | None = None,
-              reveal_hidden: bool = False) -> GradeRun:  # fmt: skip
+def grade_lab(
+    *,
+    lab: LabSource,
+    files: dict[str, str],
+    config: dict,
+    endpoint: str,
+    kind: str = "moto",
+    account_id: str | None = None,
+    reveal_hidden: bool = False,
+) -> GradeRun:
     """Deploy `files` into a fresh account (or `account_id`) and run the lab's checks there."""
     started = time.monotonic()
     aws = AccountAws(endpoint=endpoint, account_id=account_id or new_account_id(), kind=kind)
@@ -73,8 +80,10 @@ def grade_lab(*, lab: LabSource, files: dict[str, str], config: dict, endpoint: 
     except DeployError as error:
         return GradeRun(aws.account_id, None, None, error, time.monotonic() - started)
     context = LabContext(
-        aws=aws, resources=deployment.resources, function_name=deployment.function_name,
+        aws=aws,
+        resources=deployment.resources,
+        function_name=deployment.function_name,
         events=lab.events,
-    )  # fmt: skip
+    )
     report = run_checks(checks, context, reveal_hidden=reveal_hidden)
     return GradeRun(aws.account_id, deployment, report, None, time.monotonic() - started)

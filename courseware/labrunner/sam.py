@@ -15,9 +15,25 @@ from samtranslator.translator.translator import Translator
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 SHORT_FUNCTIONS = {
-    "Ref", "Condition", "GetAtt", "Sub", "Join", "Select", "Split", "If", "Equals", "Not", "And",
-    "Or", "FindInMap", "ImportValue", "GetAZs", "Base64", "Cidr", "Transform",
-}  # fmt: skip
+    "Ref",
+    "Condition",
+    "GetAtt",
+    "Sub",
+    "Join",
+    "Select",
+    "Split",
+    "If",
+    "Equals",
+    "Not",
+    "And",
+    "Or",
+    "FindInMap",
+    "ImportValue",
+    "GetAZs",
+    "Base64",
+    "Cidr",
+    "Transform",
+}
 # AWS managed policies a lab template may attach by name (SAM resolves names to ARNs).
 MANAGED_POLICIES = {
     name: f"arn:aws:iam::aws:policy/{path}{name}"
@@ -50,9 +66,7 @@ class _CfnLoader(yaml.SafeLoader):
 
 def _short_form(loader: _CfnLoader, suffix: str, node: yaml.Node):
     if suffix not in SHORT_FUNCTIONS:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"unknown tag !{suffix}", node.start_mark
-        )
+        raise yaml.constructor.ConstructorError(None, None, f"unknown tag !{suffix}", node.start_mark)
     if isinstance(node, yaml.ScalarNode):
         value = loader.construct_scalar(node)
     elif isinstance(node, yaml.SequenceNode):
@@ -95,9 +109,7 @@ def parse_template(text: str) -> Template:
         body = yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise TemplateError(
-            f"invalid YAML: {error.problem or error}", mark.line + 1 if mark else None
-        ) from error
+        raise TemplateError(f"invalid YAML: {error.problem or error}", mark.line + 1 if mark else None) from error
     if not isinstance(body, dict):
         raise TemplateError("a template is a YAML mapping with a Resources section", 1)
     lines: dict[str, int] = {}
@@ -118,10 +130,7 @@ def translate(template: Template, *, account_id: str, region: str) -> dict:
     body = template.body
     transforms = body.get("Transform") or []
     transforms = [transforms] if isinstance(transforms, str) else transforms
-    uses_sam = any(
-        str(resource["Type"]).startswith("AWS::Serverless::")
-        for resource in body["Resources"].values()
-    )
+    uses_sam = any(str(resource["Type"]).startswith("AWS::Serverless::") for resource in body["Resources"].values())
     if not uses_sam:
         return body
     if SAM_TRANSFORM not in transforms:

@@ -7,10 +7,7 @@ def lab_list_with_scores(*, user) -> list[tuple[Lab, LabWorkspace | None]]:
     labs = list(Lab.objects.all())
     workspaces = {}
     if user.is_authenticated:
-        workspaces = {
-            w.lab_id: w
-            for w in LabWorkspace.objects.filter(user=user).select_related("deployed_version")
-        }
+        workspaces = {w.lab_id: w for w in LabWorkspace.objects.filter(user=user).select_related("deployed_version")}
     return [(lab, workspaces.get(lab.pk)) for lab in labs]
 
 

@@ -46,9 +46,7 @@ def active_runs(workspace: LabWorkspace):
 
 
 def workspace_aws(workspace: LabWorkspace) -> AccountAws:
-    return AccountAws(
-        endpoint=settings.LABS_ENDPOINT, account_id=workspace.account_id, kind=settings.LABS_BACKEND
-    )
+    return AccountAws(endpoint=settings.LABS_ENDPOINT, account_id=workspace.account_id, kind=settings.LABS_BACKEND)
 
 
 def lab_workspace_get(*, user, lab: Lab) -> LabWorkspace:
@@ -68,9 +66,7 @@ def parse_environment(text: str) -> dict[str, str]:
             continue
         match = ENV_LINE_RE.match(line.strip())
         if not match:
-            raise LabInputError(
-                f"environment line {number}: write NAME=value, not {line.strip()!r}"
-            )
+            raise LabInputError(f"environment line {number}: write NAME=value, not {line.strip()!r}")
         environment[match[1]] = match[2]
     return environment
 
@@ -113,8 +109,9 @@ def parse_event(text: str) -> object:
         raise LabInputError(f"the event is not valid JSON: {error}") from error
 
 
-def lab_run_start(*, workspace: LabWorkspace, kind: str, event_text: str = "",
-                  event_name: str = "", api_request: dict | None = None) -> LabRun:  # fmt: skip
+def lab_run_start(
+    *, workspace: LabWorkspace, kind: str, event_text: str = "", event_name: str = "", api_request: dict | None = None
+) -> LabRun:
     """Record a run (one at a time per learner and lab) and queue its task."""
     from .tasks import lab_run_task
 
@@ -138,15 +135,20 @@ def lab_run_start(*, workspace: LabWorkspace, kind: str, event_text: str = "",
         if kind == LabRun.Kind.DEPLOY:
             latest = workspace.versions.order_by("-number").first()
             version = LabVersion.objects.create(
-                workspace=workspace, number=(latest.number + 1) if latest else 1,
-                files=workspace.files, config=workspace.config,
-            )  # fmt: skip
+                workspace=workspace,
+                number=(latest.number + 1) if latest else 1,
+                files=workspace.files,
+                config=workspace.config,
+            )
         elif version is None:
             raise LabInputError("Deploy your code first.")
         run = LabRun.objects.create(
-            workspace=workspace, kind=kind, version=version, account_id=workspace.account_id,
+            workspace=workspace,
+            kind=kind,
+            version=version,
+            account_id=workspace.account_id,
             request=request,
-        )  # fmt: skip
+        )
     lab_run_task.enqueue(run.pk)
     run.refresh_from_db()  # a worker (or the immediate backend) may already have run it
     return run
@@ -167,13 +169,11 @@ def lab_run_execute(*, run_id: int) -> LabRun:
     except CallerError as error:  # the template lacks what the request needs
         result, state = {"error": str(error)}, LabRun.State.FAILED
     except (BotoCoreError, ClientError, ConnectionError) as error:
-        result = {"error": f"The lab backend did not answer ({type(error).__name__}: {error}). "
-                           "Try again in a moment."}  # fmt: skip
+        result = {"error": f"The lab backend did not answer ({type(error).__name__}: {error}). Try again in a moment."}
         state = LabRun.State.FAILED
     except Exception:  # recorded, so the page stops polling and the learner can go on
         log.exception("lab run %s failed", run_id)
-        result = {"error": "Something went wrong on our side while running this step; it has "
-                           "been logged. Try again."}  # fmt: skip
+        result = {"error": "Something went wrong on our side while running this step; it has been logged. Try again."}
         state = LabRun.State.FAILED
     run.result, run.state, run.finished_at = result, state, timezone.now()
     run.save(update_fields=["result", "state", "finished_at", "score"])
@@ -182,8 +182,7 @@ def lab_run_execute(*, run_id: int) -> LabRun:
 
 def _deploy(run: LabRun) -> dict:
     workspace, version = run.workspace, run.version
-    deployment = deploy(aws=workspace_aws(workspace), spec=workspace.lab, files=version.files,
-                        config=version.config)  # fmt: skip
+    deployment = deploy(aws=workspace_aws(workspace), spec=workspace.lab, files=version.files, config=version.config)
     version.deployment = deployment.to_dict()
     version.save(update_fields=["deployment"])
     LabWorkspace.objects.filter(pk=workspace.pk).update(deployed_version=version)
@@ -222,8 +221,7 @@ def _invoke(run: LabRun) -> dict:
         if error.response["Error"]["Code"] != "TooManyRequestsException":
             raise
         invocation = throttled()
-    return {**invocation.to_dict(), "reprovisioned": reprovisioned,
-            "cost": invocation_cost(invocation, version)}  # fmt: skip
+    return {**invocation.to_dict(), "reprovisioned": reprovisioned, "cost": invocation_cost(invocation, version)}
 
 
 def invocation_cost(invocation, version: LabVersion) -> dict | None:
@@ -233,8 +231,9 @@ def invocation_cost(invocation, version: LabVersion) -> dict | None:
     values = {
         "duration_ms": str(invocation.billed_duration_ms),
         "memory_mb": str(invocation.memory_mb or config.get("memory_mb", 128)),
-        "architecture": config.get("architecture", "x86_64"), "free_tier": "false",
-    }  # fmt: skip
+        "architecture": config.get("architecture", "x86_64"),
+        "free_tier": "false",
+    }
     one = lambda_estimate({**values, "requests": "1"}).to_dict()
     million = lambda_estimate({**values, "requests": "1000000"}).to_dict()
     return {
@@ -248,13 +247,16 @@ def invocation_cost(invocation, version: LabVersion) -> dict | None:
 def _grade(run: LabRun) -> dict:
     workspace, version = run.workspace, run.version
     source = lab_source(settings.CONTENT_DIR, workspace.lab.slug)
-    graded = grade_lab(lab=source, files=version.files, config=version.config,
-                       endpoint=settings.LABS_ENDPOINT, kind=settings.LABS_BACKEND)  # fmt: skip
+    graded = grade_lab(
+        lab=source,
+        files=version.files,
+        config=version.config,
+        endpoint=settings.LABS_ENDPOINT,
+        kind=settings.LABS_BACKEND,
+    )
     data = graded.to_dict(source)
     run.score = data["score"]
-    LabWorkspace.objects.filter(pk=workspace.pk, best_score__lt=data["score"]).update(
-        best_score=data["score"]
-    )
+    LabWorkspace.objects.filter(pk=workspace.pk, best_score__lt=data["score"]).update(best_score=data["score"])
     return data
 
 
@@ -266,8 +268,12 @@ def _api_request(run: LabRun) -> dict:
     return {**send_api_request(aws, resources, run.request), "reprovisioned": reprovisioned}
 
 
-STEPS = {LabRun.Kind.DEPLOY: _deploy, LabRun.Kind.INVOKE: _invoke, LabRun.Kind.GRADE: _grade,
-         LabRun.Kind.REQUEST: _api_request}  # fmt: skip
+STEPS = {
+    LabRun.Kind.DEPLOY: _deploy,
+    LabRun.Kind.INVOKE: _invoke,
+    LabRun.Kind.GRADE: _grade,
+    LabRun.Kind.REQUEST: _api_request,
+}
 
 
 def lab_reset(*, workspace: LabWorkspace) -> LabWorkspace:
@@ -291,8 +297,6 @@ def lab_files_restore(*, workspace: LabWorkspace, number: int | None) -> LabWork
         if version is None:
             raise LabInputError(f"there is no version {number}")
         files, config = version.files, version.config
-    LabWorkspace.objects.filter(pk=workspace.pk).update(
-        files=files, config=config, draft_saved_at=timezone.now()
-    )
+    LabWorkspace.objects.filter(pk=workspace.pk).update(files=files, config=config, draft_saved_at=timezone.now())
     workspace.refresh_from_db()
     return workspace

@@ -13,13 +13,24 @@ def lab_sync(*, sources: list) -> dict[str, list[str]]:
     now = timezone.now()
     for source in sources:
         values = {
-            "title": source.title, "order": source.order, "summary": source.summary,
-            "objectives": source.objectives, "services": source.services, "deploy": source.deploy,
-            "handler": source.handler, "function": source.function, "points": source.points,
-            "minutes": source.minutes, "lesson_slug": source.lesson, "body_html": source.html,
-            "starter": source.starter, "config": source.config, "events": source.events,
-            "source_path": source.path, "content_hash": source.content_hash,
-        }  # fmt: skip
+            "title": source.title,
+            "order": source.order,
+            "summary": source.summary,
+            "objectives": source.objectives,
+            "services": source.services,
+            "deploy": source.deploy,
+            "handler": source.handler,
+            "function": source.function,
+            "points": source.points,
+            "minutes": source.minutes,
+            "lesson_slug": source.lesson,
+            "body_html": source.html,
+            "starter": source.starter,
+            "config": source.config,
+            "events": source.events,
+            "source_path": source.path,
+            "content_hash": source.content_hash,
+        }
         lab = existing.pop(source.slug, None)
         if lab is None:
             Lab.objects.create(slug=source.slug, synced_at=now, **values)

@@ -15,9 +15,7 @@ CONFIG_FIELDS = ("memory_mb", "timeout_s", "architecture", "environment")
 def _context(request, lab: Lab, workspace=None, **extra) -> dict:
     runs = {}
     if workspace is not None:
-        runs = {
-            kind: selectors.lab_run_latest(workspace=workspace, kind=kind) for kind in LabRun.Kind
-        }
+        runs = {kind: selectors.lab_run_latest(workspace=workspace, kind=kind) for kind in LabRun.Kind}
         shown = request.GET.get("run")
         if shown and shown.isdigit():
             run = selectors.lab_run_get(workspace=workspace, run_id=int(shown))
@@ -29,10 +27,7 @@ def _context(request, lab: Lab, workspace=None, **extra) -> dict:
         "files": sorted((workspace.files if workspace else lab.starter).items(), key=_file_order),
         "config": (workspace.config if workspace else lab.config),
         "environment_text": "\n".join(
-            f"{k}={v}"
-            for k, v in (
-                (workspace.config if workspace else lab.config).get("environment") or {}
-            ).items()
+            f"{k}={v}" for k, v in ((workspace.config if workspace else lab.config).get("environment") or {}).items()
         ),
         "events": [(name, text) for name, text in sorted(lab.events.items())],
         "deploy_run": runs.get(LabRun.Kind.DEPLOY),
@@ -119,8 +114,7 @@ def lab_draft(request, slug):
     return render(request, "labrunner/lab.html#draft-status", context, status=422 if error else 200)
 
 
-RUN_PARTIALS = {"deploy": "deploy-run", "invoke": "invoke-run", "grade": "grade-run",
-                "request": "request-run"}  # fmt: skip
+RUN_PARTIALS = {"deploy": "deploy-run", "invoke": "invoke-run", "grade": "grade-run", "request": "request-run"}
 API_REQUEST_FIELDS = ("api", "method", "path", "headers", "body", "auth")
 
 
@@ -134,14 +128,17 @@ def lab_run_create(request, slug, kind):
     try:
         if kind == LabRun.Kind.DEPLOY:  # deploy what is in the editor, even if autosave lagged
             workspace = services.lab_draft_save(
-                workspace=workspace, files=_posted_files(request, lab),
+                workspace=workspace,
+                files=_posted_files(request, lab),
                 config=_posted_config(request, lab),
-            )  # fmt: skip
+            )
         run = services.lab_run_start(
-            workspace=workspace, kind=kind, event_text=request.POST.get("event", ""),
+            workspace=workspace,
+            kind=kind,
+            event_text=request.POST.get("event", ""),
             event_name=request.POST.get("event_name", ""),
             api_request={key: request.POST.get(key, "") for key in API_REQUEST_FIELDS},
-        )  # fmt: skip
+        )
     except (services.LabInputError, services.LabBusy) as problem:
         error = str(problem)
     if not request.htmx:
@@ -150,9 +147,7 @@ def lab_run_create(request, slug, kind):
             return redirect(lab.get_absolute_url())
         return redirect(f"{lab.get_absolute_url()}?run={run.pk}#{kind}")
     context = {"lab": lab, "workspace": workspace, f"{kind}_run": run, "run_error": error}
-    return render(
-        request, f"labrunner/lab.html#{RUN_PARTIALS[kind]}", context, status=422 if error else 200
-    )
+    return render(request, f"labrunner/lab.html#{RUN_PARTIALS[kind]}", context, status=422 if error else 200)
 
 
 @require_GET
@@ -177,9 +172,7 @@ def lab_reset(request, slug):
     lab, workspace = _workspace(request, slug)
     try:
         services.lab_reset(workspace=workspace)
-        messages.success(
-            request, "Your lab account is clean: deploy again to start over. Your code is kept."
-        )
+        messages.success(request, "Your lab account is clean: deploy again to start over. Your code is kept.")
     except services.LabBusy as problem:
         messages.error(request, str(problem))
     return redirect(lab.get_absolute_url())

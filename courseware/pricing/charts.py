@@ -28,11 +28,7 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = min((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), default=raw)
     start = math.floor(low / step) * step
-    return [
-        start + i * step
-        for i in range(int((high - start) / step) + 2)
-        if start + i * step <= high + 1e-9
-    ]
+    return [start + i * step for i in range(int((high - start) / step) + 2) if start + i * step <= high + 1e-9]
 
 
 def _label(value: float, unit: str) -> str:
@@ -105,19 +101,12 @@ def line_chart(
                 f'<text class="tick {members[0].css}-text" x="{x_text}" y="{sy(tick) + 4:.1f}" text-anchor="{anchor}">{escape(_label(tick, members[0].unit))}</text>'
             )
         for s in members:
-            path = " ".join(
-                f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}"
-                for i, (x, y) in enumerate(s.points)
-            )
-            parts.append(
-                f'<path class="line {s.css}" d="{path}"><title>{escape(s.name)}</title></path>'
-            )
+            path = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(s.points))
+            parts.append(f'<path class="line {s.css}" d="{path}"><title>{escape(s.name)}</title></path>')
     legend_x = LEFT + 8
     for index, s in enumerate(series):
         y = TOP + 12 + index * 16
-        parts.append(
-            f'<line class="line {s.css}" x1="{legend_x}" y1="{y - 4}" x2="{legend_x + 18}" y2="{y - 4}"/>'
-        )
+        parts.append(f'<line class="line {s.css}" x1="{legend_x}" y1="{y - 4}" x2="{legend_x + 18}" y2="{y - 4}"/>')
         parts.append(f'<text class="legend" x="{legend_x + 24}" y="{y}">{escape(s.name)}</text>')
     parts.append("</svg>")
     return "".join(parts)

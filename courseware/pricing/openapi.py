@@ -27,9 +27,7 @@ def parameters(fields) -> list[dict]:
         if field.choices:
             schema["enum"] = list(field.choices)
         if field.default is not None:
-            schema["default"] = (
-                field.default if isinstance(field.default, bool | int | str) else str(field.default)
-            )
+            schema["default"] = field.default if isinstance(field.default, bool | int | str) else str(field.default)
         if field.minimum is not None:
             schema["minimum"] = float(field.minimum) if field.kind == "decimal" else field.minimum
         if field.maximum is not None:
@@ -122,9 +120,7 @@ def document(*, server: str) -> dict:
                         "inputs": {"type": "object"},
                         "price_set": {
                             "type": "object",
-                            "properties": {
-                                k: {"type": "string"} for k in ("name", "title", "region", "date")
-                            },
+                            "properties": {k: {"type": "string"} for k in ("name", "title", "region", "date")},
                         },
                     },
                 },

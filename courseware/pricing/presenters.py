@@ -33,11 +33,7 @@ def cost_vs_requests(values: dict) -> tuple[str, list[tuple[int, Decimal]]]:
     chart = line_chart(
         title="Monthly cost against requests per month",
         description="Monthly Lambda cost in dollars for 10 thousand to 1 billion requests, other inputs as entered.",
-        series=[
-            Series(
-                "Monthly cost", [(float(n), float(cost)) for n, cost in rows], "series-1", unit="$"
-            )
-        ],
+        series=[Series("Monthly cost", [(float(n), float(cost)) for n, cost in rows], "series-1", unit="$")],
         x_label="Requests per month (log scale)",
         x_log=True,
     )

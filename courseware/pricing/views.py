@@ -23,8 +23,7 @@ def _error(error: PricingInputError) -> JsonResponse:
 def calculator(request):
     values = presenters.lambda_form_values(request.GET)
     inputs = [
-        (field, values.get(field.name, "" if field.default is None else field.default))
-        for field in LAMBDA_FIELDS
+        (field, values.get(field.name, "" if field.default is None else field.default)) for field in LAMBDA_FIELDS
     ]
     context = {"inputs": inputs, "values": values, "query": request.GET.urlencode()}
     status = 200
@@ -46,9 +45,7 @@ def calculator_csv(request):
         return _error(error)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        ["service", "line", "quantity", "unit", "unit price (USD)", "per", "cost (USD)", "formula"]
-    )
+    writer.writerow(["service", "line", "quantity", "unit", "unit price (USD)", "per", "cost (USD)", "formula"])
     data = estimate.to_dict()
     for line in data["lines"]:
         writer.writerow(
@@ -93,9 +90,7 @@ def _answer(compute, request) -> JsonResponse:
 @require_GET
 def api_estimate(request, service):
     if service not in SERVICES:
-        error = PricingInputError(
-            "service", f"unknown service '{service}' (known: {', '.join(SERVICES)})"
-        )
+        error = PricingInputError("service", f"unknown service '{service}' (known: {', '.join(SERVICES)})")
         return JsonResponse({"error": {"field": error.field, "message": error.message}}, status=404)
     return _answer(lambda values: estimate(service, values), request)
 
@@ -117,9 +112,7 @@ def api_scenario(request):
 
 @require_GET
 def api_openapi(request):
-    return JsonResponse(
-        openapi.document(server=request.build_absolute_uri("/")), json_dumps_params={"indent": 2}
-    )
+    return JsonResponse(openapi.document(server=request.build_absolute_uri("/")), json_dumps_params={"indent": 2})
 
 
 @require_GET

@@ -38,9 +38,7 @@ class Question(models.Model):
     type = models.CharField(max_length=20)
     points = models.DecimalField(max_digits=7, decimal_places=2)
     spec = models.JSONField()
-    retired = models.BooleanField(
-        default=False, help_text="No longer in the quiz file; kept for past attempts."
-    )
+    retired = models.BooleanField(default=False, help_text="No longer in the quiz file; kept for past attempts.")
 
     class Meta:
         ordering = ["quiz", "position"]
@@ -56,9 +54,7 @@ class Attempt(models.Model):
         SUBMITTED = "submitted", "Submitted"
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
     number = models.PositiveIntegerField()
     state = models.CharField(max_length=20, choices=State.choices, default=State.IN_PROGRESS)
     seed = models.BigIntegerField()
@@ -73,9 +69,7 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ["quiz", "user", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["quiz", "user", "number"], name="one_attempt_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["quiz", "user", "number"], name="one_attempt_number")]
         indexes = [models.Index(fields=["user", "quiz", "state"])]
 
     def __str__(self) -> str:
@@ -95,11 +89,7 @@ class Response(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["attempt", "question"], name="one_response_per_question"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="one_response_per_question")]
 
     def __str__(self) -> str:
         return f"{self.attempt} · {self.question.key}"
@@ -109,17 +99,13 @@ class QuizGrade(models.Model):
     """A learner's standing on a quiz, kept current at every submit and regrade (for the gradebook)."""
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="grades")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_grades"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_grades")
     attempts = models.PositiveIntegerField(default=0)
     best = models.DecimalField(max_digits=7, decimal_places=4)
     last = models.DecimalField(max_digits=7, decimal_places=4)
     first = models.DecimalField(max_digits=7, decimal_places=4)
     average = models.DecimalField(max_digits=7, decimal_places=4)
-    grade = models.DecimalField(
-        max_digits=7, decimal_places=4, help_text="Per the quiz's grading method."
-    )
+    grade = models.DecimalField(max_digits=7, decimal_places=4, help_text="Per the quiz's grading method.")
     passed = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 

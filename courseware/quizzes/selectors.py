@@ -14,9 +14,7 @@ def quiz_for_lesson(*, slug: str) -> Quiz:
 
 def attempt_for_learner(*, attempt_id: int, user) -> Attempt:
     """Another learner's attempt is a 404: its existence is not theirs to learn."""
-    return get_object_or_404(
-        Attempt.objects.select_related("quiz__lesson"), pk=attempt_id, user=user
-    )
+    return get_object_or_404(Attempt.objects.select_related("quiz__lesson"), pk=attempt_id, user=user)
 
 
 @dataclass
@@ -78,24 +76,17 @@ class QuestionView:
         return self.answer not in (None, "", [], {})
 
 
-def attempt_questions(
-    *, attempt: Attempt, reveal: bool = False, errors: dict | None = None
-) -> list[QuestionView]:
+def attempt_questions(*, attempt: Attempt, reveal: bool = False, errors: dict | None = None) -> list[QuestionView]:
     """Every question of an attempt with the learner's answers; keys only where allowed: for
     checked questions in immediate mode, or for all when `reveal` (a permitted review)."""
-    questions = {
-        q.key: q
-        for q in Question.objects.filter(quiz=attempt.quiz_id, key__in=attempt.layout["order"])
-    }
+    questions = {q.key: q for q in Question.objects.filter(quiz=attempt.quiz_id, key__in=attempt.layout["order"])}
     responses = {r.question_id: r for r in attempt.responses.all()}
     views = []
     for number, key in enumerate(attempt.layout["order"], start=1):
         question = questions[key]
         layout = attempt.layout["questions"][key]
         response = responses.get(question.pk)
-        view = QuestionView(
-            engine.shown(question.spec, layout, number), error=(errors or {}).get(key, "")
-        )
+        view = QuestionView(engine.shown(question.spec, layout, number), error=(errors or {}).get(key, ""))
         if response is not None:
             view.answer, view.checked = response.answer, response.checked
             view.given = engine.public_answer(question.spec, layout, response.answer)
@@ -108,12 +99,8 @@ def attempt_questions(
                     graded.feedback,
                 )
             except (IndexError, KeyError, ValueError):  # the question changed shape since then
-                view.fraction = (
-                    response.fraction if response and response.fraction is not None else 0.0
-                )
-                view.status = (
-                    "correct" if view.fraction >= 1 else "partial" if view.fraction else "incorrect"
-                )
+                view.fraction = response.fraction if response and response.fraction is not None else 0.0
+                view.status = "correct" if view.fraction >= 1 else "partial" if view.fraction else "incorrect"
             view.answer_html = engine.answer_html(question.spec, layout)
             view.explanation_html = engine.explanation_html(question.spec, layout)
         views.append(view)
@@ -131,8 +118,4 @@ def attempt_progress(*, views: list[QuestionView]) -> dict:
 
 
 def learner_quiz_grades(*, user) -> list[QuizGrade]:
-    return list(
-        QuizGrade.objects.filter(user=user)
-        .select_related("quiz__lesson")
-        .order_by("quiz__lesson__order")
-    )
+    return list(QuizGrade.objects.filter(user=user).select_related("quiz__lesson").order_by("quiz__lesson__order"))

@@ -37,18 +37,14 @@ def attempts_used(*, user, quiz: Quiz) -> int:
 
 def attempt_start(*, user, quiz: Quiz) -> Attempt:
     """Resume the open attempt, or start the next one if the quiz allows another."""
-    open_attempt = Attempt.objects.filter(
-        user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS
-    ).first()
+    open_attempt = Attempt.objects.filter(user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS).first()
     if open_attempt is not None:
         attempt_expire_if_due(attempt=open_attempt)  # outside the lock: it takes its own
     with transaction.atomic():
         # One learner's starts are serialised on their user row, so two tabs (or a double click)
         # cannot both see "no open attempt" and both start one.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        open_attempt = Attempt.objects.filter(
-            user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS
-        ).first()
+        open_attempt = Attempt.objects.filter(user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS).first()
         if open_attempt is not None:
             return open_attempt
         used = attempts_used(user=user, quiz=quiz)
@@ -59,18 +55,20 @@ def attempt_start(*, user, quiz: Quiz) -> Attempt:
         seed = secrets.randbits(62)
         limit = quiz.settings.get("time_limit_minutes") or 0
         return Attempt.objects.create(
-            quiz=quiz, user=user, number=used + 1, seed=seed,
-            layout=engine.make_layout(specs, quiz.settings, seed), settings=quiz.settings,
+            quiz=quiz,
+            user=user,
+            number=used + 1,
+            seed=seed,
+            layout=engine.make_layout(specs, quiz.settings, seed),
+            settings=quiz.settings,
             deadline=timezone.now() + timedelta(minutes=limit) if limit else None,
-        )  # fmt: skip
+        )
 
 
 def _specs(attempt: Attempt) -> dict[str, Question]:
     return {
         question.key: question
-        for question in Question.objects.filter(
-            quiz=attempt.quiz_id, key__in=attempt.layout["order"]
-        )
+        for question in Question.objects.filter(quiz=attempt.quiz_id, key__in=attempt.layout["order"])
     }
 
 
@@ -130,22 +128,16 @@ def attempt_save(*, attempt: Attempt, form, only: str | None = None) -> SaveResu
         parsed = {}
         for key in keys:
             name = f"q-{key}"
-            if not any(
-                field_name == name or field_name.startswith(f"{name}-") for field_name in form
-            ):
+            if not any(field_name == name or field_name.startswith(f"{name}-") for field_name in form):
                 continue
             if key in responses and responses[key].checked:
                 raise AnswerForged("a checked question cannot be changed")
             try:
-                parsed[key] = engine.parse_answer(
-                    specs[key].spec, attempt.layout["questions"][key], form, name
-                )
+                parsed[key] = engine.parse_answer(specs[key].spec, attempt.layout["questions"][key], form, name)
             except AnswerInvalid as error:
                 result.errors[key] = str(error)
         for key, answer in parsed.items():
-            Response.objects.update_or_create(
-                attempt=attempt, question=specs[key], defaults={"answer": answer}
-            )
+            Response.objects.update_or_create(attempt=attempt, question=specs[key], defaults={"answer": answer})
             result.saved.append(key)
     return result
 
@@ -191,9 +183,7 @@ def attempt_submit(*, attempt: Attempt) -> tuple[Attempt, bool]:
 def _finish(attempt: Attempt) -> None:
     _score(attempt)
     attempt.state = Attempt.State.SUBMITTED
-    attempt.submitted_at = (
-        min(timezone.now(), attempt.deadline) if attempt.deadline else timezone.now()
-    )
+    attempt.submitted_at = min(timezone.now(), attempt.deadline) if attempt.deadline else timezone.now()
     attempt.save()
     grade_refresh(user=attempt.user_id, quiz=attempt.quiz)
 
@@ -208,15 +198,11 @@ def _score(attempt: Attempt) -> list[tuple[str, float | None, float]]:
         response = responses.get(key)
         answer = response.answer if response else None
         try:
-            fraction = engine.grade(
-                question.spec, attempt.layout["questions"][key], answer
-            ).fraction
+            fraction = engine.grade(question.spec, attempt.layout["questions"][key], answer).fraction
         except (IndexError, KeyError, ValueError):  # the question changed shape since this attempt
             fraction = response.fraction if response and response.fraction is not None else 0.0
         if response is None:
-            response = Response.objects.create(
-                attempt=attempt, question=question, answer=None, fraction=0.0
-            )
+            response = Response.objects.create(attempt=attempt, question=question, answer=None, fraction=0.0)
         if response.fraction != fraction:
             changes.append((key, response.fraction, fraction))
             response.fraction = fraction
@@ -246,9 +232,7 @@ def grade_refresh(*, user, quiz: Quiz) -> QuizGrade | None:
     }
     values["grade"] = values[quiz.settings.get("grading", "highest").replace("highest", "best")]
     values["passed"] = values["grade"] >= Decimal(str(quiz.settings.get("pass_mark", 70)))
-    grade, _ = QuizGrade.objects.update_or_create(
-        user_id=getattr(user, "pk", user), quiz=quiz, defaults=values
-    )
+    grade, _ = QuizGrade.objects.update_or_create(user_id=getattr(user, "pk", user), quiz=quiz, defaults=values)
     return grade
 
 
@@ -264,11 +248,7 @@ def quiz_regrade(*, quiz: Quiz, dry_run: bool = False) -> list[RegradeChange]:
     """Re-score every submitted attempt against the questions as they are now."""
     changes = []
     with transaction.atomic():
-        attempts = (
-            quiz.attempts.filter(state=Attempt.State.SUBMITTED)
-            .select_for_update()
-            .select_related("user")
-        )
+        attempts = quiz.attempts.filter(state=Attempt.State.SUBMITTED).select_for_update().select_related("user")
         users = set()
         for attempt in attempts:
             old = attempt.percent

@@ -22,9 +22,7 @@ def quiz_sync(*, sources: list, lessons: dict) -> dict[str, list[str]]:
         if quiz is None:
             quiz = Quiz.objects.create(lesson=lesson, **values)
             result["created"].append(lesson.slug)
-        elif quiz.content_hash != source.content_hash or any(
-            getattr(quiz, k) != v for k, v in values.items()
-        ):
+        elif quiz.content_hash != source.content_hash or any(getattr(quiz, k) != v for k, v in values.items()):
             for name, value in values.items():
                 setattr(quiz, name, value)
             quiz.save()
@@ -56,6 +54,4 @@ def _sync_questions(quiz: Quiz, questions: list[dict]) -> None:
             for name, value in values.items():
                 setattr(question, name, value)
             question.save()
-    Question.objects.filter(pk__in=[question.pk for question in current.values()]).update(
-        retired=True
-    )
+    Question.objects.filter(pk__in=[question.pk for question in current.values()]).update(retired=True)

@@ -39,8 +39,20 @@ class FunctionConfig:
 
     def fingerprint(self, code_digest: str) -> str:
         """Code and configuration: a change to either means a new execution environment."""
-        settings = repr((self.name, self.handler, self.memory_mb, self.timeout_s, sorted(self.environment.items()),
-                         self.ephemeral_mb, self.architecture, self.account_id, self.region, self.revision))  # fmt: skip
+        settings = repr(
+            (
+                self.name,
+                self.handler,
+                self.memory_mb,
+                self.timeout_s,
+                sorted(self.environment.items()),
+                self.ephemeral_mb,
+                self.architecture,
+                self.account_id,
+                self.region,
+                self.revision,
+            )
+        )
         return hashlib.sha256((settings + code_digest).encode()).hexdigest()[:20]
 
 
@@ -60,9 +72,7 @@ def code_digest(path: Path) -> str:
     digest = hashlib.sha256()
     for item in sorted(Path(path).rglob("*")) if Path(path).is_dir() else [Path(path)]:
         if item.is_file():
-            digest.update(
-                str(item.relative_to(path) if Path(path).is_dir() else item.name).encode()
-            )
+            digest.update(str(item.relative_to(path) if Path(path).is_dir() else item.name).encode())
             digest.update(item.read_bytes())
     return digest.hexdigest()
 
@@ -94,14 +104,21 @@ class InvocationResult:
 
     def to_dict(self) -> dict:
         return {
-            "status": self.status, "request_id": self.request_id, "response": self.response, "error": self.error,
-            "logs": self.logs, "duration_ms": round(self.duration_ms, 2), "billed_duration_ms": self.billed_duration_ms,
+            "status": self.status,
+            "request_id": self.request_id,
+            "response": self.response,
+            "error": self.error,
+            "logs": self.logs,
+            "duration_ms": round(self.duration_ms, 2),
+            "billed_duration_ms": self.billed_duration_ms,
             "max_memory_used_mb": self.max_memory_used_mb,
             "init_duration_ms": None if self.init_duration_ms is None else round(self.init_duration_ms, 2),
-            "cold_start": self.cold_start, "cpu_ms": round(self.cpu_ms, 2), "cpu_share_enforced": self.cpu_share_enforced,
+            "cold_start": self.cold_start,
+            "cpu_ms": round(self.cpu_ms, 2),
+            "cpu_share_enforced": self.cpu_share_enforced,
             "modelled_duration_ms": None if self.modelled_duration_ms is None else round(self.modelled_duration_ms, 2),
             "notes": self.notes,
-        }  # fmt: skip
+        }
 
 
 UNSAFE_ENV = "LABS_SANDBOX_UNSAFE"

@@ -59,9 +59,7 @@ def lambda_environment(function: FunctionConfig, extra: dict) -> dict[str, str]:
     return env
 
 
-def bwrap_command(
-    function: FunctionConfig, code_dir: Path, env: dict, socket_path: Path | None
-) -> list[str]:
+def bwrap_command(function: FunctionConfig, code_dir: Path, env: dict, socket_path: Path | None) -> list[str]:
     prefix, python, packages = python_layout()
     command = [
         bwrap_path() or "bwrap",
@@ -74,7 +72,7 @@ def bwrap_command(
         "--proc", "/proc", "--dev", "/dev",
         "--size", str(function.ephemeral_mb * 1024 * 1024), "--tmpfs", "/tmp",
         "--chdir", "/var/task", "--clearenv",
-    ]  # fmt: skip
+    ]  # each option beside its arguments, as bwrap reads them  # fmt: skip
     if Path("/lib64").exists():
         command += ["--ro-bind", "/lib64", "/lib64"]
     if packages is not None:
@@ -95,9 +93,7 @@ class Cgroups:
     """One environment's cgroups (v1: memory, pids, cpu), where the host lets us make them."""
 
     def __init__(self, name: str):
-        self.dirs = {
-            kind: CGROUP_ROOT / kind / CGROUP_NAME / name for kind in ("memory", "pids", "cpu")
-        }
+        self.dirs = {kind: CGROUP_ROOT / kind / CGROUP_NAME / name for kind in ("memory", "pids", "cpu")}
 
     @staticmethod
     def available() -> dict[str, bool]:
@@ -111,9 +107,7 @@ class Cgroups:
                 result[kind] = False
         return result
 
-    def create(
-        self, function: FunctionConfig, limits: SandboxLimits, available: dict[str, bool]
-    ) -> None:
+    def create(self, function: FunctionConfig, limits: SandboxLimits, available: dict[str, bool]) -> None:
         if available.get("memory"):
             self._write("memory", "memory.limit_in_bytes", function.memory_mb * 1024 * 1024)
             self._write("memory", "memory.swappiness", 0, quiet=True)

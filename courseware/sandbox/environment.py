@@ -28,8 +28,17 @@ class EnvironmentDied(Exception):
 
 
 class Environment:
-    def __init__(self, function: FunctionConfig, code_dir: Path, limits: SandboxLimits, *, cgroups_available: dict,
-                 unsafe: bool, socket_path: Path | None = None, spawn=None):  # fmt: skip
+    def __init__(
+        self,
+        function: FunctionConfig,
+        code_dir: Path,
+        limits: SandboxLimits,
+        *,
+        cgroups_available: dict,
+        unsafe: bool,
+        socket_path: Path | None = None,
+        spawn=None,
+    ):
         self.id = uuid.uuid4().hex[:12]
         self.function, self.code_dir, self.limits, self.unsafe = function, code_dir, limits, unsafe
         self.socket_path = socket_path
@@ -51,14 +60,18 @@ class Environment:
         read_fd, write_fd = os.pipe()
         extra = {"_RESULT_FD": str(write_fd)}
         if self.socket_path is not None:
-            extra.update({
-                "_AWS_SOCKET": "/var/run/aws.sock" if not self.unsafe else str(self.socket_path),
-                "_AWS_PORT": "4566", "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
-                # The execution role's session credentials, as Lambda provides them. The socket
-                # pins the account whatever they say, so they need not be secret.
-                "AWS_ACCESS_KEY_ID": "ASIALAMBDAEXECROLE01", "AWS_SECRET_ACCESS_KEY": "lambda-execution-role",
-                "AWS_SESSION_TOKEN": "lambda-session",
-            })  # fmt: skip
+            extra.update(
+                {
+                    "_AWS_SOCKET": "/var/run/aws.sock" if not self.unsafe else str(self.socket_path),
+                    "_AWS_PORT": "4566",
+                    "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
+                    # The execution role's session credentials, as Lambda provides them. The socket
+                    # pins the account whatever they say, so they need not be secret.
+                    "AWS_ACCESS_KEY_ID": "ASIALAMBDAEXECROLE01",
+                    "AWS_SECRET_ACCESS_KEY": "lambda-execution-role",
+                    "AWS_SESSION_TOKEN": "lambda-session",
+                }
+            )
         env = lambda_environment(self.function, extra)
         if self.unsafe:
             env.update(
@@ -81,10 +94,18 @@ class Environment:
 
         command = self._confined(command, limits, cgroups, memory_cgroup, memory_mb)
         spawned = time.perf_counter()
-        self.process = self.spawn(lambda: subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(write_fd,),
-            env=env, cwd=self.code_dir if self.unsafe else "/", start_new_session=True,
-        ))  # fmt: skip
+        self.process = self.spawn(
+            lambda: subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(write_fd,),
+                env=env,
+                cwd=self.code_dir if self.unsafe else "/",
+                start_new_session=True,
+            )
+        )
         os.close(write_fd)
         threading.Thread(target=self._read_results, args=(read_fd,), daemon=True).start()
         threading.Thread(target=self._read_logs, daemon=True).start()
@@ -101,30 +122,23 @@ class Environment:
         self.init_ms, self.init_error = (time.perf_counter() - spawned) * 1000, ready.get("error")
         if self.cgroups and not self.init_error:
             # INIT ran at full speed (as Lambda's init does); invocations get memory/1,769 of a vCPU.
-            self.cpu_share_enforced = self.cgroups.set_cpu_share(
-                self.function.memory_mb, self.limits.enforce_cpu_share
-            )
+            self.cpu_share_enforced = self.cgroups.set_cpu_share(self.function.memory_mb, self.limits.enforce_cpu_share)
 
     @staticmethod
-    def _confined(
-        command: list[str], limits: SandboxLimits, cgroups, memory_cgroup: bool, memory_mb: int
-    ) -> list[str]:
+    def _confined(command: list[str], limits: SandboxLimits, cgroups, memory_cgroup: bool, memory_mb: int) -> list[str]:
         """Wrap the command: a shell moves itself into the cgroups, prlimit sets the rlimits, then
         both exec the sandbox (same pid). A Python preexec_fn would cost a fork of this whole
         process on every cold start."""
-        rlimits = [f"--nofile={limits.max_open_files}:{limits.max_open_files}", "--core=0:0",
-                   f"--cpu={limits.cpu_seconds_per_environment}:{limits.cpu_seconds_per_environment + 5}"]  # fmt: skip
+        rlimits = [
+            f"--nofile={limits.max_open_files}:{limits.max_open_files}",
+            "--core=0:0",
+            f"--cpu={limits.cpu_seconds_per_environment}:{limits.cpu_seconds_per_environment + 5}",
+        ]
         if not memory_cgroup:  # no kernel accounting: cap the address space instead (coarser)
             address_space = (memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
             rlimits.append(f"--as={address_space}:{address_space}")
-        procs = (
-            [str(d / "cgroup.procs") for d in cgroups.dirs.values() if d.is_dir()]
-            if cgroups
-            else []
-        )
-        enter = (
-            'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
-        )
+        procs = [str(d / "cgroup.procs") for d in cgroups.dirs.values() if d.is_dir()] if cgroups else []
+        enter = 'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
         return ["/bin/sh", "-c", enter, "sandbox", *procs, "--", "prlimit", *rlimits, *command]
 
     def _read_results(self, fd: int) -> None:
@@ -146,9 +160,7 @@ class Environment:
                 size, truncated = self._append(buffer, pending[:marker], size, cap, truncated)
                 pending = pending[marker + len(LOG_END) :].removeprefix(b"\n")
                 log = b"".join(buffer).decode("utf-8", "replace")
-                self.logs.put(
-                    log + (f"\n[output truncated: more than {cap:,} bytes]\n" if truncated else "")
-                )
+                self.logs.put(log + (f"\n[output truncated: more than {cap:,} bytes]\n" if truncated else ""))
                 buffer, size, truncated = [], 0, False
             keep = len(LOG_END) - 1  # a marker may straddle two chunks
             if len(pending) > keep:
@@ -158,9 +170,7 @@ class Environment:
         self.logs.put(b"".join(buffer).decode("utf-8", "replace"))
 
     @staticmethod
-    def _append(
-        buffer: list, text: bytes, size: int, cap: int, truncated: bool
-    ) -> tuple[int, bool]:
+    def _append(buffer: list, text: bytes, size: int, cap: int, truncated: bool) -> tuple[int, bool]:
         if not text:
             return size, truncated
         room = cap - size
@@ -194,9 +204,7 @@ class Environment:
             raise EnvironmentDied("the runtime is gone") from error
         outcome = self._next_result(timeout_s)
         if outcome is None:
-            raise EnvironmentDied(
-                self._death_reason(), out_of_memory=self._was_oom(), log=self._next_log(1.0)
-            )
+            raise EnvironmentDied(self._death_reason(), out_of_memory=self._was_oom(), log=self._next_log(1.0))
         if outcome is TIMED_OUT:  # the deadline passed: stop it where it is, keep what it printed
             self.kill()
             return None, self._next_log(2.0)
@@ -206,9 +214,7 @@ class Environment:
         self.process.wait(timeout=5)
         code = self.process.returncode
         return (
-            f"signal: {signal.Signals(-code).name.lower().removeprefix('sig')}"
-            if code < 0
-            else f"exit status {code}"
+            f"signal: {signal.Signals(-code).name.lower().removeprefix('sig')}" if code < 0 else f"exit status {code}"
         )
 
     def _was_oom(self) -> bool:

@@ -115,9 +115,7 @@ class Sandbox:
                 environment.kill()
                 result.status, result.error = (
                     "error",
-                    error_body(
-                        "Runtime.ExitError", f"RequestId: {request_id} Error: Runtime {died.reason}"
-                    ),
+                    error_body("Runtime.ExitError", f"RequestId: {request_id} Error: Runtime {died.reason}"),
                 )
                 return self._finish(result, function, died.log)
             except OSError as error:
@@ -160,18 +158,14 @@ class Sandbox:
             return self._finish(result, function, init_log + died.log)
         if outcome is None:
             result.status, result.duration_ms = "timeout", function.timeout_s * 1000
-            result.error = error_body(
-                "Sandbox.Timedout", f"Task timed out after {function.timeout_s:.2f} seconds"
-            )
+            result.error = error_body("Sandbox.Timedout", f"Task timed out after {function.timeout_s:.2f} seconds")
             result.max_memory_used_mb = environment.peak_memory_mb(None)
             return self._finish(result, function, init_log + output)
         result.duration_ms, result.cpu_ms = outcome["duration_ms"], outcome["cpu_ms"]
         result.max_memory_used_mb = environment.peak_memory_mb(outcome.get("max_rss_kb"))
         result.cpu_share_enforced = environment.cpu_share_enforced
         if not environment.cpu_share_enforced:
-            result.modelled_duration_ms = outcome["cpu_ms"] / min(
-                1.0, vcpu_share(function.memory_mb)
-            )
+            result.modelled_duration_ms = outcome["cpu_ms"] / min(1.0, vcpu_share(function.memory_mb))
             result.notes.append(
                 "CPU share not enforced on this host: modelled_duration_ms = CPU time ÷ (memory / 1,769 MB), a teaching model."
             )
@@ -184,9 +178,7 @@ class Sandbox:
             result.response = _json(outcome["response"])
         return self._finish(result, function, init_log + output)
 
-    def _finish(
-        self, result: InvocationResult, function: FunctionConfig, output: str
-    ) -> InvocationResult:
+    def _finish(self, result: InvocationResult, function: FunctionConfig, output: str) -> InvocationResult:
         return result if result.status == "throttled" else with_lambda_log(result, function, output)
 
     # The pool ---------------------------------------------------------------------------------
@@ -261,8 +253,7 @@ class Sandbox:
                 for group in self._environments.values():
                     for environment in list(group):
                         if not environment.busy and (
-                            now - environment.last_used > self.limits.idle_seconds
-                            or not environment.alive
+                            now - environment.last_used > self.limits.idle_seconds or not environment.alive
                         ):
                             group.remove(environment)
                             idle.append(environment)

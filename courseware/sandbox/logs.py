@@ -5,9 +5,7 @@ import time
 from .config import FunctionConfig, InvocationResult, billed
 
 
-def with_lambda_log(
-    result: InvocationResult, function: FunctionConfig, output: str
-) -> InvocationResult:
+def with_lambda_log(result: InvocationResult, function: FunctionConfig, output: str) -> InvocationResult:
     # Since August 2025 Lambda bills INIT for on-demand ZIP functions (facts.md).
     result.billed_duration_ms = billed(result.duration_ms + (result.init_duration_ms or 0))
     report = (
@@ -22,9 +20,7 @@ def with_lambda_log(
     lines = [f"START RequestId: {result.request_id} Version: $LATEST", output.strip("\n")]
     if result.status == "timeout":
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
-        lines.append(
-            f"{stamp} {result.request_id} Task timed out after {function.timeout_s:.2f} seconds"
-        )
+        lines.append(f"{stamp} {result.request_id} Task timed out after {function.timeout_s:.2f} seconds")
     lines += [f"END RequestId: {result.request_id}", report]
     result.logs = "\n".join(line for line in lines if line) + "\n"
     return result

@@ -39,9 +39,7 @@ class SelfCheck:
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
 
     def report(self) -> str:
-        lines = [
-            f"{'ok ' if passed else 'NO '} {name}: {detail}" for name, passed, detail in self.checks
-        ]
+        lines = [f"{'ok ' if passed else 'NO '} {name}: {detail}" for name, passed, detail in self.checks]
         return "\n".join(lines)
 
 
@@ -60,15 +58,16 @@ def run_self_check(sandbox) -> SelfCheck:
         )
     for kind in ("memory", "pids", "cpu"):
         available = sandbox.cgroups.get(kind, False)
-        what = {"memory": "MemorySize enforced by the kernel", "pids": "process count limited",
-                "cpu": "memory/1,769 of a vCPU enforced"}[kind]  # fmt: skip
+        what = {
+            "memory": "MemorySize enforced by the kernel",
+            "pids": "process count limited",
+            "cpu": "memory/1,769 of a vCPU enforced",
+        }[kind]
         checks.append(
             (
                 f"cgroup {kind}",
                 available,
-                what
-                if available
-                else f"not writable: {kind} not enforced (run as root with cgroup v1 {kind})",
+                what if available else f"not writable: {kind} not enforced (run as root with cgroup v1 {kind})",
             )
         )
     with tempfile.TemporaryDirectory() as code:
@@ -96,12 +95,28 @@ def run_self_check(sandbox) -> SelfCheck:
     checks += [
         ("unprivileged uid", seen["uid"] != 0, f"uid {seen['uid']}"),
         ("no capabilities", int(seen["caps"], 16) == 0, f"CapEff {seen['caps']}"),
-        ("no network but loopback", seen["interfaces"] == ["lo"] and not seen["host_loopback"], f"interfaces {seen['interfaces']}, host loopback reachable: {seen['host_loopback']}"),
+        (
+            "no network but loopback",
+            seen["interfaces"] == ["lo"] and not seen["host_loopback"],
+            f"interfaces {seen['interfaces']}, host loopback reachable: {seen['host_loopback']}",
+        ),
         ("minimal filesystem", set(seen["visible"]) <= ALLOWED_ROOT, f"/ holds {seen['visible']}"),
-        ("code read-only", not seen["task_writable"], "/var/task is read-only" if not seen["task_writable"] else "/var/task is writable"),
-        ("private /tmp capped", seen["tmp_bytes"] <= 512 * 1024 * 1024, f"/tmp is {seen['tmp_bytes'] // (1024 * 1024)} MB"),
-        ("only Lambda's environment", not any(name in seen["env"] for name in ("SECRET_KEY", "DATABASE_URL", "HOME_SECRET")), f"{len(seen['env'])} variables"),
-    ]  # fmt: skip
+        (
+            "code read-only",
+            not seen["task_writable"],
+            "/var/task is read-only" if not seen["task_writable"] else "/var/task is writable",
+        ),
+        (
+            "private /tmp capped",
+            seen["tmp_bytes"] <= 512 * 1024 * 1024,
+            f"/tmp is {seen['tmp_bytes'] // (1024 * 1024)} MB",
+        ),
+        (
+            "only Lambda's environment",
+            not any(name in seen["env"] for name in ("SECRET_KEY", "DATABASE_URL", "HOME_SECRET")),
+            f"{len(seen['env'])} variables",
+        ),
+    ]
     essential = {
         "probe",
         "unprivileged uid",

@@ -79,15 +79,11 @@ def test_password_reset_by_email(client):
     user = UserFactory(email="reset@example.com")
     client.post(reverse("password_reset"), {"email": "reset@example.com"})
     assert len(mail.outbox) == 1
-    link = re.search(
-        r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body
-    ).group(1)
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
     assert "Choose a new password" in response.content.decode()
     set_url = response.redirect_chain[-1][0]
-    response = client.post(
-        set_url, {"new_password1": "fresh-pass-phrase-3", "new_password2": "fresh-pass-phrase-3"}
-    )
+    response = client.post(set_url, {"new_password1": "fresh-pass-phrase-3", "new_password2": "fresh-pass-phrase-3"})
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("fresh-pass-phrase-3")

@@ -25,10 +25,7 @@ def describe(result: dict, label: str) -> list[str]:
     for violation in result["violations"]:
         if violation["impact"] not in FAILING_IMPACTS:
             continue
-        lines.append(
-            f"{label}: {violation['id']} ({violation['impact']}) {violation['help']}"
-            f" [{violation['helpUrl']}]"
-        )
+        lines.append(f"{label}: {violation['id']} ({violation['impact']}) {violation['help']} [{violation['helpUrl']}]")
         for node in violation["nodes"][:8]:
             why = next((check["message"] for check in node["any"] + node["all"]), "")
             lines.append(f"    {' > '.join(map(str, node['target']))}  {why}")
@@ -96,9 +93,7 @@ class Auditor:
         page = watched.page
         page.wait_for_load_state("load")
         # Two frames, so whatever the page does after an event (htmx settling) has landed.
-        page.evaluate(
-            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-        )
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         result = AXE.run(page, options=EVERY_RULE if watched.scheme == "light" else COLOUR_RULES)
         where = f"{label} [{watched.scheme}]"
         self.checked.append(where)

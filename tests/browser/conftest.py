@@ -23,9 +23,7 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str:
-    path = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
         raise RuntimeError(
             "Chromium is missing: run `make test` (it installs Debian's chromium) or apt-get install chromium"
@@ -41,9 +39,7 @@ def browser():
     # synchronous and safe here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -74,9 +70,16 @@ def screenshot(page, request):
 def task_worker(settings, lab_backend):
     settings.LABS_ENDPOINT = lab_backend.endpoint
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    worker = Worker(queue_names=["default"], interval=0.1, batch=False, backend_name="default",
-                    startup_delay=False, max_tasks=None, worker_id="browser-test",
-                    excluded_queue_names=[])  # fmt: skip
+    worker = Worker(
+        queue_names=["default"],
+        interval=0.1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="browser-test",
+        excluded_queue_names=[],
+    )
 
     def run():
         try:
@@ -100,9 +103,7 @@ def sign_in(live_server, settings):
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-        )
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
     return sign
 

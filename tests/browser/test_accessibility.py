@@ -105,9 +105,7 @@ def test_quiz_and_instructor_pages(auditor, content, make_quiz):
         if key in ("q-pick-one", "q-true-or-false"):
             answer = values if key == "q-pick-one" else ["true"]  # one right, one wrong
             quiz_services.attempt_check(attempt=checked, key=key[2:], form={key: answer})
-    catalog_services.lesson_completion_set(
-        user=learner, lesson=Lesson.objects.get(slug="intro"), completed=True
-    )
+    catalog_services.lesson_completion_set(user=learner, lesson=Lesson.objects.get(slug="intro"), completed=True)
 
     auditor.as_user(learner)
     auditor.check("/", "outline, signed in")
@@ -139,9 +137,7 @@ def test_lab_pages_after_deploy_invoke_and_grading(auditor, labs):
     names = ("hello-lambda", "securing-an-api")
     lab_sync(sources=[lab_source(settings.CONTENT_DIR, name) for name in names])
     learner = UserFactory()
-    workspace = lab_services.lab_workspace_get(
-        user=learner, lab=Lab.objects.get(slug="hello-lambda")
-    )
+    workspace = lab_services.lab_workspace_get(user=learner, lab=Lab.objects.get(slug="hello-lambda"))
     lab_services.lab_draft_save(
         workspace=workspace,
         files={"handler.py": (HELLO / "handler.py").read_text()},

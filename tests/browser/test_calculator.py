@@ -19,9 +19,7 @@ def test_fill_the_calculator_and_read_the_total_and_the_chart(live_server, page,
     # 3M × $0.20/1M = $0.60; 37,500 GB-s × $0.0000166667 = $0.63 -> $1.23, updated in place by htmx.
     expect(total).to_have_text("$1.23")
     expect(page).to_have_url(re.compile(r"requests=3000000"))
-    expect(
-        page.get_by_role("cell", name="3,000,000 requests × $0.20 per 1M = $0.60")
-    ).to_be_visible()
+    expect(page.get_by_role("cell", name="3,000,000 requests × $0.20 per 1M = $0.60")).to_be_visible()
     chart = page.get_by_role("img", name="Cost and duration against memory (teaching model)")
     expect(chart).to_be_visible()
     assert chart.locator("path.line").count() == 2

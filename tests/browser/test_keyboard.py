@@ -83,9 +83,7 @@ def keyboard_answers(attempt) -> dict[str, object]:
         spec, layout, name = specs[key], attempt.layout["questions"][key], f"q-{key}"
         kind = spec["type"]
         if kind in ("single", "multiple"):
-            right = {
-                layout["ids"][i] for i, choice in enumerate(spec["choices"]) if choice["correct"]
-            }
+            right = {layout["ids"][i] for i, choice in enumerate(spec["choices"]) if choice["correct"]}
             answers[name] = right if kind == "multiple" else right.pop()
         elif kind == "truefalse":
             answers[name] = "true" if spec["answer"] else "false"

@@ -44,9 +44,9 @@ def test_sign_up_open_a_lesson_and_mark_it_complete(live_server, page, screensho
     screenshot("05-completed", page.locator("#completion"))
 
     user = get_user_model().objects.get(username="grace")
-    assert list(
-        LessonCompletion.objects.filter(user=user).values_list("lesson__slug", flat=True)
-    ) == ["what-is-serverless"]
+    assert list(LessonCompletion.objects.filter(user=user).values_list("lesson__slug", flat=True)) == [
+        "what-is-serverless"
+    ]
     page.reload()
     expect(page.get_by_role("button", name="Mark as not complete")).to_be_visible()
 

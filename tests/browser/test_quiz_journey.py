@@ -41,14 +41,10 @@ def answer_everything(page, attempt):
             box.dispatch_event("change")
         elif kind == "matching":
             for index in range(len(spec["pairs"])):
-                fieldset.locator(f"#match-{key}-{layout['left_ids'][index]}").select_option(
-                    layout["option_ids"][index]
-                )
+                fieldset.locator(f"#match-{key}-{layout['left_ids'][index]}").select_option(layout["option_ids"][index])
         elif kind == "ordering":
             for index in range(len(spec["items"])):
-                fieldset.locator(f"#order-{key}-{layout['ids'][index]}").select_option(
-                    str(index + 1)
-                )
+                fieldset.locator(f"#order-{key}-{layout['ids'][index]}").select_option(str(index + 1))
         expect(page.locator(f"#question-{key} .saved")).to_be_visible()
 
 

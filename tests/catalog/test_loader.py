@@ -32,16 +32,12 @@ def test_bad_yaml_points_at_its_line(content):
 
 def test_missing_front_matter(content):
     content.write("03-bare.md", "## Just a body\n")
-    assert problems(content) == [
-        "lessons/03-bare.md:1: file must start with YAML front matter between two '---' lines"
-    ]
+    assert problems(content) == ["lessons/03-bare.md:1: file must start with YAML front matter between two '---' lines"]
 
 
 def test_unclosed_front_matter(content):
     content.write("03-open.md", "---\nslug: open\n")
-    assert problems(content) == [
-        "lessons/03-open.md:1: front matter is not closed: no second '---' line"
-    ]
+    assert problems(content) == ["lessons/03-open.md:1: front matter is not closed: no second '---' line"]
 
 
 def test_unknown_field_points_at_the_key(content):
@@ -59,9 +55,7 @@ def test_missing_field_is_reported_at_the_top(content):
 def test_field_given_twice(content):
     text = lesson_text(slug="twice", order=3).replace("order: 3\n", "order: 3\norder: 4\n")
     content.write("03-twice.md", text)
-    assert problems(content) == [
-        "lessons/03-twice.md:6: field 'order' is given twice (first on line 5)"
-    ]
+    assert problems(content) == ["lessons/03-twice.md:6: field 'order' is given twice (first on line 5)"]
 
 
 @pytest.mark.parametrize(
@@ -102,16 +96,12 @@ def test_wrong_types_point_at_the_value(content, old, new, line, message):
 
 def test_duplicate_slug_names_both_files(content):
     content.lesson("03-copy.md", slug="intro", order=3)
-    assert problems(content) == [
-        "lessons/03-copy.md:2: duplicate slug 'intro' (also in lessons/01-intro.md)"
-    ]
+    assert problems(content) == ["lessons/03-copy.md:2: duplicate slug 'intro' (also in lessons/01-intro.md)"]
 
 
 def test_duplicate_order(content):
     content.lesson("03-clash.md", slug="clash", order=2)
-    assert problems(content) == [
-        "lessons/03-clash.md:5: duplicate order 2 (also in lessons/02-next.md)"
-    ]
+    assert problems(content) == ["lessons/03-clash.md:5: duplicate order 2 (also in lessons/02-next.md)"]
 
 
 def test_unknown_module(content):
@@ -121,13 +111,9 @@ def test_unknown_module(content):
 
 
 def test_unknown_prerequisite_points_at_the_item(content):
-    text = lesson_text(slug="deps", order=3).replace(
-        "prerequisites: []", "prerequisites:\n  - intro\n  - ghost"
-    )
+    text = lesson_text(slug="deps", order=3).replace("prerequisites: []", "prerequisites:\n  - intro\n  - ghost")
     content.write("03-deps.md", text)
-    assert problems(content) == [
-        "lessons/03-deps.md:12: unknown prerequisite 'ghost': no lesson has that slug"
-    ]
+    assert problems(content) == ["lessons/03-deps.md:12: unknown prerequisite 'ghost': no lesson has that slug"]
 
 
 def test_prerequisite_cycle(content):
@@ -157,9 +143,7 @@ def test_broken_link_to_missing_section(content):
 def test_missing_image(content):
     body = "## One\n\n![A missing picture](images/missing.png)\n"
     content.lesson("03-img.md", slug="img", order=3, body=body)
-    assert problems(content) == [
-        "lessons/03-img.md:18: missing image file lessons/images/missing.png"
-    ]
+    assert problems(content) == ["lessons/03-img.md:18: missing image file lessons/images/missing.png"]
 
 
 def test_image_outside_images_folder(content):
@@ -185,9 +169,7 @@ def test_external_and_site_links_are_allowed(content):
 
 def test_level_one_heading_is_refused(content):
     content.lesson("03-h1.md", slug="h1", order=3, body="# A title again\n\nText.\n")
-    assert problems(content) == [
-        "lessons/03-h1.md:16: level-1 heading: the title comes from front matter; use '##'"
-    ]
+    assert problems(content) == ["lessons/03-h1.md:16: level-1 heading: the title comes from front matter; use '##'"]
 
 
 def test_unclosed_fence(content):

@@ -18,9 +18,7 @@ def test_code_is_highlighted_with_pygments():
 
 
 def test_script_in_markdown_is_removed():
-    html = render_markdown(
-        "Hello\n\n<script>alert('x')</script>\n\n<p onclick=\"steal()\">hi</p>\n"
-    ).html
+    html = render_markdown("Hello\n\n<script>alert('x')</script>\n\n<p onclick=\"steal()\">hi</p>\n").html
     assert "<script" not in html and "alert" not in html
     assert "onclick" not in html and "steal" not in html
     assert "<p>hi</p>" in html
@@ -49,10 +47,7 @@ def test_admonitions_details_tabs_tasklists_tables_footnotes():
     assert '<div class="admonition erratum">' in html
     assert '<span class="box-label">Erratum</span>: a price per GB-second' in html
     assert '<details class="solution">' in html and "<summary>Solution</summary>" in html
-    assert (
-        'class="tabbed-set tabbed-alternate"' in html
-        and '<label for="__tabbed_1_2">Node.js</label>' in html
-    )
+    assert 'class="tabbed-set tabbed-alternate"' in html and '<label for="__tabbed_1_2">Node.js</label>' in html
     assert 'type="radio"' in html
     assert '<input type="checkbox" disabled="" checked="">' in html
     assert '<th class="align-left">Memory</th>' in html  # a class: the CSP forbids style=""
@@ -132,9 +127,7 @@ def test_committed_pygments_stylesheet_is_current():
 
 
 @settings(max_examples=150, deadline=None)
-@given(
-    st.text(alphabet=st.sampled_from(list("<>/=\"' abcdefghijklmnoprstxy:()[]!#`\n")), max_size=120)
-)
+@given(st.text(alphabet=st.sampled_from(list("<>/=\"' abcdefghijklmnoprstxy:()[]!#`\n")), max_size=120))
 def test_no_markdown_input_yields_script_or_event_handlers(text):
     payload = text + "<script>x</script><img src=x onerror=y><a href='javascript:z'>q</a>"
     html = render_markdown(payload).html.lower()

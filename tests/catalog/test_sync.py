@@ -52,18 +52,14 @@ def test_broken_file_leaves_previous_content_untouched(content):
     content.write("02-next.md", "---\nslug: next\ntitle: [broken\n---\n")
     with pytest.raises(services.ContentInvalid) as raised:
         services.content_sync()
-    assert [str(problem) for problem in raised.value.problems][0].startswith(
-        "lessons/02-next.md:3: invalid YAML"
-    )
+    assert [str(problem) for problem in raised.value.problems][0].startswith("lessons/02-next.md:3: invalid YAML")
     assert snapshot() == before
 
 
 def test_failure_midway_through_the_import_rolls_everything_back(content, monkeypatch):
     services.content_sync()
     before = snapshot()
-    content.lesson(
-        "01-intro.md", slug="intro", order=1, body="## Overview\n\nChanged.\n\n## Details\n"
-    )
+    content.lesson("01-intro.md", slug="intro", order=1, body="## Overview\n\nChanged.\n\n## Details\n")
     content.lesson("03-new.md", slug="new", order=3)
     original_create = Lesson.objects.create
 

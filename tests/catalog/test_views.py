@@ -67,12 +67,8 @@ def test_complete_with_htmx_returns_only_the_partial(student_client, student, sy
     assert not LessonCompletion.objects.filter(user=student).exists()
 
 
-def test_complete_without_javascript_posts_then_redirects_to_the_lesson(
-    student_client, student, synced
-):
-    response = student_client.post(
-        reverse("catalog:lesson_complete", args=["intro"]), {"completed": "1"}
-    )
+def test_complete_without_javascript_posts_then_redirects_to_the_lesson(student_client, student, synced):
+    response = student_client.post(reverse("catalog:lesson_complete", args=["intro"]), {"completed": "1"})
     assert response.status_code == 302
     assert response["Location"] == "/lessons/intro/#completion"
     assert LessonCompletion.objects.filter(user=student).count() == 1
@@ -81,10 +77,7 @@ def test_complete_without_javascript_posts_then_redirects_to_the_lesson(
 
 
 def test_signed_in_pages_are_never_served_from_the_anonymous_cache(client, student, synced):
-    assert (
-        "track your progress"
-        in client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
-    )
+    assert "track your progress" in client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
     client.force_login(student)
     page = client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
     assert "Mark as complete" in page and "track your progress" not in page
@@ -93,9 +86,7 @@ def test_signed_in_pages_are_never_served_from_the_anonymous_cache(client, stude
 
 def test_a_sync_shows_new_content_to_anonymous_readers_at_once(client, synced):
     assert "About intro." in client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
-    synced.lesson(
-        "01-intro.md", slug="intro", order=1, body="## Overview\n\nRevised.\n\n## Details\n"
-    )
+    synced.lesson("01-intro.md", slug="intro", order=1, body="## Overview\n\nRevised.\n\n## Details\n")
     services.content_sync()
     assert "Revised." in client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
 
@@ -108,9 +99,7 @@ def test_progress_is_per_learner(client, student, other_student, synced):
     client.force_login(student)
     client.post(reverse("catalog:lesson_complete", args=["intro"]))
     page = client.get(reverse("catalog:dashboard")).content.decode()
-    assert (
-        "50%" in page and "1 of 2 lessons complete" in page and "Continue: The next lesson" in page
-    )
+    assert "50%" in page and "1 of 2 lessons complete" in page and "Continue: The next lesson" in page
     client.force_login(other_student)
     page = client.get(reverse("catalog:dashboard")).content.decode()
     assert "0%" in page and "Continue: The intro lesson" in page
@@ -143,9 +132,7 @@ def test_preview_roles(client, student, instructor, synced):
 
 
 def test_preview_renders_the_working_tree_without_syncing(instructor_client, synced):
-    synced.lesson(
-        "01-intro.md", slug="intro", order=1, body="## Overview\n\nDraft text.\n\n## Details\n"
-    )
+    synced.lesson("01-intro.md", slug="intro", order=1, body="## Overview\n\nDraft text.\n\n## Details\n")
     synced.lesson("03-draft.md", slug="draft", order=3, module="nowhere")
     response = instructor_client.get(reverse("catalog:preview") + "?file=01-intro.md")
     page = response.content.decode()

@@ -7,9 +7,7 @@ from django.conf import settings
 
 from courseware.labrunner.runner import files_in, grade_lab, lab_source
 
-LABS = sorted(
-    p.name for p in (Path(settings.CONTENT_DIR) / "labs").iterdir() if (p / "lab.md").is_file()
-)
+LABS = sorted(p.name for p in (Path(settings.CONTENT_DIR) / "labs").iterdir() if (p / "lab.md").is_file())
 
 
 def test_there_are_six_labs():
@@ -20,9 +18,7 @@ def test_there_are_six_labs():
 def test_the_solution_earns_full_marks(slug, lab_backend):
     lab = lab_source(settings.CONTENT_DIR, slug)
     files, config = files_in(lab.solution_dir)
-    run = grade_lab(
-        lab=lab, files=files, config=config, endpoint=lab_backend.endpoint, reveal_hidden=True
-    )
+    run = grade_lab(lab=lab, files=files, config=config, endpoint=lab_backend.endpoint, reveal_hidden=True)
     assert run.deploy_error is None, str(run.deploy_error)
     failed = [f"{c.name}: {c.message}" for c in run.report.checks if not c.passed]
     assert not failed and run.report.score == lab.points

@@ -16,9 +16,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 CONTENT = Path(settings.CONTENT_DIR)
 # "seed deck", "seed 003", "seeds/", "facts.md", "fact sheet", and their hyphenated spellings.
-AUTHOR_WORDS = re.compile(
-    r"seed[ -]?decks?|seed[ -]0|seeds/|facts\.md|fact[ -]sheet", re.IGNORECASE
-)
+AUTHOR_WORDS = re.compile(r"seed[ -]?decks?|seed[ -]0|seeds/|facts\.md|fact[ -]sheet", re.IGNORECASE)
 
 
 def _lines(path: Path):
@@ -56,11 +54,7 @@ def _python_strings(path: Path, *, docstrings: bool):
         for node in ast.walk(tree):
             if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
                 body = node.body
-                if (
-                    body
-                    and isinstance(body[0], ast.Expr)
-                    and isinstance(body[0].value, ast.Constant)
-                ):
+                if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
                     skip.add(id(body[0].value))
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
@@ -98,12 +92,8 @@ def test_the_scan_covers_every_kind_of_file():
 
 def test_the_scan_finds_author_words(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text(
-        '"""Module docstring: facts.md."""\nNOTE = "as Seed 003 says"\n# fact sheet\n'
-    )
-    found = [
-        line for _, line in _python_strings(sample, docstrings=False) if AUTHOR_WORDS.search(line)
-    ]
+    sample.write_text('"""Module docstring: facts.md."""\nNOTE = "as Seed 003 says"\n# fact sheet\n')
+    found = [line for _, line in _python_strings(sample, docstrings=False) if AUTHOR_WORDS.search(line)]
     assert found == ["as Seed 003 says"]
 
 

@@ -12,10 +12,24 @@ ROOT = Path(settings.BASE_DIR)
 COURSE = load_course(ROOT)
 LESSONS = {lesson.slug: lesson for lesson in COURSE.lessons}
 REQUIRED_TOPICS = [
-    "what-is-serverless", "lambda-anatomy", "lambda-limits", "lambda-pricing", "invocation-models",
-    "api-gateway", "api-gateway-security", "sqs", "sns-fan-out", "eventbridge", "dynamodb", "s3",
-    "step-functions", "lambda-at-edge", "patterns", "observability", "tooling",
-]  # fmt: skip
+    "what-is-serverless",
+    "lambda-anatomy",
+    "lambda-limits",
+    "lambda-pricing",
+    "invocation-models",
+    "api-gateway",
+    "api-gateway-security",
+    "sqs",
+    "sns-fan-out",
+    "eventbridge",
+    "dynamodb",
+    "s3",
+    "step-functions",
+    "lambda-at-edge",
+    "patterns",
+    "observability",
+    "tooling",
+]
 
 
 def test_content_check_is_clean():
@@ -25,9 +39,7 @@ def test_content_check_is_clean():
 def test_the_course_covers_every_topic():
     assert len(COURSE.lessons) >= 14
     assert set(REQUIRED_TOPICS) <= set(LESSONS)
-    assert {lesson.module for lesson in COURSE.lessons} == {
-        module.slug for module in COURSE.modules
-    }
+    assert {lesson.module for lesson in COURSE.lessons} == {module.slug for module in COURSE.modules}
 
 
 @pytest.mark.parametrize("slug", REQUIRED_TOPICS)
@@ -63,15 +75,9 @@ def test_pricing_lesson_uses_the_fact_sheet_figures():
 
 def test_every_image_is_used_and_safe():
     images = ROOT / "lessons" / "images"
-    used = {
-        match
-        for lesson in COURSE.lessons
-        for match in re.findall(r"\(images/([^)\s]+)\)", lesson.body)
-    }
+    used = {match for lesson in COURSE.lessons for match in re.findall(r"\(images/([^)\s]+)\)", lesson.body)}
     on_disk = {path.name for path in images.iterdir()}
     assert on_disk - used == set(), "images no lesson uses"
     for path in images.glob("*.svg"):
         svg = path.read_text(encoding="utf-8").lower()
-        assert "<script" not in svg and "onload" not in svg and 'xlink:href="http' not in svg, (
-            path.name
-        )
+        assert "<script" not in svg and "onload" not in svg and 'xlink:href="http' not in svg, path.name

@@ -32,9 +32,7 @@ def test_every_type_is_used_and_pricing_and_limits_have_calculated_questions():
     assert set(kinds) == TYPES, kinds
     for slug in ["lambda-pricing", "lambda-limits"]:
         assert any(q["type"] == "calculated" for q in QUIZZES[slug].questions), slug
-    assert any("function" in q for q in QUIZZES["lambda-pricing"].questions), (
-        "a question asks a named function"
-    )
+    assert any("function" in q for q in QUIZZES["lambda-pricing"].questions), "a question asks a named function"
 
 
 def test_every_question_has_an_explanation_tags_and_a_section():
@@ -52,9 +50,7 @@ def test_calculated_answers_grade_as_right_for_many_draws(slug):
 
     from courseware.quizzes.spec.loader import load_functions
 
-    functions = load_functions(
-        settings.BASE_DIR / "lessons" / "quiz_functions.py", "quiz_functions.py", []
-    )
+    functions = load_functions(settings.BASE_DIR / "lessons" / "quiz_functions.py", "quiz_functions.py", [])
     handler = question_types(functions)["calculated"]
     for question in (q for q in QUIZZES[slug].questions if q["type"] == "calculated"):
         for seed in range(25):
@@ -69,9 +65,9 @@ def test_pricing_function_matches_the_fact_sheet():
 
     from courseware.quizzes.spec.loader import load_functions
 
-    cost = load_functions(
-        settings.BASE_DIR / "lessons" / "quiz_functions.py", "quiz_functions.py", []
-    )["lambda_monthly_cost"]
+    cost = load_functions(settings.BASE_DIR / "lessons" / "quiz_functions.py", "quiz_functions.py", [])[
+        "lambda_monthly_cost"
+    ]
     # 3M requests x 100 ms at 128 MB, free tier on: 2M billable requests = $0.40; 37,500 GB-s is free.
     assert cost(requests=3_000_000, duration_ms=100, memory_mb=128) == pytest.approx(0.40)
     # Free tier off: + 3M x 0.1 s x 0.125 GB x $0.0000166667 = 37,500 GB-s -> $0.62500125

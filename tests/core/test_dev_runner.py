@@ -47,14 +47,16 @@ def test_dev_server_serves_resyncs_on_change_and_stops_on_ctrl_c(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path}/dev.sqlite3",
         "LABS_PORT": str(free_port()),
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
-    )
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "dev", "--port", str(port), "--no-reload"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}/lessons/intro/"
     try:
         assert "About intro." in wait_for(lambda: fetch(url))

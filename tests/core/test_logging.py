@@ -34,9 +34,7 @@ def test_a_proxys_request_id_is_kept_and_a_forged_one_replaced(client, db, reque
     assert forged != 'x"\n{"level": "ERROR"}' and len(forged) == 32
 
 
-def test_server_errors_are_logged_as_errors_and_client_errors_are_not(
-    client, db, request_lines, rf
-):
+def test_server_errors_are_logged_as_errors_and_client_errors_are_not(client, db, request_lines, rf):
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpResponse
 
@@ -53,9 +51,7 @@ def test_server_errors_are_logged_as_errors_and_client_errors_are_not(
 def test_json_lines_carry_the_extra_fields_and_the_request_id():
     from courseware.core.logging import request_id_var
 
-    record = logging.LogRecord(
-        "courseware.request", logging.INFO, __file__, 1, "GET %s", ("/",), None
-    )
+    record = logging.LogRecord("courseware.request", logging.INFO, __file__, 1, "GET %s", ("/",), None)
     record.status = 200
     token = request_id_var.set("abc12345")
     try:

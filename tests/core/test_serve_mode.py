@@ -31,12 +31,19 @@ def site():
     cache.flushdb()
     port = free_port()
     labs_port = free_port()
-    env = {**os.environ, "PORT": str(port), "LABS_PORT": str(labs_port),
-           "DATABASE_URL": f"{PG}/{name}", "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-           "TASK_WORKERS": "3", "WEB_CONCURRENCY": "3"}  # fmt: skip
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "LABS_PORT": str(labs_port),
+        "DATABASE_URL": f"{PG}/{name}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "TASK_WORKERS": "3",
+        "WEB_CONCURRENCY": "3",
+    }
     log = open(BASE_DIR / "var" / f"{name}.log", "w+")  # noqa: SIM115 (read back at the end)
-    server = subprocess.Popen(["make", "serve"], cwd=BASE_DIR, env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    server = subprocess.Popen(
+        ["make", "serve"], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, server, log)
@@ -85,9 +92,17 @@ def _signed_up(base) -> requests.Session:
     page = session.get(f"{base}/accounts/signup/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
     name = f"learner{uuid.uuid4().hex[:6]}"
-    answer = session.post(f"{base}/accounts/signup/", headers={"Referer": f"{base}/accounts/signup/"},
-                          data={"csrfmiddlewaretoken": token, "username": name, "email": f"{name}@example.org",
-                                "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42"})  # fmt: skip
+    answer = session.post(
+        f"{base}/accounts/signup/",
+        headers={"Referer": f"{base}/accounts/signup/"},
+        data={
+            "csrfmiddlewaretoken": token,
+            "username": name,
+            "email": f"{name}@example.org",
+            "password1": "a long enough passphrase 42",
+            "password2": "a long enough passphrase 42",
+        },
+    )
     assert answer.url.endswith("/dashboard/"), answer.text[:500]
     return session
 
@@ -125,8 +140,11 @@ def test_several_task_workers_run_lab_steps(site):
     for session in sessions:
         lab = session.get(f"{site['base']}/labs/hello-lambda/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', lab.text)[1]
-        queued = session.post(f"{site['base']}/labs/hello-lambda/deploy", data={"csrfmiddlewaretoken": token},
-                              headers={"Referer": lab.url})  # fmt: skip
+        queued = session.post(
+            f"{site['base']}/labs/hello-lambda/deploy",
+            data={"csrfmiddlewaretoken": token},
+            headers={"Referer": lab.url},
+        )
         assert queued.status_code == 200
     with psycopg.connect(site["db"]) as db:
         deadline = time.monotonic() + 120
@@ -136,16 +154,21 @@ def test_several_task_workers_run_lab_steps(site):
                 break
             time.sleep(0.5)
         assert states == ["done"] * 4, _tail(site["log"])
-        workers = {row[0] for row in db.execute(
-            "SELECT DISTINCT jsonb_array_elements_text(worker_ids::jsonb) FROM django_tasks_database_dbtaskresult")}  # fmt: skip
+        workers = {
+            row[0]
+            for row in db.execute(
+                "SELECT DISTINCT jsonb_array_elements_text(worker_ids::jsonb) FROM django_tasks_database_dbtaskresult"
+            )
+        }
     assert len(workers) >= 2, f"four deploys should be shared by the workers, ran on {workers}"
 
 
 def test_logs_are_json_lines_with_request_ids_and_sigterm_stops_everything(site):
     requests.get(f"{site['base']}/pricing/")
     site["log"].seek(0)
-    entries = [json.loads(line.split("| ", 1)[1]) for line in site["log"]
-               if line.startswith("web.1 ") and "| {" in line]  # fmt: skip
+    entries = [
+        json.loads(line.split("| ", 1)[1]) for line in site["log"] if line.startswith("web.1 ") and "| {" in line
+    ]
     pricing = [e for e in entries if e.get("path") == "/pricing/"]
     assert pricing and pricing[-1]["status"] == 200 and len(pricing[-1]["request_id"]) == 32
     os.killpg(site["server"].pid, signal.SIGTERM)

@@ -84,9 +84,7 @@ def test_redis_url_switches_cache_and_sessions_to_redis():
         "cache.set('settings-test', 'via-redis', 30); "
         "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE, cache.get('settings-test'))"
     )
-    result = run_manage(
-        "shell", "--no-imports", "-c", script, REDIS_URL="redis://127.0.0.1:6379/15"
-    )
+    result = run_manage("shell", "--no-imports", "-c", script, REDIS_URL="redis://127.0.0.1:6379/15")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.core.cache.backends.redis.RedisCache",

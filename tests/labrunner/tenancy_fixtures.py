@@ -63,7 +63,7 @@ class Victim:
             "http": [a["ApiId"] for a in c("apigatewayv2").get_apis()["Items"]],
             "subscriptions": len(c("sns").list_subscriptions()["Subscriptions"]),
             "log_groups": sorted(g["logGroupName"] for g in c("logs").describe_log_groups()["logGroups"]),
-        }  # fmt: skip
+        }
 
 
 def make_victim(endpoint: str) -> Victim:
@@ -75,25 +75,35 @@ def make_victim(endpoint: str) -> Victim:
     queue_url = c("sqs").create_queue(QueueName="victim")["QueueUrl"]
     c("sqs").send_message(QueueUrl=queue_url, MessageBody=SECRET)
     c("dynamodb").create_table(
-        TableName="victim", BillingMode="PAY_PER_REQUEST",
+        TableName="victim",
+        BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-    )  # fmt: skip
+    )
     c("dynamodb").put_item(TableName="victim", Item={"id": {"S": "1"}, "secret": {"S": SECRET}})
     topic_arn = c("sns").create_topic(Name="victim")["TopicArn"]
     function_arn = make_function(aws, "victim", ECHO)
     return Victim(
-        aws=aws, bucket=bucket, queue_url=queue_url, topic_arn=topic_arn, function_arn=function_arn,
+        aws=aws,
+        bucket=bucket,
+        queue_url=queue_url,
+        topic_arn=topic_arn,
+        function_arn=function_arn,
         rest_api=rest_api(aws, function_arn, [("GET", "/secret", None, None)]),
         http_api=http_api(aws, function_arn, [("GET /secret", None)]),
-    )  # fmt: skip
+    )
 
 
 def deploy_attacker(aws: AccountAws, name: str, source: str, timeout=120, memory=512) -> None:
     aws.client("lambda").create_function(
-        FunctionName=name, Runtime="python3.11", Handler="handler.handler", Timeout=timeout,
-        MemorySize=memory, Role=execution_role(aws), Code={"ZipFile": zipped(source)},
-    )  # fmt: skip
+        FunctionName=name,
+        Runtime="python3.11",
+        Handler="handler.handler",
+        Timeout=timeout,
+        MemorySize=memory,
+        Role=execution_role(aws),
+        Code={"ZipFile": zipped(source)},
+    )
 
 
 def invoke(aws: AccountAws, name: str, event: dict):
@@ -118,9 +128,14 @@ def raw(method: str, target: str, headers=(), body: bytes = b"", version="HTTP/1
 
 def signed(service: str, region: str = "us-east-1", key: str = "ASIALAMBDAEXECROLE01"):
     """Headers of a SigV4 request for `service` (moto does not check the signature itself)."""
-    return [("Authorization", f"AWS4-HMAC-SHA256 Credential={key}/20261207/{region}/{service}/"
-             f"aws4_request, SignedHeaders=host;x-amz-date, Signature={'0' * 64}"),
-            ("X-Amz-Date", "20261207T000000Z")]  # fmt: skip
+    return [
+        (
+            "Authorization",
+            f"AWS4-HMAC-SHA256 Credential={key}/20261207/{region}/{service}/"
+            f"aws4_request, SignedHeaders=host;x-amz-date, Signature={'0' * 64}",
+        ),
+        ("X-Amz-Date", "20261207T000000Z"),
+    ]
 
 
 def statuses(answer: bytes) -> list[int]:

@@ -20,10 +20,15 @@ from .tenancy_fixtures import deploy_attacker, invoke
 
 KIB = 1024
 TIGHT = AccountLimits(
-    requests_per_second=5, burst=10, connections=2, request_bytes=64 * KIB,
-    response_bytes=256 * KIB, stored_bytes=512 * KIB, throttle_delay_s=0.01,
+    requests_per_second=5,
+    burst=10,
+    connections=2,
+    request_bytes=64 * KIB,
+    response_bytes=256 * KIB,
+    stored_bytes=512 * KIB,
+    throttle_delay_s=0.01,
     resources={"queues": 3, "buckets": 2, "topics": 50},
-)  # fmt: skip
+)
 
 # Fires `count` calls from `threads` threads with the SDK's retries off; tallies the outcomes.
 BURST = """
@@ -70,9 +75,7 @@ def test_a_burst_is_throttled_with_each_services_own_error(tight):
     throttled = {k: v for k, v in s3.items() if k.startswith("SlowDown: Rate exceeded")}
     assert sum(throttled.values()) >= 15 and "requests per second" in next(iter(throttled))
     time.sleep(2)  # let the bucket refill
-    lam = invoke(
-        aws, "burst", {"service": "lambda", "call": "list_functions", "threads": 1, "count": 40}
-    )
+    lam = invoke(aws, "burst", {"service": "lambda", "call": "list_functions", "threads": 1, "count": 40})
     assert any(k.startswith("TooManyRequestsException: Rate exceeded") for k in lam), lam
     time.sleep(2)
     sqs = invoke(aws, "burst", {"service": "sqs", "call": "list_queues", "threads": 1, "count": 40})
@@ -85,8 +88,11 @@ def test_requests_past_the_connection_limit_wait_their_turn(tight):
     deploy_attacker(aws, "burst", BURST)
     make_function(aws, "slow", "import time\ndef handler(event, context):\n    time.sleep(1)\n")
     started = time.monotonic()
-    seen = invoke(aws, "burst", {"service": "lambda", "call": "invoke", "threads": 4, "count": 1,
-                                 "args": {"FunctionName": "slow"}})  # fmt: skip
+    seen = invoke(
+        aws,
+        "burst",
+        {"service": "lambda", "call": "invoke", "threads": 4, "count": 1, "args": {"FunctionName": "slow"}},
+    )
     assert seen == {"ok": 4}
     assert time.monotonic() - started >= 2  # in two rounds of two
 
@@ -97,18 +103,16 @@ def test_bodies_over_the_limits_are_refused(tight):
     s3.create_bucket(Bucket=f"b-{aws.account_id}")
     deploy_attacker(aws, "burst", BURST)
     big = {"Bucket": f"b-{aws.account_id}", "Key": "big", "Body": "x" * (65 * KIB)}
-    seen = invoke(aws, "burst", {"service": "s3", "call": "put_object", "threads": 1, "count": 1,
-                                 "args": big})  # fmt: skip
-    assert list(seen) == [
-        "EntityTooLarge: The request body is over the lab limit of 64 KiB per request."
-    ]
+    seen = invoke(aws, "burst", {"service": "s3", "call": "put_object", "threads": 1, "count": 1, "args": big})
+    assert list(seen) == ["EntityTooLarge: The request body is over the lab limit of 64 KiB per request."]
     queue = sqs.create_queue(QueueName="fat")["QueueUrl"]
     for _ in range(5):
         sqs.send_message(QueueUrl=queue, MessageBody="y" * (60 * KIB))
     time.sleep(1)
     receive = {"QueueUrl": queue, "MaxNumberOfMessages": 10, "VisibilityTimeout": 0}
-    seen = invoke(aws, "burst", {"service": "sqs", "call": "receive_message", "threads": 1,
-                                 "count": 1, "args": receive})  # fmt: skip
+    seen = invoke(
+        aws, "burst", {"service": "sqs", "call": "receive_message", "threads": 1, "count": 1, "args": receive}
+    )
     assert any(k.startswith("InternalFailure: The response") for k in seen), seen
 
 
@@ -206,8 +210,7 @@ def test_one_account_hammering_leaves_anothers_invokes_within_twice_idle(lab_bac
         latencies(5)  # warm
         idle = statistics.median(latencies(40))
         results = {}
-        hammer = threading.Thread(target=lambda: results.update(
-            invoke(loud, "hammer", {"threads": 24, "seconds": 8})))  # fmt: skip
+        hammer = threading.Thread(target=lambda: results.update(invoke(loud, "hammer", {"threads": 24, "seconds": 8})))
         hammer.start()
         time.sleep(2)  # the hammer is up to speed
         busy = statistics.median(latencies(40))
@@ -215,9 +218,7 @@ def test_one_account_hammering_leaves_anothers_invokes_within_twice_idle(lab_bac
         print(f"idle {idle * 1000:.1f} ms, hammered {busy * 1000:.1f} ms, hammer {results}")
         # It pushed past its limits the whole time, and was held to them: the burst, then the rate.
         assert results.get("SlowDown", 0) > 100 and results["ok"] <= 100 + 50 * 9, results
-        assert busy <= 2 * idle, (
-            f"idle {idle * 1000:.1f} ms, while hammered {busy * 1000:.1f} ms; {results}"
-        )
+        assert busy <= 2 * idle, f"idle {idle * 1000:.1f} ms, while hammered {busy * 1000:.1f} ms; {results}"
     finally:
         backend.stop()
         backend.sandbox.shutdown()

@@ -21,13 +21,18 @@ def deploy(backend, account: str, name: str, code: str, **config):
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("app.py", code)
-    role = client(backend, "iam", account).create_role(
-        RoleName=f"{name}-role", AssumeRolePolicyDocument="{}"
-    )["Role"]["Arn"]
+    role = client(backend, "iam", account).create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"][
+        "Arn"
+    ]
     client(backend, "lambda", account).create_function(
-        FunctionName=name, Runtime="python3.11", Role=role, Handler="app.handler", Code={"ZipFile": archive.getvalue()},
-        Timeout=config.get("timeout", 15), MemorySize=config.get("memory", 512),
-    )  # fmt: skip
+        FunctionName=name,
+        Runtime="python3.11",
+        Role=role,
+        Handler="app.handler",
+        Code={"ZipFile": archive.getvalue()},
+        Timeout=config.get("timeout", 15),
+        MemorySize=config.get("memory", 512),
+    )
 
 
 def invoke(backend, account: str, name: str, event=None) -> tuple[dict, str, str | None]:
@@ -81,13 +86,9 @@ def handler(event, context):
 """
     deploy(backend, "200000000001", "alice", code)
     deploy(backend, "200000000002", "bob", code)
-    assert invoke(
-        backend, "200000000001", "alice", {"create": "alice-private", "target": "200000000002"}
-    )[0] == ["alice-private"]
-    seen_by_bob = invoke(
-        backend, "200000000002", "bob", {"create": "bob-private", "target": "200000000001"}
-    )[0]
-    assert seen_by_bob == ["bob-private"], "bob cannot see alice's bucket, even naming her account"
-    assert [b["Name"] for b in client(backend, "s3", "200000000001").list_buckets()["Buckets"]] == [
+    assert invoke(backend, "200000000001", "alice", {"create": "alice-private", "target": "200000000002"})[0] == [
         "alice-private"
     ]
+    seen_by_bob = invoke(backend, "200000000002", "bob", {"create": "bob-private", "target": "200000000001"})[0]
+    assert seen_by_bob == ["bob-private"], "bob cannot see alice's bucket, even naming her account"
+    assert [b["Name"] for b in client(backend, "s3", "200000000001").list_buckets()["Buckets"]] == ["alice-private"]

@@ -52,9 +52,7 @@ def aws(lab_backend):
 
 
 def test_a_sam_template_becomes_a_stack_with_its_event_source(aws):
-    deployment = deploy(
-        aws=aws, spec=Spec, files={"handler.py": HANDLER, "template.yaml": TEMPLATE}, config={}
-    )
+    deployment = deploy(aws=aws, spec=Spec, files={"handler.py": HANDLER, "template.yaml": TEMPLATE}, config={})
     assert set(deployment.resources) >= {"Jobs", "Worker", "WorkerRole", "WorkerFromJobs"}
     mappings = aws.client("lambda").list_event_source_mappings()["EventSourceMappings"]
     assert [m["BatchSize"] for m in mappings] == [5]
@@ -85,29 +83,34 @@ def test_a_sam_template_becomes_a_stack_with_its_event_source(aws):
 )
 def test_a_broken_template_is_reported_at_its_line(aws, template, line, words):
     with pytest.raises(DeployError) as caught:
-        deploy(
-            aws=aws, spec=Spec, files={"handler.py": HANDLER, "template.yaml": template}, config={}
-        )
+        deploy(aws=aws, spec=Spec, files={"handler.py": HANDLER, "template.yaml": template}, config={})
     assert caught.value.file == "template.yaml" and caught.value.line == line, str(caught.value)
     assert words in caught.value.message
     assert str(caught.value).startswith(f"template.yaml:{line}: ")
 
 
-def test_a_broken_template_deploy_shows_on_the_page_and_keeps_the_last_good_one(
-    student_client, student, labs
-):
+def test_a_broken_template_deploy_shows_on_the_page_and_keeps_the_last_good_one(student_client, student, labs):
     lab = Lab.objects.create(
-        slug="sam-test", title="SAM test", order=99, summary="s", deploy="sam",
-        handler="handler.handler", function="Worker", points=1, minutes=1, body_html="",
-        starter={"handler.py": HANDLER, "template.yaml": TEMPLATE}, events={"empty": "{}"},
-        source_path="labs/sam-test/lab.md", content_hash="x", synced_at=timezone.now(),
-    )  # fmt: skip
+        slug="sam-test",
+        title="SAM test",
+        order=99,
+        summary="s",
+        deploy="sam",
+        handler="handler.handler",
+        function="Worker",
+        points=1,
+        minutes=1,
+        body_html="",
+        starter={"handler.py": HANDLER, "template.yaml": TEMPLATE},
+        events={"empty": "{}"},
+        source_path="labs/sam-test/lab.md",
+        content_hash="x",
+        synced_at=timezone.now(),
+    )
     deploy_url = reverse("labrunner:run_create", args=[lab.slug, "deploy"])
     good = {"file:handler.py": HANDLER, "file:template.yaml": TEMPLATE}
     assert "Version 1 deployed" in student_client.post(deploy_url, good, **HTMX).content.decode()
-    broken = good | {
-        "file:template.yaml": TEMPLATE.replace("!GetAtt Jobs.Arn", "!GetAtt Jobs.Nope")
-    }
+    broken = good | {"file:template.yaml": TEMPLATE.replace("!GetAtt Jobs.Arn", "!GetAtt Jobs.Nope")}
     page = student_client.post(deploy_url, broken, **HTMX).content.decode()
     assert "Deploy failed" in page and "template.yaml:" in page
     workspace = LabWorkspace.objects.get(user=student, lab=lab)
@@ -121,9 +124,12 @@ def test_a_broken_template_deploy_shows_on_the_page_and_keeps_the_last_good_one(
 def start_backend(port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "manage.py", "labs_backend", "--port", str(port)],
-        cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
-    )  # fmt: skip
+    )
     for line in process.stdout:
         if "Lab backend (moto + sandbox) on" in line:
             return process
@@ -136,10 +142,7 @@ def test_an_emulator_restart_loses_nothing(student_client, student, labs, settin
     backend = start_backend(port)
     try:
         url = reverse("labrunner:run_create", args=["hello-lambda", "deploy"])
-        assert (
-            "Version 1 deployed"
-            in student_client.post(url, solution_post(), **HTMX).content.decode()
-        )
+        assert "Version 1 deployed" in student_client.post(url, solution_post(), **HTMX).content.decode()
         os.killpg(backend.pid, signal.SIGTERM)
         backend.wait(timeout=20)
         backend = start_backend(port)  # a new, empty emulator

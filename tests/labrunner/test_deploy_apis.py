@@ -263,18 +263,19 @@ def test_an_http_api_with_cognito_jwt_and_lambda_authorizers_is_stored(aws):
     api_id, implicit_id = resources["Api"]["id"], resources["ServerlessHttpApi"]["id"]
     assert resources["UserPool"]["type"] == "AWS::Cognito::UserPool"
     assert resources["Api"]["type"] == "AWS::ApiGatewayV2::Api"
-    assert resources["ApiApiGatewayDefaultStage"] == {
-        "type": "AWS::ApiGatewayV2::Stage", "id": "$default"
-    }  # fmt: skip
+    assert resources["ApiApiGatewayDefaultStage"] == {"type": "AWS::ApiGatewayV2::Stage", "id": "$default"}
     v2 = aws.client("apigatewayv2")
     api = v2.get_api(ApiId=api_id)
     assert api["ProtocolType"] == "HTTP" and api["Name"] == "lab"
     assert api["ApiEndpoint"] == f"https://{api_id}.execute-api.us-east-1.amazonaws.com"
     assert api["CorsConfiguration"] == {
-        "AllowOrigins": ["https://example.com"], "AllowMethods": ["GET", "POST"],
-        "AllowHeaders": ["authorization", "content-type"], "ExposeHeaders": ["x-request-id"],
-        "MaxAge": 600, "AllowCredentials": True,
-    }  # fmt: skip
+        "AllowOrigins": ["https://example.com"],
+        "AllowMethods": ["GET", "POST"],
+        "AllowHeaders": ["authorization", "content-type"],
+        "ExposeHeaders": ["x-request-id"],
+        "MaxAge": 600,
+        "AllowCredentials": True,
+    }
 
     routes = http_routes(aws, api_id)
     assert set(routes) == {"GET /items", "ANY /items/{id}", "POST /open", "GET /iam"}
@@ -294,17 +295,28 @@ def test_an_http_api_with_cognito_jwt_and_lambda_authorizers_is_stored(aws):
     }
     custom = v2.get_authorizer(ApiId=api_id, AuthorizerId=routes["ANY /items/{id}"]["AuthorizerId"])
     role = aws.client("iam").get_role(RoleName=resources["AuthRole"]["id"])["Role"]["Arn"]
-    assert {key: custom.get(key) for key in (
-        "Name", "AuthorizerType", "AuthorizerUri", "AuthorizerPayloadFormatVersion",
-        "EnableSimpleResponses", "AuthorizerResultTtlInSeconds", "IdentitySource",
-        "AuthorizerCredentialsArn",
-    )} == {
-        "Name": "Lambda", "AuthorizerType": "REQUEST",
+    assert {
+        key: custom.get(key)
+        for key in (
+            "Name",
+            "AuthorizerType",
+            "AuthorizerUri",
+            "AuthorizerPayloadFormatVersion",
+            "EnableSimpleResponses",
+            "AuthorizerResultTtlInSeconds",
+            "IdentitySource",
+            "AuthorizerCredentialsArn",
+        )
+    } == {
+        "Name": "Lambda",
+        "AuthorizerType": "REQUEST",
         "AuthorizerUri": invocation_uri(aws, resources["AuthFn"]["id"]),
-        "AuthorizerPayloadFormatVersion": "2.0", "EnableSimpleResponses": True,
-        "AuthorizerResultTtlInSeconds": 0, "IdentitySource": ["$request.header.Authorization"],
+        "AuthorizerPayloadFormatVersion": "2.0",
+        "EnableSimpleResponses": True,
+        "AuthorizerResultTtlInSeconds": 0,
+        "IdentitySource": ["$request.header.Authorization"],
         "AuthorizerCredentialsArn": role,
-    }  # fmt: skip
+    }
 
     integrations = v2.get_integrations(ApiId=api_id)["Items"]
     assert len(integrations) == 1  # one per distinct x-amazon-apigateway-integration
@@ -313,25 +325,19 @@ def test_an_http_api_with_cognito_jwt_and_lambda_authorizers_is_stored(aws):
     assert integration["IntegrationUri"] == invocation_uri(aws, deployment.function_name)
     assert integration["PayloadFormatVersion"] == "2.0"  # SAM's default for HTTP APIs
     assert integration["IntegrationMethod"] == "POST" and integration["TimeoutInMillis"] == 30000
-    assert {route["Target"] for route in routes.values()} == {
-        f"integrations/{integration['IntegrationId']}"
-    }
+    assert {route["Target"] for route in routes.values()} == {f"integrations/{integration['IntegrationId']}"}
     [stage] = v2.get_stages(ApiId=api_id)["Items"]
     assert stage["StageName"] == "$default" and stage["AutoDeploy"] is True
 
     implicit = http_routes(aws, implicit_id)  # events with no ApiId: SAM's ServerlessHttpApi
     assert set(implicit) == {"$default", "GET /hello"}
-    [hello_target] = {route["Target"] for route in implicit.values()} - {
-        implicit["$default"]["Target"]
-    }
+    [hello_target] = {route["Target"] for route in implicit.values()} - {implicit["$default"]["Target"]}
     hello = v2.get_integration(ApiId=implicit_id, IntegrationId=hello_target.split("/")[1])
     assert hello["TimeoutInMillis"] == 5000
     assert hello["IntegrationUri"] == invocation_uri(aws, resources["Other"]["id"])
 
     # The permissions SAM adds name the API, so they are applied after it.
-    policy = json.loads(
-        aws.client("lambda").get_policy(FunctionName=deployment.function_name)["Policy"]
-    )
+    policy = json.loads(aws.client("lambda").get_policy(FunctionName=deployment.function_name)["Policy"])
     sources = {s["Condition"]["ArnLike"]["AWS:SourceArn"] for s in policy["Statement"]}
     assert f"arn:aws:execute-api:us-east-1:{aws.account_id}:{api_id}/*/GET/items" in sources
 
@@ -340,15 +346,11 @@ def test_an_http_api_with_cognito_jwt_and_lambda_authorizers_is_stored(aws):
     assert pool["Name"] == "lab-users" and pool["UsernameAttributes"] == ["email"]
     assert pool["AutoVerifiedAttributes"] == ["email"]
     client = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
-    assert client["UserPoolClient"]["ExplicitAuthFlows"] == [
-        "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"
-    ]  # fmt: skip
+    assert client["UserPoolClient"]["ExplicitAuthFlows"] == ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
     again = deploy_template(aws, HTTP_TEMPLATE)
     assert len(v2.get_apis()["Items"]) == 2  # Api and ServerlessHttpApi, nothing left over
-    assert [p["Id"] for p in cognito.list_user_pools(MaxResults=10)["UserPools"]] == [
-        again.resources["UserPool"]["id"]
-    ]
+    assert [p["Id"] for p in cognito.list_user_pools(MaxResults=10)["UserPools"]] == [again.resources["UserPool"]["id"]]
     new_api = again.resources["Api"]["id"]
     assert len(http_routes(aws, new_api)) == 4 and len(v2.get_stages(ApiId=new_api)["Items"]) == 1
     assert len(v2.get_integrations(ApiId=new_api)["Items"]) == 1
@@ -366,14 +368,22 @@ def test_a_rest_api_with_authorizers_api_keys_and_a_usage_plan_is_stored(aws):
 
     authorizers = {a["name"]: a for a in client.get_authorizers(restApiId=api_id)["items"]}
     lambda_uri = invocation_uri(aws, resources["AuthFn"]["id"])
-    assert {key: authorizers["TokenAuth"].get(key) for key in (
-        "type", "authorizerUri", "identitySource", "identityValidationExpression",
-        "authorizerResultTtlInSeconds",
-    )} == {
-        "type": "TOKEN", "authorizerUri": lambda_uri,
+    assert {
+        key: authorizers["TokenAuth"].get(key)
+        for key in (
+            "type",
+            "authorizerUri",
+            "identitySource",
+            "identityValidationExpression",
+            "authorizerResultTtlInSeconds",
+        )
+    } == {
+        "type": "TOKEN",
+        "authorizerUri": lambda_uri,
         "identitySource": "method.request.header.Authorization",
-        "identityValidationExpression": "^Bearer .+$", "authorizerResultTtlInSeconds": 30,
-    }  # fmt: skip
+        "identityValidationExpression": "^Bearer .+$",
+        "authorizerResultTtlInSeconds": 30,
+    }
     # No ReauthorizeEvery: SAM emits no TTL, and API Gateway's default is 300 seconds.
     assert authorizers["DefaultTtl"]["authorizerResultTtlInSeconds"] == 300
     assert authorizers["DefaultTtl"]["identitySource"] == "method.request.header.Authorization"
@@ -384,14 +394,19 @@ def test_a_rest_api_with_authorizers_api_keys_and_a_usage_plan_is_stored(aws):
     )
     cognito = authorizers["CognitoAuthorizer"]
     assert cognito["type"] == "COGNITO_USER_POOLS"
-    assert cognito["providerARNs"] == [
-        f"arn:aws:cognito-idp:us-east-1:{aws.account_id}:userpool/{pool_id}"
-    ]
+    assert cognito["providerARNs"] == [f"arn:aws:cognito-idp:us-east-1:{aws.account_id}:userpool/{pool_id}"]
     assert cognito["identitySource"] == "method.request.header.Authorization"
 
     methods = rest_methods(aws, api_id)
-    assert set(methods) == {"GET /items", "GET /reports", "ANY /items/{id}", "POST /search",
-                            "GET /plain", "GET /iam", "ANY /files/{proxy+}"}  # fmt: skip
+    assert set(methods) == {
+        "GET /items",
+        "GET /reports",
+        "ANY /items/{id}",
+        "POST /search",
+        "GET /plain",
+        "GET /iam",
+        "ANY /files/{proxy+}",
+    }
     assert methods["GET /items"]["authorizationType"] == "COGNITO_USER_POOLS"
     assert methods["GET /items"]["authorizerId"] == cognito["id"]
     assert methods["GET /items"]["authorizationScopes"] == ["items/write"]  # the event's own
@@ -420,9 +435,7 @@ def test_a_rest_api_with_authorizers_api_keys_and_a_usage_plan_is_stored(aws):
     assert plan["quota"] == {"limit": 100, "period": "DAY"}
     [key] = client.get_api_keys()["items"]
     assert key["id"] == resources["ApiApiKey"]["id"] and key["enabled"] is True
-    assert [k["id"] for k in client.get_usage_plan_keys(usagePlanId=plan["id"])["items"]] == [
-        key["id"]
-    ]
+    assert [k["id"] for k in client.get_usage_plan_keys(usagePlanId=plan["id"])["items"]] == [key["id"]]
 
     implicit = resources["ServerlessRestApi"]["id"]
     assert set(rest_methods(aws, implicit)) == {"GET /hello"}
@@ -430,9 +443,7 @@ def test_a_rest_api_with_authorizers_api_keys_and_a_usage_plan_is_stored(aws):
 
     again = deploy_template(aws, REST_TEMPLATE)
     assert len(client.get_rest_apis()["items"]) == 2
-    assert [p["id"] for p in client.get_usage_plans()["items"]] == [
-        again.resources["ApiUsagePlan"]["id"]
-    ]
+    assert [p["id"] for p in client.get_usage_plans()["items"]] == [again.resources["ApiUsagePlan"]["id"]]
     assert len(client.get_api_keys()["items"]) == 1
     assert len(rest_methods(aws, again.resources["Api"]["id"])) == 7
     assert len(client.get_authorizers(restApiId=again.resources["Api"]["id"])["items"]) == 4
@@ -487,14 +498,13 @@ def test_a_user_pool_is_made_before_the_stack_so_functions_can_use_its_ids(aws):
     deployment = deploy_template(aws, COGNITO_IN_STACK)
     pool_id = deployment.resources["UserPool"]["id"]
     client_id = deployment.resources["Client"]["id"]
-    function = aws.client("lambda").get_function_configuration(
-        FunctionName=deployment.function_name
-    )
+    function = aws.client("lambda").get_function_configuration(FunctionName=deployment.function_name)
     assert function["Environment"]["Variables"] == {
-        "POOL_ID": pool_id, "CLIENT_ID": client_id,
+        "POOL_ID": pool_id,
+        "CLIENT_ID": client_id,
         "ISSUER": f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}",
         "POOL_ARN": f"arn:aws:cognito-idp:us-east-1:{aws.account_id}:userpool/{pool_id}",
-    }  # fmt: skip
+    }
     cognito = aws.client("cognito-idp")
     pool = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     assert pool["Name"] == "lab-dev-users"
@@ -524,9 +534,7 @@ def test_a_bad_attribute_of_a_user_pool_a_function_uses_is_reported_at_its_line(
 
 
 def test_an_unsupported_api_resource_is_refused_at_its_line(aws):
-    template = COGNITO_IN_STACK.replace(
-        "Outputs:", "  Domain:\n    Type: AWS::ApiGateway::DomainName\nOutputs:"
-    )
+    template = COGNITO_IN_STACK.replace("Outputs:", "  Domain:\n    Type: AWS::ApiGateway::DomainName\nOutputs:")
     with pytest.raises(DeployError) as caught:
         deploy_template(aws, template)
     assert caught.value.line == template.splitlines().index("  Domain:") + 1
@@ -636,12 +644,8 @@ def test_a_hand_written_definition_keys_plans_and_settings_are_stored_as_they_ar
     methods = rest_methods(aws, api_id)
     assert set(methods) == {"GET /pets/{petId}", "GET /mock", "POST /"}
     pet = methods["GET /pets/{petId}"]
-    assert pet["requestParameters"] == {
-        "method.request.path.petId": True, "method.request.querystring.verbose": False
-    }  # fmt: skip
-    assert pet["methodResponses"]["200"]["responseParameters"] == {
-        "method.response.header.X-Trace": False
-    }
+    assert pet["requestParameters"] == {"method.request.path.petId": True, "method.request.querystring.verbose": False}
+    assert pet["methodResponses"]["200"]["responseParameters"] == {"method.response.header.X-Trace": False}
     [validator] = client.get_request_validators(restApiId=api_id)["items"]
     assert pet["requestValidatorId"] == validator["id"] and validator["name"] == "params"
     assert validator["validateRequestParameters"] is True
@@ -652,12 +656,8 @@ def test_a_hand_written_definition_keys_plans_and_settings_are_stored_as_they_ar
         "integration.request.path.petId": "method.request.path.petId"
     }
     mock = methods["GET /mock"]["methodIntegration"]
-    assert mock["type"] == "MOCK" and mock["requestTemplates"] == {
-        "application/json": '{"statusCode": 200}'
-    }
-    assert mock["integrationResponses"]["200"]["responseTemplates"] == {
-        "application/json": '{"ok": true}'
-    }
+    assert mock["type"] == "MOCK" and mock["requestTemplates"] == {"application/json": '{"statusCode": 200}'}
+    assert mock["integrationResponses"]["200"]["responseTemplates"] == {"application/json": '{"ok": true}'}
     root = methods["POST /"]["methodIntegration"]
     assert root["uri"] == invocation_uri(aws, deployment.function_name)
     assert root["timeoutInMillis"] == 10000
@@ -672,10 +672,13 @@ def test_a_hand_written_definition_keys_plans_and_settings_are_stored_as_they_ar
     assert key["enabled"] is True
     plan = client.get_usage_plan(usagePlanId=resources["Plan"]["id"])
     assert plan["name"] == "basic"
-    assert plan["apiStages"] == [{
-        "apiId": api_id, "stage": "v1",
-        "throttle": {"/pets/{petId}/GET": {"burstLimit": 2, "rateLimit": 1.0}},
-    }]  # fmt: skip
+    assert plan["apiStages"] == [
+        {
+            "apiId": api_id,
+            "stage": "v1",
+            "throttle": {"/pets/{petId}/GET": {"burstLimit": 2, "rateLimit": 1.0}},
+        }
+    ]
     assert plan["throttle"] == {"burstLimit": 20, "rateLimit": 10.0}
     assert plan["quota"] == {"limit": 1000, "offset": 2, "period": "MONTH"}
     assert resources["PlanKey"] == {"type": "AWS::ApiGateway::UsagePlanKey", "id": key["id"]}
@@ -692,26 +695,23 @@ def line_of(template: str, text: str) -> int:
 
 
 AUTH_FUNCTION = "  AuthFn:\n" + FUNCTION
-NEEDS_API = (
-    AUTH_FUNCTION
-    + "      Environment:\n        Variables:\n          URL: !GetAtt Api.ApiEndpoint\n"
-)
+NEEDS_API = AUTH_FUNCTION + "      Environment:\n        Variables:\n          URL: !GetAtt Api.ApiEndpoint\n"
 
 
 @pytest.mark.parametrize(
     ("change", "at", "words", "checked_first"),
     [
-        (("/${UserPool}", "/${UserPol}"), "${UserPol}", "refers to UserPol, which is not in",
-         True),
-        (("[!Ref UserPoolClient]", "[!GetAtt UserPoolClient.Nope]"), "UserPoolClient.Nope",
-         "Fn::GetAtt UserPoolClient.Nope: the lab emulator knows ClientId", False),
-        ((AUTH_FUNCTION, NEEDS_API), "URL: !GetAtt", "which the lab emulator creates after",
-         True),
+        (("/${UserPool}", "/${UserPol}"), "${UserPol}", "refers to UserPol, which is not in", True),
+        (
+            ("[!Ref UserPoolClient]", "[!GetAtt UserPoolClient.Nope]"),
+            "UserPoolClient.Nope",
+            "Fn::GetAtt UserPoolClient.Nope: the lab emulator knows ClientId",
+            False,
+        ),
+        ((AUTH_FUNCTION, NEEDS_API), "URL: !GetAtt", "which the lab emulator creates after", True),
     ],
-)  # fmt: skip
-def test_a_bad_reference_is_reported_at_its_line_and_nothing_is_half_applied(
-    aws, change, at, words, checked_first
-):
+)
+def test_a_bad_reference_is_reported_at_its_line_and_nothing_is_half_applied(aws, change, at, words, checked_first):
     template = HTTP_TEMPLATE.replace(*change)
     assert template != HTTP_TEMPLATE
     earlier = deploy_template(aws, REST_TEMPLATE)

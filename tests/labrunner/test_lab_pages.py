@@ -176,9 +176,7 @@ def test_steps_run_through_the_database_task_queue(client, student, lab_backend,
     assert "Version 1 deployed" in polled and "hx-get" not in polled
 
 
-def test_a_crashed_step_is_recorded_and_an_abandoned_one_stops_blocking(
-    student_client, student, labs, monkeypatch
-):
+def test_a_crashed_step_is_recorded_and_an_abandoned_one_stops_blocking(student_client, student, labs, monkeypatch):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -187,8 +185,9 @@ def test_a_crashed_step_is_recorded_and_an_abandoned_one_stops_blocking(
 
     student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
     workspace = LabWorkspace.objects.get(user=student)
-    abandoned = LabRun.objects.create(workspace=workspace, kind="grade", state="running",
-                                      account_id=workspace.account_id)  # fmt: skip
+    abandoned = LabRun.objects.create(
+        workspace=workspace, kind="grade", state="running", account_id=workspace.account_id
+    )
     LabRun.objects.filter(pk=abandoned.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
     def crash(run):

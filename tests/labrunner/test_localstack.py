@@ -40,9 +40,7 @@ class Forward(http.server.BaseHTTPRequestHandler):
         if self.headers.get(ACCOUNT_HEADER):
             self.server.forged_headers += 1
         self.server.seen_accounts.append(account)
-        headers = {
-            k: v for k, v in self.headers.items() if k.lower() not in (ACCOUNT_HEADER, "connection")
-        }
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in (ACCOUNT_HEADER, "connection")}
         headers[ACCOUNT_HEADER] = account
         upstream = http.client.HTTPConnection(*self.server.upstream, timeout=60)
         upstream.request(self.command, self.path, body=body or None, headers=headers)
@@ -78,9 +76,7 @@ def localstack(labs, settings):
 
 def test_deploy_invoke_and_grade_through_a_localstack_endpoint(student_client, student, localstack):
     url = reverse("labrunner:run_create", args=["hello-lambda", "deploy"])
-    assert (
-        "Version 1 deployed" in student_client.post(url, solution_post(), **HTMX).content.decode()
-    )
+    assert "Version 1 deployed" in student_client.post(url, solution_post(), **HTMX).content.decode()
     url = reverse("labrunner:run_create", args=["hello-lambda", "invoke"])
     invoked = student_client.post(url, {"event_name": "hello"}, **HTMX).content.decode()
     assert "Hello, Ada!" in invoked and "REPORT RequestId" in invoked

@@ -45,11 +45,14 @@ def test_the_panel_calls_the_deployed_api_and_shows_the_event(student_client, ap
     assert listed.status_code == 200 and "HTTP <strong>200</strong>" in html
     assert "access-control-allow-origin: https://shop.example.com" in html
     assert "GET /items" in html and "payload format 2.0" in html  # the route key and the event
-    assert (
-        "&quot;limit&quot;: &quot;2&quot;" in html
-    )  # queryStringParameters as the function saw them
-    created = send(student_client, method="POST", path="/items", headers="Content-Type: application/json",
-                   body='{"name": "Teapot", "price": 30}')  # fmt: skip
+    assert "&quot;limit&quot;: &quot;2&quot;" in html  # queryStringParameters as the function saw them
+    created = send(
+        student_client,
+        method="POST",
+        path="/items",
+        headers="Content-Type: application/json",
+        body='{"name": "Teapot", "price": 30}',
+    )
     assert "HTTP <strong>201</strong>" in created.content.decode()
     missing = send(student_client, path="/nowhere/at/all")
     assert "HTTP <strong>404</strong>" in missing.content.decode()
@@ -69,9 +72,7 @@ def test_the_panel_calls_the_deployed_api_and_shows_the_event(student_client, ap
         ({"body": "x" * (256 * 1024 + 1)}, "larger than 256 KB"),
     ],
 )
-def test_bad_requests_are_refused_with_a_message_and_nothing_queued(
-    student_client, api_lab, fields, message
-):
+def test_bad_requests_are_refused_with_a_message_and_nothing_queued(student_client, api_lab, fields, message):
     response = send(student_client, **fields)
     assert response.status_code == 422 and message in response.content.decode()
     assert not LabRun.objects.filter(kind=LabRun.Kind.REQUEST).exists()
@@ -83,8 +84,9 @@ def test_a_request_before_deploying_or_without_an_api_says_what_is_missing(stude
     student_client.post(hello, solution_post(), **HTMX)
     no_api = student_client.post(
         reverse("labrunner:run_create", args=["hello-lambda", "request"]),
-        {"method": "GET", "path": "/", "auth": "none"}, **HTMX,
-    )  # fmt: skip
+        {"method": "GET", "path": "/", "auth": "none"},
+        **HTMX,
+    )
     assert "Your template has no API" in no_api.content.decode()
 
 

@@ -85,10 +85,17 @@ def snoop(attacker):
 
 def test_sdk_attacks_stay_in_the_attackers_account(victim, snoop):
     before = victim.state()
-    seen = invoke(snoop, "snoop", {
-        "account": victim.account_id, "bucket": victim.bucket, "queue_url": victim.queue_url,
-        "function_arn": victim.function_arn, "topic_arn": victim.topic_arn,
-    })  # fmt: skip
+    seen = invoke(
+        snoop,
+        "snoop",
+        {
+            "account": victim.account_id,
+            "bucket": victim.bucket,
+            "queue_url": victim.queue_url,
+            "function_arn": victim.function_arn,
+            "topic_arn": victim.topic_arn,
+        },
+    )
     assert victim.state() == before
     assert SECRET not in json.dumps(seen)
     assert victim.bucket not in seen["buckets"] and victim.bucket not in seen["buckets_by_key"]
@@ -133,19 +140,30 @@ def test_the_front_door_serves_only_the_callers_own_apis(victim, attacker, open_
     assert response.status == 200 and response.event["routeKey"] == "GET /secret"
 
 
-@pytest.mark.parametrize("header", ["Host", "host", "X-Moto-Account-Id", "x_moto_account_id",
-                                    "X-Courseware-Trace", "x-courseware-control", "Content-Length",
-                                    "Transfer-Encoding", "Connection"])  # fmt: skip
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Host",
+        "host",
+        "X-Moto-Account-Id",
+        "x_moto_account_id",
+        "X-Courseware-Trace",
+        "x-courseware-control",
+        "Content-Length",
+        "Transfer-Encoding",
+        "Connection",
+    ],
+)
 def test_the_request_panel_refuses_headers_the_platform_sets(header):
     with pytest.raises(ApiRequestInvalid, match="the platform sets"):
-        parse_api_request({"method": "GET", "path": "/moto-api/reset",
-                           "headers": f"{header}: 123456789012"})  # fmt: skip
+        parse_api_request({"method": "GET", "path": "/moto-api/reset", "headers": f"{header}: 123456789012"})
 
 
 def test_a_host_caller_cannot_smuggle_a_second_account_or_host(victim, open_backend):
     """Even past the panel's form, the host port refuses a second Host or account header."""
     for headers in ({"host": "motoapi.amazonaws.com"}, {"X-Moto-Account-Id": "111111111111"}):
-        response = call_api(victim.aws, api_id=victim.http_api, stage="$default",
-                            path="/moto-api/reset", headers=headers)  # fmt: skip
+        response = call_api(
+            victim.aws, api_id=victim.http_api, stage="$default", path="/moto-api/reset", headers=headers
+        )
         assert response.status == 400, response.text
     assert victim.state()["object"] == SECRET.encode()

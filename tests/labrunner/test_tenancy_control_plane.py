@@ -26,10 +26,18 @@ from .tenancy_fixtures import SECRET, raw, send_raw, signed, statuses
 
 CONTROL_PATHS = sorted(
     {path.replace("{0}", "") for path in url_paths}
-    | {"/moto-api", "/moto-api/", "/favicon.ico", "/latest/meta-data/", "/latest/api/token",
-       "/latest/meta-data/iam/security-credentials/", "/s3_us-east-1/moto-api/reset",
-       "/moto_api/reset", "/moto-api/reset?x=1"}
-)  # fmt: skip
+    | {
+        "/moto-api",
+        "/moto-api/",
+        "/favicon.ico",
+        "/latest/meta-data/",
+        "/latest/api/token",
+        "/latest/meta-data/iam/security-credentials/",
+        "/s3_us-east-1/moto-api/reset",
+        "/moto_api/reset",
+        "/moto-api/reset?x=1",
+    }
+)
 
 
 def spellings(path: str) -> list[str]:
@@ -119,9 +127,7 @@ def emulator_wide() -> dict:
     }
 
 
-def test_no_spelling_of_a_control_endpoint_reaches_moto(
-    open_backend, victim, attacker, dispatcher_calls, monkeypatch
-):
+def test_no_spelling_of_a_control_endpoint_reaches_moto(open_backend, victim, attacker, dispatcher_calls, monkeypatch):
     seeded = []
     monkeypatch.setattr(mock_random, "seed", lambda *a, **k: seeded.append(a))
     before, emulator_before = victim.state(), emulator_wide()
@@ -144,8 +150,11 @@ def test_no_spelling_of_a_control_endpoint_reaches_moto(
     # The refusals are AWS's: S3's XML for S3-signed requests, JSON for unsigned ones.
     s3 = answers[0].split(b"\r\n\r\n", 1)[1]
     assert b"<Error><Code>" in s3
-    unsigned = [a for r, a in zip(requests, answers, strict=True)
-                if r.startswith(b"GET /moto-api/reset HTTP/1.1\r\nHost: 127.0.0.1:4566\r\n\r\n")]  # fmt: skip
+    unsigned = [
+        a
+        for r, a in zip(requests, answers, strict=True)
+        if r.startswith(b"GET /moto-api/reset HTTP/1.1\r\nHost: 127.0.0.1:4566\r\n\r\n")
+    ]
     assert b"MissingAuthenticationTokenException" in unsigned[0]
 
 

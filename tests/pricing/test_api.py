@@ -61,9 +61,7 @@ def test_unknown_service_is_404_json(client):
 
 
 def test_sweep_compare_and_scenario(client):
-    sweep = client.get(
-        "/api/pricing/lambda/sweep?duration_ms=1000&memory_mb=512&requests=1000000"
-    ).json()
+    sweep = client.get("/api/pricing/lambda/sweep?duration_ms=1000&memory_mb=512&requests=1000000").json()
     assert len(sweep["points"]) == 41 and sweep["fastest"]["memory_mb"] == 1769
     compare = client.get("/api/pricing/apigateway/compare?requests=100000000").json()
     # REST: 100M × $3.50/1M = $350; HTTP: 100M × $1.00/1M = $100; saving $250 (71.4%).
@@ -105,9 +103,7 @@ def test_openapi_describes_every_endpoint_and_parameter(client):
 
 
 def test_calculator_page_is_public_and_works_without_javascript(client):
-    response = client.get(
-        reverse("pricing:calculator") + "?requests=3000000&duration_ms=100&memory_mb=128"
-    )
+    response = client.get(reverse("pricing:calculator") + "?requests=3000000&duration_ms=100&memory_mb=128")
     page = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="total">$0.40<' in page
@@ -117,9 +113,7 @@ def test_calculator_page_is_public_and_works_without_javascript(client):
 
 
 def test_calculator_htmx_returns_the_results_partial(client):
-    response = client.get(
-        reverse("pricing:calculator") + "?requests=5000000", headers={"HX-Request": "true"}
-    )
+    response = client.get(reverse("pricing:calculator") + "?requests=5000000", headers={"HX-Request": "true"})
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="results"') and "<html" not in body
 
@@ -127,15 +121,12 @@ def test_calculator_htmx_returns_the_results_partial(client):
 def test_calculator_bad_input_is_shown_with_422(client):
     response = client.get(reverse("pricing:calculator") + "?memory_mb=50")
     assert response.status_code == 422
-    assert (
-        "memory_mb" in response.content.decode() and "at least 128 MB" in response.content.decode()
-    )
+    assert "memory_mb" in response.content.decode() and "at least 128 MB" in response.content.decode()
 
 
 def test_csv_download(client):
     response = client.get(
-        reverse("pricing:calculator_csv")
-        + "?requests=3000000&duration_ms=100&memory_mb=128&free_tier=false"
+        reverse("pricing:calculator_csv") + "?requests=3000000&duration_ms=100&memory_mb=128&free_tier=false"
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:3] == ["service", "line", "quantity"]

@@ -19,9 +19,7 @@ def test_every_figure_has_a_known_source_and_a_date():
         assert figures
         for key, figure in figures:
             assert figure.get("source") in sources, f"{path.name}: {key} has no known source"
-            assert re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", str(figure.get("date", ""))), (
-                f"{path.name}: {key} has no date"
-            )
+            assert re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", str(figure.get("date", ""))), f"{path.name}: {key} has no date"
         for key, value in data.get("settings", {}).items():
             assert isinstance(value, dict) or isinstance(value, int), key
 
@@ -29,14 +27,8 @@ def test_every_figure_has_a_known_source_and_a_date():
 def test_money_is_written_as_exact_strings():
     for path in sorted(CATALOG_DIR.glob("*.yaml")):
         for key, figure in yaml.safe_load(path.read_text())["prices"].items():
-            prices = (
-                [figure["price"]]
-                if "price" in figure
-                else [tier["price"] for tier in figure["tiers"]]
-            )
-            assert all(isinstance(price, str) for price in prices), (
-                f"{path.name}: {key} must quote its price"
-            )
+            prices = [figure["price"]] if "price" in figure else [tier["price"] for tier in figure["tiers"]]
+            assert all(isinstance(price, str) for price in prices), f"{path.name}: {key} must quote its price"
 
 
 def test_price_sets_are_loaded_from_files():

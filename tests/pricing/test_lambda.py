@@ -19,17 +19,12 @@ def test_small_function_inside_the_free_tier():
     estimate = lambda_estimate({"requests": 3_000_000, "duration_ms": 100, "memory_mb": 128})
     assert estimate.total == Decimal("0.40")
     assert estimate.to_dict()["total_usd"] == "0.40"
-    assert (
-        estimate.lines[0].formula
-        == "2,000,000 requests × $0.20 per 1M = $0.40 (3,000,000 minus 1,000,000 free)"
-    )
+    assert estimate.lines[0].formula == "2,000,000 requests × $0.20 per 1M = $0.40 (3,000,000 minus 1,000,000 free)"
 
 
 def test_free_tier_off():
     # 3M × $0.20/1M = $0.60; 37,500 GB-s × $0.0000166667 = $0.62500125
-    assert total(requests=3_000_000, duration_ms=100, memory_mb=128, free_tier=False) == Decimal(
-        "1.22500125"
-    )
+    assert total(requests=3_000_000, duration_ms=100, memory_mb=128, free_tier=False) == Decimal("1.22500125")
 
 
 def test_seed_004_erratum_one_dollar_buys_about_60000_gb_seconds():
@@ -42,9 +37,7 @@ def test_seed_004_erratum_one_dollar_buys_about_60000_gb_seconds():
 def test_billing_granularity_then_and_now():
     # 101 ms bills 101 ms today and 200 ms at 100 ms granularity (2017).
     now = lambda_estimate({"requests": 1, "duration_ms": 101, "free_tier": False})
-    then = lambda_estimate(
-        {"requests": 1, "duration_ms": 101, "free_tier": False, "price_set": "2017-01"}
-    )
+    then = lambda_estimate({"requests": 1, "duration_ms": 101, "free_tier": False, "price_set": "2017-01"})
     assert (now.extra["billed_duration_ms"], then.extra["billed_duration_ms"]) == ("101", "200")
     override = lambda_estimate({"requests": 1, "duration_ms": 101, "granularity_ms": 100})
     assert override.extra["billed_duration_ms"] == "200"
@@ -68,12 +61,8 @@ def test_seed_003_memory_table_with_2017_prices():
 def test_x86_tier_boundary_at_six_billion_gb_seconds():
     # 6B GB-s at tier 1 = $100,000.20; the next 1M GB-s at tier 2: $15.00.
     # 6,001,000,000 GB-s: requests at 1024 MB × 1 s each -> 6,001,000,000 requests.
-    at = lambda_estimate(
-        {"requests": 6_000_000_000, "duration_ms": 1000, "memory_mb": 1024, "free_tier": False}
-    )
-    over = lambda_estimate(
-        {"requests": 6_001_000_000, "duration_ms": 1000, "memory_mb": 1024, "free_tier": False}
-    )
+    at = lambda_estimate({"requests": 6_000_000_000, "duration_ms": 1000, "memory_mb": 1024, "free_tier": False})
+    over = lambda_estimate({"requests": 6_001_000_000, "duration_ms": 1000, "memory_mb": 1024, "free_tier": False})
     duration_at = sum(line.cost for line in at.lines if line.label.startswith("Duration"))
     duration_over = sum(line.cost for line in over.lines if line.label.startswith("Duration"))
     assert duration_at == Decimal("6000000000") * Decimal("0.0000166667")
@@ -94,9 +83,7 @@ def test_arm64_is_cheaper_for_the_same_work():
 
 def test_ephemeral_storage_above_512_mb():
     # 1M × 2 s × (2048 - 512)/1024 = 1.5 GB extra -> 3,000,000 GB-s × $0.0000000309 = $0.0927
-    estimate = lambda_estimate(
-        {"requests": 1_000_000, "duration_ms": 2000, "memory_mb": 128, "ephemeral_mb": 2048}
-    )
+    estimate = lambda_estimate({"requests": 1_000_000, "duration_ms": 2000, "memory_mb": 128, "ephemeral_mb": 2048})
     assert estimate.lines[-1].label == "Ephemeral storage above 512 MB"
     assert estimate.lines[-1].cost == Decimal("0.0927")
 
@@ -168,9 +155,7 @@ memories = st.integers(128, 10240)
 def test_cost_is_never_negative_and_free_tier_never_makes_it_negative(n, d, m, free, arch):
     with_free = total(requests=n, duration_ms=d, memory_mb=m, free_tier=free, architecture=arch)
     assert with_free >= 0
-    assert with_free <= total(
-        requests=n, duration_ms=d, memory_mb=m, free_tier=False, architecture=arch
-    )
+    assert with_free <= total(requests=n, duration_ms=d, memory_mb=m, free_tier=False, architecture=arch)
 
 
 @settings(max_examples=200, deadline=None)
@@ -195,34 +180,24 @@ def test_continuous_across_tier_boundaries(boundary, offset):
     step = total(requests=gbs + 1, duration_ms=1000, memory_mb=1024, free_tier=False) - total(
         requests=gbs, duration_ms=1000, memory_mb=1024, free_tier=False
     )
-    assert (
-        Decimal("0.0000133334") + Decimal("0.0000002")
-        <= step
-        <= Decimal("0.0000166667") + Decimal("0.0000002")
-    )
+    assert Decimal("0.0000133334") + Decimal("0.0000002") <= step <= Decimal("0.0000166667") + Decimal("0.0000002")
 
 
 @settings(max_examples=200, deadline=None)
 @given(requests, durations, memories, st.booleans())
 def test_arm64_never_dearer_than_x86_64(n, d, m, free):
-    assert total(
-        requests=n, duration_ms=d, memory_mb=m, architecture="arm64", free_tier=free
-    ) <= total(requests=n, duration_ms=d, memory_mb=m, free_tier=free)
+    assert total(requests=n, duration_ms=d, memory_mb=m, architecture="arm64", free_tier=free) <= total(
+        requests=n, duration_ms=d, memory_mb=m, free_tier=free
+    )
 
 
 def test_memory_sweep_follows_the_teaching_model():
-    sweep = memory_sweep(
-        {"requests": 1_000_000, "duration_ms": 1000, "memory_mb": 512, "free_tier": "false"}
-    )
+    sweep = memory_sweep({"requests": 1_000_000, "duration_ms": 1000, "memory_mb": 512, "free_tier": "false"})
     rows = {row["memory_mb"]: row for row in sweep["points"]}
     assert "Teaching model, not an AWS promise" in sweep["model"]
     assert len(sweep_memories(40)) == 41 and 1769 in rows  # 40 log-spaced points plus 1,769 MB
     # t(1769) = 1000 × 512 / 1769; at 1024 MB: t = 1000 × 512 / 1024 = 500 ms.
-    assert (
-        Decimal(rows[10240]["duration_ms"])
-        == Decimal(rows[1769]["duration_ms"])
-        == Decimal("289.43")
-    )
+    assert Decimal(rows[10240]["duration_ms"]) == Decimal(rows[1769]["duration_ms"]) == Decimal("289.43")
     assert sweep["fastest"]["memory_mb"] == 1769, "above one vCPU a single thread gets no faster"
     assert Decimal(rows[10240]["monthly_exact_usd"]) > Decimal(rows[1769]["monthly_exact_usd"])
     assert sweep["cheapest"]["memory_mb"] <= 1769

@@ -86,9 +86,7 @@ def test_http_meters_512_kb_increments():
 
 def test_websocket_messages_and_minutes():
     # 33 KB = 2 × 32 KB increments: 1M -> 2M × $1.00/1M = $2.00; 1M min × $0.25/1M = $0.25
-    result = apigateway_estimate(
-        {"api_type": "websocket", "messages": M, "message_kb": 33, "connection_minutes": M}
-    )
+    result = apigateway_estimate({"api_type": "websocket", "messages": M, "message_kb": 33, "connection_minutes": M})
     assert result.total == Decimal("2.25")
     assert any("unconfirmed" in note for note in result.notes)
     # 1B messages: 1,000 × $1.00 = $1,000; 1.001B: + 1 × $0.80 = $1,000.80
@@ -206,25 +204,19 @@ def test_standard_4000_free_transitions():
     assert cost("stepfunctions", executions=400, transitions_per_execution=10) == 0
     assert cost("stepfunctions", executions=401, transitions_per_execution=10) == Decimal("0.00025")
     # free tier off: 4,000 × $0.025/1,000 = $0.10
-    assert cost(
-        "stepfunctions", executions=400, transitions_per_execution=10, free_tier=False
-    ) == Decimal("0.10")
+    assert cost("stepfunctions", executions=400, transitions_per_execution=10, free_tier=False) == Decimal("0.10")
 
 
 def test_express_rounds_duration_and_memory():
     # 150 ms -> 200 ms, 100 MB -> 128 MB = 0.125 GB: 1M × 0.2 s × 0.125 = 25,000 GB-s
     # 25,000 × $0.00001667 = $0.41675; requests 1M × $1.00/1M = $1.00 -> $1.41675
-    result = stepfunctions_estimate(
-        {"workflow_type": "express", "executions": M, "duration_ms": 150, "memory_mb": 100}
-    )
+    result = stepfunctions_estimate({"workflow_type": "express", "executions": M, "duration_ms": 150, "memory_mb": 100})
     assert (result.extra["billed_duration_ms"], result.extra["billed_memory_mb"]) == ("200", 128)
     assert result.extra["gb_seconds"] == "25000"
     assert result.total == Decimal("1.41675")
 
 
-@pytest.mark.parametrize(
-    ("memory", "billed"), [(1, 64), (64, 64), (65, 128), (128, 128), (129, 192)]
-)
+@pytest.mark.parametrize(("memory", "billed"), [(1, 64), (64, 64), (65, 128), (128, 128), (129, 192)])
 def test_express_memory_steps(memory, billed):
     result = stepfunctions_estimate({"workflow_type": "express", "memory_mb": memory})
     assert result.extra["billed_memory_mb"] == billed
@@ -363,14 +355,10 @@ def _tier_boundaries():
     for service, fixed, field, key in cases:
         price = current.price(key)
         for below, above in zip(price.tiers, price.tiers[1:], strict=False):
-            yield pytest.param(
-                service, fixed, field, below, above, price.per, id=f"{key}@{below.upto}"
-            )
+            yield pytest.param(service, fixed, field, below, above, price.per, id=f"{key}@{below.upto}")
 
 
-@pytest.mark.parametrize(
-    ("service", "fixed", "field", "below", "above", "per"), list(_tier_boundaries())
-)
+@pytest.mark.parametrize(("service", "fixed", "field", "below", "above", "per"), list(_tier_boundaries()))
 def test_continuous_across_tier_boundaries(service, fixed, field, below, above, per):
     boundary = int(below.upto)
 

@@ -76,9 +76,7 @@ def test_htmx_save_returns_the_status_and_progress(student_client, make_quiz):
     response = student_client.post(url, {"q-how-many": "5 s"}, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.lstrip().startswith(
-        '<div class="question-status" id="status-how-many" role="status">'
-    )
+    assert body.lstrip().startswith('<div class="question-status" id="status-how-many" role="status">')
     assert "Saved" in body and "<fieldset" not in body
     assert 'id="quiz-progress" class="quiz-progress" hx-swap-oob="true"' in body
     assert "1 of 8 answered" in body and "<html" not in body
@@ -89,14 +87,9 @@ def test_htmx_save_returns_the_status_and_progress(student_client, make_quiz):
 
 def test_wrong_unit_is_a_clear_message_not_an_error(student_client, make_quiz):
     attempt = start(student_client, make_quiz())
-    response = student_client.post(
-        reverse("quizzes:save", args=[attempt.pk]), {"q-how-many": "5 parsecs"}
-    )
+    response = student_client.post(reverse("quizzes:save", args=[attempt.pk]), {"q-how-many": "5 parsecs"})
     assert response.status_code == 422
-    assert (
-        "&#x27;parsecs&#x27; is not a unit this question accepts (s, ms)"
-        in response.content.decode()
-    )
+    assert "&#x27;parsecs&#x27; is not a unit this question accepts (s, ms)" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -124,12 +117,7 @@ def test_another_learners_attempt_is_404(client, student, make_quiz):
     for name in ["attempt", "review"]:
         assert client.get(reverse(f"quizzes:{name}", args=[attempt.pk])).status_code == 404
     for name in ["save", "submit"]:
-        assert (
-            client.post(
-                reverse(f"quizzes:{name}", args=[attempt.pk]), right_answers(attempt)
-            ).status_code
-            == 404
-        )
+        assert client.post(reverse(f"quizzes:{name}", args=[attempt.pk]), right_answers(attempt)).status_code == 404
     attempt.refresh_from_db()
     assert attempt.is_open and not attempt.responses.exists()
 
@@ -147,9 +135,7 @@ def test_submitted_attempt_cannot_be_changed(student_client, student, make_quiz)
     quiz = make_quiz()
     attempt = services.attempt_start(user=student, quiz=quiz)
     services.attempt_submit(attempt=attempt)
-    response = student_client.post(
-        reverse("quizzes:save", args=[attempt.pk]), right_answers(attempt)
-    )
+    response = student_client.post(reverse("quizzes:save", args=[attempt.pk]), right_answers(attempt))
     assert response.status_code == 409
     assert not Response.objects.filter(attempt=attempt, answer__isnull=False).exists()
 
@@ -158,9 +144,7 @@ def test_time_limit_is_enforced_by_the_server(student_client, student, make_quiz
     quiz = make_quiz(time_limit=10)
     attempt = start(student_client, quiz)
     form = right_answers(attempt)
-    student_client.post(
-        reverse("quizzes:save", args=[attempt.pk]), {"q-how-many": form["q-how-many"]}
-    )
+    student_client.post(reverse("quizzes:save", args=[attempt.pk]), {"q-how-many": form["q-how-many"]})
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     late = student_client.post(reverse("quizzes:save", args=[attempt.pk]), form)
     assert late.status_code == 409 and "Time is up" in late.content.decode()
@@ -190,11 +174,7 @@ def test_immediate_mode_checks_one_question_and_locks_it(student_client, make_qu
     url = reverse("quizzes:check", args=[attempt.pk, "true-or-false"])
     response = student_client.post(url, {"q-true-or-false": "true"}, headers={"HX-Request": "true"})
     body = response.content.decode()
-    assert (
-        "Not correct" in body
-        and "SECRET-FEEDBACK-tf-true" in body
-        and "SECRET-EXPLANATION-truefalse" in body
-    )
+    assert "Not correct" in body and "SECRET-FEEDBACK-tf-true" in body and "SECRET-EXPLANATION-truefalse" in body
     assert "SECRET-EXPLANATION-single" not in body
     again = student_client.post(url, {"q-true-or-false": "false"}, headers={"HX-Request": "true"})
     assert again.status_code == 400
@@ -302,23 +282,16 @@ def test_shuffle_settings(student, content, make_quiz):
     )
     content_sync()
     quiz.refresh_from_db()
-    orders = {
-        tuple(services.attempt_start(user=UserFactory(), quiz=quiz).layout["order"])
-        for _ in range(6)
-    }
+    orders = {tuple(services.attempt_start(user=UserFactory(), quiz=quiz).layout["order"]) for _ in range(6)}
     assert len(orders) > 1
 
 
 def test_check_without_javascript_saves_everything_then_checks_one(student_client, make_quiz):
     attempt = start(student_client, make_quiz(reveal="immediately"))
     form = {"q-true-or-false": "false", "q-name-it": "guess"}
-    response = student_client.post(
-        reverse("quizzes:check", args=[attempt.pk, "true-or-false"]), form
-    )
+    response = student_client.post(reverse("quizzes:check", args=[attempt.pk, "true-or-false"]), form)
     assert response.status_code == 302 and response["Location"].endswith("#question-true-or-false")
-    saved = {
-        r.question.key: (r.answer, r.checked) for r in attempt.responses.select_related("question")
-    }
+    saved = {r.question.key: (r.answer, r.checked) for r in attempt.responses.select_related("question")}
     assert saved == {"true-or-false": (False, True), "name-it": ("guess", False)}
     page = student_client.get(response["Location"]).content.decode()
     assert "SECRET-FEEDBACK-tf-false" in page and "SECRET-EXPLANATION-short" not in page

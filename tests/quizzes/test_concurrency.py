@@ -10,9 +10,7 @@ from courseware.quizzes.models import Attempt, QuizGrade
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks are PostgreSQL's; CI runs this there"
-    ),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's; CI runs this there"),
 ]
 
 
@@ -49,9 +47,7 @@ def test_simultaneous_submits_grade_one_attempt_once(student, make_quiz, monkeyp
         return original(locked_attempt)
 
     monkeypatch.setattr(services, "_score", slow_score)
-    results, errors = race(
-        lambda: services.attempt_submit(attempt=Attempt.objects.get(pk=attempt.pk))
-    )
+    results, errors = race(lambda: services.attempt_submit(attempt=Attempt.objects.get(pk=attempt.pk)))
     assert errors == []
     assert sorted(now for _attempt, now in results) == [False, True]
     assert calls == [attempt.pk], "graded exactly once"
@@ -65,9 +61,7 @@ def test_simultaneous_starts_make_one_attempt(make_quiz):
     quiz = make_quiz()
     for _ in range(5):  # the race is narrow: run it several times
         learner = UserFactory()
-        results, errors = race(
-            lambda learner=learner: services.attempt_start(user=learner, quiz=quiz).pk, count=6
-        )
+        results, errors = race(lambda learner=learner: services.attempt_start(user=learner, quiz=quiz).pk, count=6)
         assert errors == []
         assert len(set(results)) == 1
         assert Attempt.objects.filter(user=learner).count() == 1

@@ -9,14 +9,26 @@ from courseware.quizzes.gift import export_gift, parse_gift, questions_to_yaml
 
 def stored(kind, **fields):
     """A question dict shaped like the quiz loader's output (only what export reads)."""
-    base = {"id": f"q-{kind}", "type": kind, "points": 1, "prompt": "Q?", "explanation": "E.",
-            "tags": [], "section": ""}  # fmt: skip
+    base = {
+        "id": f"q-{kind}",
+        "type": kind,
+        "points": 1,
+        "prompt": "Q?",
+        "explanation": "E.",
+        "tags": [],
+        "section": "",
+    }
     return {**base, **fields}
 
 
 def choice(text, correct=False, feedback=""):
-    return {"text": text, "html": f"<p>{text}</p>", "correct": correct, "feedback": feedback,
-            "feedback_html": f"<p>{feedback}</p>" if feedback else ""}  # fmt: skip
+    return {
+        "text": text,
+        "html": f"<p>{text}</p>",
+        "correct": correct,
+        "feedback": feedback,
+        "feedback_html": f"<p>{feedback}</p>" if feedback else "",
+    }
 
 
 def body(gift: str) -> str:
@@ -44,9 +56,14 @@ def problems_of(text: str) -> list[tuple[int, str]]:
 
 
 def test_export_single_with_tags_feedback_and_general_feedback():
-    question = stored("single", id="pick", prompt="Which one?", explanation="Because.",
-                      tags=["basics", "billing"],
-                      choices=[choice("Yes", True, "Right"), choice("No")])  # fmt: skip
+    question = stored(
+        "single",
+        id="pick",
+        prompt="Which one?",
+        explanation="Because.",
+        tags=["basics", "billing"],
+        choices=[choice("Yes", True, "Right"), choice("No")],
+    )
     assert export_gift("Intro quiz", [question]) == (
         "$CATEGORY: Intro quiz\n"
         "\n"
@@ -60,9 +77,17 @@ def test_export_single_with_tags_feedback_and_general_feedback():
 
 
 def test_export_multiple_weights_share_right_and_scale_penalty():
-    question = stored("multiple", penalty=0.5, choices=[
-        choice("a", True), choice("b", True), choice("c", feedback="no"), choice("d"), choice("e"),
-    ])  # fmt: skip
+    question = stored(
+        "multiple",
+        penalty=0.5,
+        choices=[
+            choice("a", True),
+            choice("b", True),
+            choice("c", feedback="no"),
+            choice("d"),
+            choice("e"),
+        ],
+    )
     assert body(export_gift("T", [question])) == (
         "::q-multiple::[markdown]Q?{\n"
         "\t~%50%a\n"
@@ -73,8 +98,9 @@ def test_export_multiple_weights_share_right_and_scale_penalty():
         "\t####E.\n"
         "}\n"
     )
-    three = stored("multiple", penalty=1, choices=[choice("a", True), choice("b", True),
-                                                   choice("c", True), choice("d")])  # fmt: skip
+    three = stored(
+        "multiple", penalty=1, choices=[choice("a", True), choice("b", True), choice("c", True), choice("d")]
+    )
     assert "~%33.33333%a" in export_gift("T", [three])
     assert "~%-100%d" in export_gift("T", [three])
     no_penalty = stored("multiple", penalty=0, choices=[choice("a", True), choice("b")])
@@ -82,8 +108,9 @@ def test_export_multiple_weights_share_right_and_scale_penalty():
 
 
 def test_export_truefalse_feedback_wrong_then_right():
-    question = stored("truefalse", answer=False,
-                      feedback={"true": "<p>No, it is false.</p>\n", "false": "<p>Right.</p>"})  # fmt: skip
+    question = stored(
+        "truefalse", answer=False, feedback={"true": "<p>No, it is false.</p>\n", "false": "<p>Right.</p>"}
+    )
     assert body(export_gift("T", [question])) == (
         "::q-truefalse::[markdown]Q?{\n\tF#No, it is false.#Right.\n\t####E.\n}\n"
     )
@@ -95,11 +122,8 @@ def test_export_truefalse_feedback_wrong_then_right():
 
 def test_export_numeric_absolute_relative_and_units():
     absolute = stored("numeric", answer=3200000, tolerance=["absolute", 0.5], unit="", units={})
-    assert body(export_gift("T", [absolute])) == (
-        "::q-numeric::[markdown]Q?{\n\t#3200000:0.5\n\t####E.\n}\n"
-    )
-    relative = stored("numeric", answer=-200, tolerance=["relative", 0.01], unit="s",
-                      units={"ms": 0.001, "min": 60.0})  # fmt: skip
+    assert body(export_gift("T", [absolute])) == ("::q-numeric::[markdown]Q?{\n\t#3200000:0.5\n\t####E.\n}\n")
+    relative = stored("numeric", answer=-200, tolerance=["relative", 0.01], unit="s", units={"ms": 0.001, "min": 60.0})
     assert body(export_gift("T", [relative])) == (
         "// tolerance 1% exported as ±2\n"
         "// unit: s (units are not exported; also accepted: ms, min)\n"
@@ -108,8 +132,7 @@ def test_export_numeric_absolute_relative_and_units():
 
 
 def test_export_short_and_lost_pattern():
-    question = stored("short", answers=["AWS_PROXY", "lambda proxy"], pattern="(?i)^aws.?proxy$",
-                      case_sensitive=True)  # fmt: skip
+    question = stored("short", answers=["AWS_PROXY", "lambda proxy"], pattern="(?i)^aws.?proxy$", case_sensitive=True)
     assert body(export_gift("T", [question])) == (
         "// pattern not exported: (?i)^aws.?proxy$\n"
         "// case_sensitive not exported (GIFT short answers ignore case)\n"
@@ -118,9 +141,11 @@ def test_export_short_and_lost_pattern():
 
 
 def test_export_matching_and_lost_distractors():
-    question = stored("matching", pairs=[{"left": "S3", "right": "Async"},
-                                         {"left": "API Gateway", "right": "Sync"}],
-                      distractors=[{"text": "Batch", "html": "<p>Batch</p>"}])  # fmt: skip
+    question = stored(
+        "matching",
+        pairs=[{"left": "S3", "right": "Async"}, {"left": "API Gateway", "right": "Sync"}],
+        distractors=[{"text": "Batch", "html": "<p>Batch</p>"}],
+    )
     assert body(export_gift("T", [question])) == (
         "// distractors not exported: Batch\n"
         "::q-matching::[markdown]Q?{\n\t=S3 -> Async\n\t=API Gateway -> Sync\n\t####E.\n}\n"
@@ -128,9 +153,11 @@ def test_export_matching_and_lost_distractors():
 
 
 def test_export_skips_ordering_and_calculated_with_a_comment():
-    questions = [stored("ordering", id="order-it", items=[]),
-                 stored("calculated", id="compute-it"),
-                 stored("short", answers=["x"])]  # fmt: skip
+    questions = [
+        stored("ordering", id="order-it", items=[]),
+        stored("calculated", id="compute-it"),
+        stored("short", answers=["x"]),
+    ]
     gift = export_gift("T", questions)
     assert body(gift).split("\n\n")[:2] == [
         "// skipped order-it: ordering questions have no GIFT form",
@@ -140,9 +167,12 @@ def test_export_skips_ordering_and_calculated_with_a_comment():
 
 
 def test_export_escapes_special_characters_and_newlines():
-    question = stored("single", prompt="Is `a ~ b = c` #1 in {x}: y \\ z?\n\nSecond line.",
-                      explanation="C# is: fine", choices=[choice("{=}", True, "1:1 #ok"),
-                                                          choice("~x")])  # fmt: skip
+    question = stored(
+        "single",
+        prompt="Is `a ~ b = c` #1 in {x}: y \\ z?\n\nSecond line.",
+        explanation="C# is: fine",
+        choices=[choice("{=}", True, "1:1 #ok"), choice("~x")],
+    )
     assert body(export_gift("T", [question])) == (
         "::q-single::[markdown]Is `a \\~ b \\= c` \\#1 in \\{x\\}\\: y \\\\ z?\\n\\nSecond line.{\n"
         "\t=\\{\\=\\}#1\\:1 \\#ok\n"
@@ -153,8 +183,7 @@ def test_export_escapes_special_characters_and_newlines():
     back = parse_one(export_gift("T", [question]))
     assert back["prompt"] == question["prompt"]
     assert back["explanation"] == "C# is: fine"
-    assert back["choices"] == [{"text": "{=}", "correct": True, "feedback": "1:1 #ok"},
-                               {"text": "~x"}]  # fmt: skip
+    assert back["choices"] == [{"text": "{=}", "correct": True, "feedback": "1:1 #ok"}, {"text": "~x"}]
 
 
 def test_export_points_and_section_travel_as_comments():
@@ -193,15 +222,16 @@ def test_parse_single_with_feedback_title_and_general_feedback():
 def test_parse_multiple_with_weights_derives_correct_and_penalty():
     question = parse_one("Pick {~%50%a ~%50%b#yes ~%-25%c ~%-25%d}")
     assert question["type"] == "multiple"
-    assert question["choices"] == [{"text": "a", "correct": True},
-                                   {"text": "b", "correct": True, "feedback": "yes"},
-                                   {"text": "c"}, {"text": "d"}]  # fmt: skip
+    assert question["choices"] == [
+        {"text": "a", "correct": True},
+        {"text": "b", "correct": True, "feedback": "yes"},
+        {"text": "c"},
+        {"text": "d"},
+    ]
     assert question["penalty"] == 0.5
     assert "penalty" not in parse_one("Pick {~%50%a ~%50%b ~%-50%c ~%-50%d}")
     assert parse_one("Pick {~%50%a ~%50%b ~c}")["penalty"] == 0
-    assert (
-        parse_one("Pick {~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-100%d}").get("penalty", 1) == 1
-    )
+    assert parse_one("Pick {~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-100%d}").get("penalty", 1) == 1
 
 
 def test_parse_single_with_partial_weight_keeps_one_right_answer():
@@ -250,13 +280,14 @@ def test_parse_short_answers():
 
 def test_parse_matching_pairs_and_empty_left_distractor():
     question = parse_one(
-        "Match the capitals.{\n  =Canada -> Ottawa\n  =Italy -> Rome\n  =Japan -> Tokyo\n"
-        "  = -> Paris\n}"
+        "Match the capitals.{\n  =Canada -> Ottawa\n  =Italy -> Rome\n  =Japan -> Tokyo\n  = -> Paris\n}"
     )
     assert question["type"] == "matching"
-    assert question["pairs"] == [{"left": "Canada", "right": "Ottawa"},
-                                 {"left": "Italy", "right": "Rome"},
-                                 {"left": "Japan", "right": "Tokyo"}]  # fmt: skip
+    assert question["pairs"] == [
+        {"left": "Canada", "right": "Ottawa"},
+        {"left": "Italy", "right": "Rome"},
+        {"left": "Japan", "right": "Tokyo"},
+    ]
     assert question["distractors"] == ["Paris"]
 
 
@@ -297,8 +328,7 @@ def test_parse_multi_line_question_and_escapes():
         "}"
     )
     assert question["prompt"] == "What does `x = 1` print\nin `a:b`?\nReally?"
-    assert question["choices"][0] == {"text": "nothing {really}", "correct": True,
-                                      "feedback": "no #tags"}  # fmt: skip
+    assert question["choices"][0] == {"text": "nothing {really}", "correct": True, "feedback": "no #tags"}
 
 
 def test_parse_problems_have_line_numbers():
@@ -349,12 +379,23 @@ def test_parse_problems_have_line_numbers():
 
 def test_questions_to_yaml_is_readable_and_loads():
     questions = [
-        {"id": "a", "type": "single", "prompt": "Line one\n\n    code\nLine three",
-         "choices": [{"text": "yes", "correct": True}, {"text": "no: " + "long " * 20}],
-         "explanation": "Because."},
-        {"id": "b", "type": "truefalse", "tags": ["x", "y"], "prompt": "True?", "answer": True,
-         "feedback": {True: "Yes", False: "No"}, "explanation": "E."},
-    ]  # fmt: skip
+        {
+            "id": "a",
+            "type": "single",
+            "prompt": "Line one\n\n    code\nLine three",
+            "choices": [{"text": "yes", "correct": True}, {"text": "no: " + "long " * 20}],
+            "explanation": "Because.",
+        },
+        {
+            "id": "b",
+            "type": "truefalse",
+            "tags": ["x", "y"],
+            "prompt": "True?",
+            "answer": True,
+            "feedback": {True: "Yes", False: "No"},
+            "explanation": "E.",
+        },
+    ]
     text = questions_to_yaml(questions)
     assert text.startswith("  - id: a\n    type: single\n    prompt: |-\n      Line one\n\n")
     assert "      - {text: 'yes', correct: true}\n" in text
@@ -476,9 +517,7 @@ def test_round_trip_through_gift_and_yaml_validates_with_the_loader(content):
         kind = before["type"]
         if kind in ("single", "multiple"):
             pick = ["text", "correct", "feedback", "feedback_html"]
-            assert [[c[k] for k in pick] for c in after["choices"]] == [
-                [c[k] for k in pick] for c in before["choices"]
-            ]
+            assert [[c[k] for k in pick] for c in after["choices"]] == [[c[k] for k in pick] for c in before["choices"]]
             assert after.get("penalty") == before.get("penalty")
         elif kind == "truefalse":
             assert (after["answer"], after["feedback"]) == (before["answer"], before["feedback"])
@@ -492,8 +531,6 @@ def test_round_trip_through_gift_and_yaml_validates_with_the_loader(content):
             assert after["pattern"] == ""  # patterns are not round-tripped
         elif kind == "matching":
             assert [p["right"] for p in after["pairs"]] == [p["right"] for p in before["pairs"]]
-            assert [p["left_html"] for p in after["pairs"]] == [
-                p["left_html"] for p in before["pairs"]
-            ]
+            assert [p["left_html"] for p in after["pairs"]] == [p["left_html"] for p in before["pairs"]]
             assert after["pairs"][1]["left"] == "Two -&gt; 2"  # '->' cannot be escaped in GIFT
             assert after["distractors"] == []  # distractors are not round-tripped

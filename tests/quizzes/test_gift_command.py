@@ -71,9 +71,6 @@ def test_export_all_and_one(make_quiz):
     call_command("quiz", "export-gift", stdout=stdout)
     text = stdout.getvalue()
     assert text.startswith("$CATEGORY: Quiz on the intro")
-    assert (
-        "::pick-one::" in text
-        and "// skipped order-them: ordering questions have no GIFT form" in text
-    )
+    assert "::pick-one::" in text and "// skipped order-them: ordering questions have no GIFT form" in text
     with pytest.raises(CommandError):
         call_command("quiz", "export-gift", "nope")

@@ -20,22 +20,14 @@ def visible_text(response) -> str:
 def assert_no_secrets(page: str, where: str) -> None:
     for secret in SECRETS:
         assert secret not in page, f"{secret!r} leaked in {where}"
-    assert not re.search(r"<!--.*?-->", page, re.S) or "SECRET" not in "".join(
-        re.findall(r"<!--.*?-->", page, re.S)
-    )
+    assert not re.search(r"<!--.*?-->", page, re.S) or "SECRET" not in "".join(re.findall(r"<!--.*?-->", page, re.S))
 
 
-@pytest.mark.parametrize(
-    "reveal", ["immediately", "after_submission", "after_last_attempt", "never"]
-)
+@pytest.mark.parametrize("reveal", ["immediately", "after_submission", "after_last_attempt", "never"])
 def test_no_key_material_before_the_settings_allow(student_client, make_quiz, reveal):
     quiz = make_quiz(reveal=reveal, attempts=2)
-    assert_no_secrets(
-        visible_text(student_client.get(reverse("quizzes:quiz", args=["intro"]))), "quiz page"
-    )
-    assert_no_secrets(
-        visible_text(student_client.get(reverse("catalog:lesson", args=["intro"]))), "lesson page"
-    )
+    assert_no_secrets(visible_text(student_client.get(reverse("quizzes:quiz", args=["intro"]))), "quiz page")
+    assert_no_secrets(visible_text(student_client.get(reverse("catalog:lesson", args=["intro"]))), "lesson page")
     start = student_client.post(reverse("quizzes:start", args=["intro"]))
     attempt = Attempt.objects.get(pk=start["Location"].rstrip("/").split("/")[-1])
     page = visible_text(student_client.get(start["Location"]))
@@ -55,18 +47,14 @@ def test_no_key_material_before_the_settings_allow(student_client, make_quiz, re
         "q-compute-it": ["7"],
     }
     for name, values in answers.items():
-        key = next(
-            k for k in attempt.layout["order"] if name == f"q-{k}" or name.startswith(f"q-{k}-")
-        )
+        key = next(k for k in attempt.layout["order"] if name == f"q-{k}" or name.startswith(f"q-{k}-"))
         response = student_client.post(
             reverse("quizzes:save", args=[attempt.pk]) + f"?q={key}",
             {name: values},
             headers={"HX-Request": "true"},
         )
         assert_no_secrets(visible_text(response), f"htmx save of {key}")
-    assert_no_secrets(
-        visible_text(student_client.get(start["Location"])), "attempt page after saving"
-    )
+    assert_no_secrets(visible_text(student_client.get(start["Location"])), "attempt page after saving")
     student_client.post(reverse("quizzes:submit", args=[attempt.pk]))
     review = visible_text(student_client.get(reverse("quizzes:review", args=[attempt.pk])))
     if reveal in ("after_last_attempt", "never"):
@@ -108,14 +96,8 @@ def test_real_course_quiz_pages_show_no_explanations_or_feedback(student_client,
         page = visible_text(student_client.get(start["Location"]))
         for question in quiz.questions.all():
             spec = question.spec
-            hidden = [spec["explanation_html"]] + [
-                c.get("feedback_html") for c in spec.get("choices", [])
-            ]
-            hidden += (
-                list(spec.get("feedback", {}).values())
-                if isinstance(spec.get("feedback"), dict)
-                else []
-            )
+            hidden = [spec["explanation_html"]] + [c.get("feedback_html") for c in spec.get("choices", [])]
+            hidden += list(spec.get("feedback", {}).values()) if isinstance(spec.get("feedback"), dict) else []
             for text in filter(None, hidden):
                 snippet = re.sub(r"<[^>]+>", "", text).strip()[:60]
                 assert snippet not in re.sub(r"<[^>]+>", "", page), (

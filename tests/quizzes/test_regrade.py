@@ -46,10 +46,7 @@ def test_regrade_after_a_key_is_fixed(content, make_quiz):
     assert "Regraded 2 submitted attempts of 'intro': 2 changed." in report
     assert "old-key attempt 1: 11.1% → 0.0%  (true-or-false 1.0→0.0)" in report
     assert "new-key attempt 1: 0.0% → 11.1%  (true-or-false 0.0→1.0)" in report
-    assert (
-        QuizGrade.objects.get(user=right_by_new_key, quiz=quiz).grade
-        == Attempt.objects.get(pk=new.pk).percent
-    )
+    assert QuizGrade.objects.get(user=right_by_new_key, quiz=quiz).grade == Attempt.objects.get(pk=new.pk).percent
     stdout = io.StringIO()
     call_command("quiz", "regrade", "intro", stdout=stdout)
     assert ": 0 changed." in stdout.getvalue()

@@ -105,9 +105,8 @@ def test_pool_smaller_than_draw(content):
 
 
 def test_settings_are_validated(content):
-    text = (
-        "settings:\n  reveal: sometimes\n  grading: best\n  pass_mark: 120\n  colour: red\n"
-        + QUESTION.format(type="truefalse", extra="    answer: true\n")
+    text = "settings:\n  reveal: sometimes\n  grading: best\n  pass_mark: 120\n  colour: red\n" + QUESTION.format(
+        type="truefalse", extra="    answer: true\n"
     )
     found = problems(content, text)
     assert (
@@ -118,19 +117,12 @@ def test_settings_are_validated(content):
         "lessons/01-intro.quiz.yaml:3: settings: 'grading' must be one of highest, last, first, average, not 'best'"
         in found
     )
-    assert (
-        "lessons/01-intro.quiz.yaml:4: settings: 'pass_mark' is a percentage, at most 100" in found
-    )
-    assert any(
-        p.startswith("lessons/01-intro.quiz.yaml:5: settings: unknown field 'colour'")
-        for p in found
-    )
+    assert "lessons/01-intro.quiz.yaml:4: settings: 'pass_mark' is a percentage, at most 100" in found
+    assert any(p.startswith("lessons/01-intro.quiz.yaml:5: settings: unknown field 'colour'") for p in found)
 
 
 def test_after_last_attempt_needs_finite_attempts(content):
-    text = "settings:\n  reveal: after_last_attempt\n" + QUESTION.format(
-        type="truefalse", extra="    answer: true\n"
-    )
+    text = "settings:\n  reveal: after_last_attempt\n" + QUESTION.format(type="truefalse", extra="    answer: true\n")
     assert problems(content, text) == [
         "lessons/01-intro.quiz.yaml:2: settings: reveal after_last_attempt needs a finite number of 'attempts'"
     ]
@@ -147,9 +139,7 @@ def test_duplicate_ids_and_unknown_sections(content):
 
 
 def test_quiz_without_a_lesson(content):
-    content.write(
-        "09-orphan.quiz.yaml", QUESTION.format(type="truefalse", extra="    answer: true\n")
-    )
+    content.write("09-orphan.quiz.yaml", QUESTION.format(type="truefalse", extra="    answer: true\n"))
     assert "lessons/09-orphan.quiz.yaml:1: no lesson lessons/09-orphan.md for this quiz" in [
         str(p) for p in load_course(content.root).problems
     ]
@@ -186,21 +176,18 @@ def test_formula_language_arithmetic():
         evaluate(parse_formula("2 ** 1000"), {})
 
 
-def choice_question(
-    *, multiple: bool, right: int, wrong: int, penalty: float = 1.0
-) -> tuple[dict, ChoiceType]:
+def choice_question(*, multiple: bool, right: int, wrong: int, penalty: float = 1.0) -> tuple[dict, ChoiceType]:
     kind = ChoiceType("multiple" if multiple else "single")
-    choices = [
-        {"correct": i < right, "feedback_html": f"fb{i}", "html": str(i)}
-        for i in range(right + wrong)
-    ]
+    choices = [{"correct": i < right, "feedback_html": f"fb{i}", "html": str(i)} for i in range(right + wrong)]
     return {"choices": choices, "penalty": penalty}, kind
 
 
 @given(
-    right=st.integers(1, 5), wrong=st.integers(1, 5), penalty=st.sampled_from([0.0, 0.5, 1.0]),
+    right=st.integers(1, 5),
+    wrong=st.integers(1, 5),
+    penalty=st.sampled_from([0.0, 0.5, 1.0]),
     picks=st.lists(st.booleans(), min_size=10, max_size=10),
-)  # fmt: skip
+)
 def test_multiple_response_partial_credit(right, wrong, penalty, picks):
     data, kind = choice_question(multiple=True, right=right, wrong=wrong, penalty=penalty)
     response = [i for i in range(right + wrong) if picks[i]]
@@ -222,9 +209,10 @@ def test_single_choice_and_feedback():
 
 
 @given(
-    answer=st.floats(-1e9, 1e9, allow_nan=False), offset=st.floats(-2, 2, allow_nan=False),
+    answer=st.floats(-1e9, 1e9, allow_nan=False),
+    offset=st.floats(-2, 2, allow_nan=False),
     tolerance=st.floats(0, 1e6, allow_nan=False),
-)  # fmt: skip
+)
 def test_absolute_tolerance(answer, offset, tolerance):
     value = answer + offset * tolerance
     assert within_tolerance(value, answer, "absolute", tolerance) == (
@@ -302,6 +290,4 @@ def test_matching_and_ordering_give_partial_credit():
     assert [item["html"] for item in ordering.public(data, layout)["items"]] != ["1", "2", "3", "4"]
     assert ordering.grade(data, layout, {"0": 1, "1": 2, "2": 4, "3": 3}).fraction == 0.5
     with pytest.raises(AnswerInvalid):
-        ordering.parse_response(
-            data, layout, {f"q-{layout['ids'][0]}": ["1"], f"q-{layout['ids'][1]}": ["1"]}, "q"
-        )
+        ordering.parse_response(data, layout, {f"q-{layout['ids'][0]}": ["1"], f"q-{layout['ids'][1]}": ["1"]}, "q")

@@ -9,11 +9,7 @@ from courseware.sandbox import FunctionConfig, Sandbox, SandboxLimits
 
 @pytest.fixture(scope="session")
 def sandbox():
-    box = Sandbox(
-        SandboxLimits(
-            max_environments=12, max_per_function=10, idle_seconds=60, max_output_bytes=256 * 1024
-        )
-    )
+    box = Sandbox(SandboxLimits(max_environments=12, max_per_function=10, idle_seconds=60, max_output_bytes=256 * 1024))
     check = box.self_check()
     assert check.ok, check.report()
     yield box
@@ -24,17 +20,13 @@ def sandbox():
 def function(tmp_path):
     """Write a handler module and describe the function: function(code, **config)."""
 
-    def make(
-        code: str, *, handler: str = "handler.handler", files: dict | None = None, **config
-    ) -> FunctionConfig:
+    def make(code: str, *, handler: str = "handler.handler", files: dict | None = None, **config) -> FunctionConfig:
         directory = tmp_path / f"fn-{uuid.uuid4().hex[:6]}"
         directory.mkdir()
         (directory / "handler.py").write_text(textwrap.dedent(code))
         for name, text in (files or {}).items():
             (directory / name).write_text(textwrap.dedent(text))
-        return FunctionConfig(
-            name=config.pop("name", directory.name), handler=handler, code=directory, **config
-        )
+        return FunctionConfig(name=config.pop("name", directory.name), handler=handler, code=directory, **config)
 
     return make
 

@@ -86,12 +86,8 @@ def test_no_host_environment_anywhere(sandbox, function):
 
 
 def test_cannot_see_host_processes(sandbox, function):
-    result = run(
-        sandbox, function, "return sorted(int(p) for p in os.listdir('/proc') if p.isdigit())"
-    )
-    assert max(result.response) < 10, (
-        "a private pid namespace shows only the sandbox's own processes"
-    )
+    result = run(sandbox, function, "return sorted(int(p) for p in os.listdir('/proc') if p.isdigit())")
+    assert max(result.response) < 10, "a private pid namespace shows only the sandbox's own processes"
 
 
 @pytest.mark.parametrize("port", [5432, 6379, 8000, 5000, 4566, 22])

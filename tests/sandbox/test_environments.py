@@ -14,9 +14,7 @@ def test_code_from_a_zip(sandbox, tmp_path):
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("app/main.py", "def handler(event, context):\n    return 'from zip'\n")
         zipped.writestr("app/__init__.py", "")
-    result = sandbox.invoke(
-        FunctionConfig(name="zipped", handler="app.main.handler", code=archive), {}
-    )
+    result = sandbox.invoke(FunctionConfig(name="zipped", handler="app.main.handler", code=archive), {})
     assert result.status == "ok" and result.response == "from zip"
 
 
@@ -46,11 +44,7 @@ def handler(event, context):
         return [len(handles), error.strerror]
 """
     result = sandbox.invoke(function(code), {})
-    assert (
-        result.status == "ok"
-        and result.response[1] == "Too many open files"
-        and result.response[0] < 256
-    )
+    assert result.status == "ok" and result.response[1] == "Too many open files" and result.response[0] < 256
     still_works()
 
 

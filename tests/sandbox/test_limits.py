@@ -52,10 +52,7 @@ def handler(event, context):
     result = sandbox.invoke(function(code, timeout_s=3), {})
     assert result.status in {"ok", "timeout"}, result.to_dict()
     if result.status == "ok":
-        assert (
-            result.response["children"] < 64
-            and result.response["error"] == "Resource temporarily unavailable"
-        )
+        assert result.response["children"] < 64 and result.response["error"] == "Resource temporarily unavailable"
     still_works()
 
 

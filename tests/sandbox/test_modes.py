@@ -45,9 +45,7 @@ def test_invalid_configuration_is_refused(tmp_path):
 
 def test_lab_invoke_command_contract(tmp_path):
     handler = tmp_path / "app.py"
-    handler.write_text(
-        "def handler(event, context):\n    print('hi')\n    return {'echo': event}\n"
-    )
+    handler.write_text("def handler(event, context):\n    print('hi')\n    return {'echo': event}\n")
     stdout = io.StringIO()
     call_command(
         "lab",
@@ -64,9 +62,7 @@ def test_lab_invoke_command_contract(tmp_path):
         stdout=stdout,
     )
     data = json.loads(stdout.getvalue())
-    assert (
-        data["status"] == "ok" and data["response"] == {"echo": {"a": 1}} and data["error"] is None
-    )
+    assert data["status"] == "ok" and data["response"] == {"echo": {"a": 1}} and data["error"] is None
     assert set(data) >= {
         "status",
         "response",
@@ -77,11 +73,7 @@ def test_lab_invoke_command_contract(tmp_path):
         "max_memory_used_mb",
         "init_duration_ms",
     }
-    assert (
-        "hi" in data["logs"]
-        and "REPORT RequestId:" in data["logs"]
-        and data["init_duration_ms"] > 0
-    )
+    assert "hi" in data["logs"] and "REPORT RequestId:" in data["logs"] and data["init_duration_ms"] > 0
     handler.write_text("def handler(event, context):\n    raise RuntimeError('boom')\n")
     stdout = io.StringIO()
     call_command("lab", "invoke", "--handler-file", str(handler), "--json", stdout=stdout)

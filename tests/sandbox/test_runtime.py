@@ -28,19 +28,13 @@ def test_context_logs_and_report(sandbox, function):
     result = sandbox.invoke(fn, {"n": 7})
     assert result.status == "ok", result.to_dict()
     body = result.response
-    assert (
-        body["request_id"] == result.request_id
-        and body["name"] == fn.name
-        and body["memory"] == "256"
-    )
+    assert body["request_id"] == result.request_id and body["name"] == fn.name and body["memory"] == "256"
     assert body["arn"] == f"arn:aws:lambda:us-east-1:123456789012:function:{fn.name}"
     assert body["group"] == f"/aws/lambda/{fn.name}" and 4000 < body["remaining"] <= 5000
     lines = result.logs.splitlines()
     assert lines[0] == f"START RequestId: {result.request_id} Version: $LATEST"
     assert lines[1] == "printed 7"
-    assert re.fullmatch(
-        rf"\[INFO\]\t\d{{4}}-\d\d-\d\dT[\d:.]+Z\t{result.request_id}\tlogged", lines[2]
-    )
+    assert re.fullmatch(rf"\[INFO\]\t\d{{4}}-\d\d-\d\dT[\d:.]+Z\t{result.request_id}\tlogged", lines[2])
     assert lines[3] == f"END RequestId: {result.request_id}"
     assert re.fullmatch(
         rf"REPORT RequestId: {result.request_id}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms",
@@ -118,27 +112,19 @@ def test_warm_environment_keeps_globals_until_the_code_changes(sandbox, function
         ),
     ],
 )
-def test_errors_are_reported_as_lambda_does(
-    sandbox, function, still_works, code, handler, kind, message
-):
+def test_errors_are_reported_as_lambda_does(sandbox, function, still_works, code, handler, kind, message):
     result = sandbox.invoke(function(code, handler=handler, memory_mb=512), {})
     assert result.status == "error", result.to_dict()
-    assert result.error["errorType"] == kind and message in result.error["errorMessage"], (
-        result.error
-    )
+    assert result.error["errorType"] == kind and message in result.error["errorMessage"], result.error
     assert result.logs.startswith("START RequestId:") and "REPORT RequestId:" in result.logs
     still_works()
 
 
 def test_an_exception_has_lambdas_shape_and_is_logged(sandbox, function):
-    result = sandbox.invoke(
-        function("def handler(event, context):\n    raise ValueError('bad input')\n"), {}
-    )
+    result = sandbox.invoke(function("def handler(event, context):\n    raise ValueError('bad input')\n"), {})
     assert result.status == "error"
     assert result.error["errorType"] == "ValueError" and result.error["errorMessage"] == "bad input"
-    assert any(
-        '/var/task/handler.py", line 2, in handler' in frame for frame in result.error["stackTrace"]
-    )
+    assert any('/var/task/handler.py", line 2, in handler' in frame for frame in result.error["stackTrace"])
     assert "[ERROR] ValueError: bad input" in result.logs
 
 

@@ -97,25 +97,44 @@ def world(content, settings, people) -> World:
 
     lab = Lab.objects.get(slug="hello-lambda")
     files = {**lab.starter, "handler.py": lab.starter["handler.py"] + f"\n# {OWNER_DRAFT}\n"}
-    workspace = LabWorkspace.objects.create(
-        user=a, lab=lab, account_id="123456789012", files=files, config=lab.config
-    )
+    workspace = LabWorkspace.objects.create(user=a, lab=lab, account_id="123456789012", files=files, config=lab.config)
     version = LabVersion.objects.create(
-        workspace=workspace, number=1, files=files, config=lab.config,
+        workspace=workspace,
+        number=1,
+        files=files,
+        config=lab.config,
         deployment={"function_name": "hello-a", "resources": {}},
-    )  # fmt: skip
+    )
     workspace.deployed_version = version
     workspace.save(update_fields=["deployed_version"])
     run = LabRun.objects.create(
-        workspace=workspace, kind=LabRun.Kind.INVOKE, state=LabRun.State.DONE, version=version,
-        account_id=workspace.account_id, request={"event": {}, "event_name": "hello"},
-        result={"status": "ok", "response": {"message": OWNER_RUN_OUTPUT}, "logs": "",
-                "cold_start": False, "duration_ms": 1.5, "billed_duration_ms": 2},
-    )  # fmt: skip
+        workspace=workspace,
+        kind=LabRun.Kind.INVOKE,
+        state=LabRun.State.DONE,
+        version=version,
+        account_id=workspace.account_id,
+        request={"event": {}, "event_name": "hello"},
+        result={
+            "status": "ok",
+            "response": {"message": OWNER_RUN_OUTPUT},
+            "logs": "",
+            "cold_start": False,
+            "duration_ms": 1.5,
+            "billed_duration_ms": 2,
+        },
+    )
     return World(
-        people.a, people.b, people.instructor,
-        quiz, open_attempt, submitted, lab, workspace, version, run,
-    )  # fmt: skip
+        people.a,
+        people.b,
+        people.instructor,
+        quiz,
+        open_attempt,
+        submitted,
+        lab,
+        workspace,
+        version,
+        run,
+    )
 
 
 def database_snapshot() -> dict[str, dict]:
@@ -123,9 +142,7 @@ def database_snapshot() -> dict[str, dict]:
     refused request changed nothing (content types and permissions are static)."""
     skip = {"contenttypes.contenttype", "auth.permission"}
     return {
-        model._meta.label_lower: {
-            row["pk"]: row for row in model.objects.values("pk", *_fields(model))
-        }
+        model._meta.label_lower: {row["pk"]: row for row in model.objects.values("pk", *_fields(model))}
         for model in apps.get_models()
         if model._meta.label_lower not in skip and model._meta.managed
     }
@@ -137,9 +154,7 @@ def assert_unchanged(before: dict, after: dict, requester=None) -> None:
     for label in sorted(before.keys() | after.keys()):
         old, new = before.get(label, {}), after.get(label, {})
         if label == "labrunner.labworkspace" and requester is not None:
-            new = {
-                pk: row for pk, row in new.items() if pk in old or row["user_id"] != requester.pk
-            }
+            new = {pk: row for pk, row in new.items() if pk in old or row["user_id"] != requester.pk}
         assert old == new, f"{label} changed"
 
 
@@ -154,15 +169,10 @@ def owner_snapshot(world: World) -> dict[str, list]:
         "user": list(user.values("password", "is_active", "is_staff", "email")),
         "attempts": list(Attempt.objects.filter(user=world.a).order_by("pk").values()),
         "responses": list(
-            apps.get_model("quizzes", "Response")
-            .objects.filter(attempt__user=world.a)
-            .order_by("pk")
-            .values()
+            apps.get_model("quizzes", "Response").objects.filter(attempt__user=world.a).order_by("pk").values()
         ),
         "workspaces": list(LabWorkspace.objects.filter(user=world.a).values()),
         "versions": list(LabVersion.objects.filter(workspace__user=world.a).values()),
         "runs": list(LabRun.objects.filter(workspace__user=world.a).order_by("pk").values()),
-        "completions": list(
-            apps.get_model("catalog", "LessonCompletion").objects.filter(user=world.a).values()
-        ),
+        "completions": list(apps.get_model("catalog", "LessonCompletion").objects.filter(user=world.a).values()),
     }

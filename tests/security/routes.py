@@ -66,6 +66,7 @@ def open_attempt(w):
     return {"attempt_id": w.open_attempt.pk}
 
 
+# One route a line, as a table reads.
 ROWS = [
     Row("healthz", each(200), html=False),
     # Accounts: Django's own views, wired by courseware/accounts/urls.py.
@@ -154,8 +155,7 @@ def client_for(people, role: str, *, enforce_csrf_checks: bool = False) -> Clien
     return client
 
 
-def request(client: Client, row: Row, world, method: str | None = None, *, extra_data=None,
-            headers=None, **extra):  # fmt: skip
+def request(client: Client, row: Row, world, method: str | None = None, *, extra_data=None, headers=None, **extra):
     """Make the row's request; `method` overrides its own (only POST sends the row's data)."""
     method = method or row.method
     data = {**row.data(world), **(extra_data or {})} if method == "post" else None

@@ -39,9 +39,7 @@ class InlineCode(HTMLParser):
                 self.problems.append(f"<{tag} {name}=…> event handler")
             if name == "style":
                 self.problems.append(f"<{tag} style={value!r}>")
-            if name in ("href", "src", "action") and (value or "").strip().lower().startswith(
-                "javascript:"
-            ):
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:"):
                 self.problems.append(f"<{tag} {name}={value!r}>")
 
 

@@ -24,21 +24,30 @@ FIELD_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # The account forms, each posted by the one role it is for.
 FORM_POSTS = [
-    Row("login", {"anon": 302}, method="post",
-        data=lambda w: {"username": w.a.username, "password": PASSWORD}),
-    Row("signup", {"anon": 302}, method="post",
-        data=lambda w: {"username": "newcomer", "email": "newcomer@example.com",
-                        "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}),
+    Row("login", {"anon": 302}, method="post", data=lambda w: {"username": w.a.username, "password": PASSWORD}),
+    Row(
+        "signup",
+        {"anon": 302},
+        method="post",
+        data=lambda w: {
+            "username": "newcomer",
+            "email": "newcomer@example.com",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    ),
     Row("logout", {"owner": 302}, method="post"),
-    Row("password_change", {"owner": 302}, method="post",
-        data=lambda w: {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
-                        "new_password2": NEW_PASSWORD}),
+    Row(
+        "password_change",
+        {"owner": 302},
+        method="post",
+        data=lambda w: {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    ),
     Row("password_reset", {"anon": 302}, method="post", data=lambda w: {"email": w.a.email}),
-]  # fmt: skip
+]
 POSTS = [row for row in ROWS if row.method == "post"] + FORM_POSTS
 # Everything POSTed except the form pages, whose GET shows the form (the matrix checks those).
-POST_ONLY = [row for row in POSTS if row.name not in ("login", "signup", "password_change",
-                                                       "password_reset")]  # fmt: skip
+POST_ONLY = [row for row in POSTS if row.name not in ("login", "signup", "password_change", "password_reset")]
 
 
 def page_token(client, role: str) -> str:

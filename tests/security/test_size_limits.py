@@ -35,9 +35,12 @@ def test_an_oversized_form_body_is_a_400_page_not_a_500(world, encoding):
     before = database_snapshot()
     if encoding == "urlencoded":
         response = client.generic(
-            "POST", url, urlencode(data), "application/x-www-form-urlencoded",
+            "POST",
+            url,
+            urlencode(data),
+            "application/x-www-form-urlencoded",
             headers={"X-CSRFToken": token},
-        )  # fmt: skip
+        )
     else:
         response = client.post(url, data, headers={"X-CSRFToken": token})
     assert response.status_code == 400
@@ -54,9 +57,7 @@ def test_a_posted_file_is_never_stored(world, monkeypatch):
         uploadhandler.TemporaryFileUploadHandler,
         uploadhandler.MemoryFileUploadHandler,
     ):
-        monkeypatch.setattr(
-            handler, "receive_data_chunk", lambda self, chunk, start: stored.append(chunk)
-        )
+        monkeypatch.setattr(handler, "receive_data_chunk", lambda self, chunk, start: stored.append(chunk))
     client = client_for(world, "owner")
     upload = SimpleUploadedFile("big.bin", b"x" * (5 * 1024 * 1024))
     url = reverse("catalog:lesson_complete", args=["intro"])
@@ -164,8 +165,10 @@ ABSURD = [
 @pytest.mark.parametrize("service, params, field", ABSURD, ids=[str(p)[:40] for _, p, _ in ABSURD])
 def test_the_pricing_api_refuses_absurd_numbers_with_a_short_json_400(db, service, params, field):
     client = fast_client()
-    for url in (reverse("pricing:api_estimate", args=[service]),
-                reverse("pricing:api_scenario") if service == "lambda" else None):  # fmt: skip
+    for url in (
+        reverse("pricing:api_estimate", args=[service]),
+        reverse("pricing:api_scenario") if service == "lambda" else None,
+    ):
         if url is None:
             continue
         response = client.get(url, params)

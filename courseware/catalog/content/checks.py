@@ -18,9 +18,7 @@ class Reporter(Protocol):
     def problem(self, path: str, line: int, message: str) -> None: ...
 
 
-def check_course(
-    reader: Reporter, modules: list[ModuleSource], lessons: list[LessonSource]
-) -> None:
+def check_course(reader: Reporter, modules: list[ModuleSource], lessons: list[LessonSource]) -> None:
     module_slugs = {module.slug for module in modules}
     all_slugs = {lesson.slug for lesson in lessons}
     by_slug: dict[str, LessonSource] = {}

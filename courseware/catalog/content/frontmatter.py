@@ -113,9 +113,7 @@ class FieldChecker:
     def slug(self, key: str) -> str | None:
         value = self.text(key, max_length=80)
         if value is not None and not SLUG_RE.match(value):
-            self.report(
-                key, f"'{key}' must be lowercase letters, digits and single hyphens, not {value!r}"
-            )
+            self.report(key, f"'{key}' must be lowercase letters, digits and single hyphens, not {value!r}")
             return None
         return value
 
@@ -136,9 +134,7 @@ class FieldChecker:
         if value is None:
             return None
         if not isinstance(value, list) or (required and not value):
-            self.report(
-                key, f"'{key}' must be a non-empty list" if required else f"'{key}' must be a list"
-            )
+            self.report(key, f"'{key}' must be a non-empty list" if required else f"'{key}' must be a list")
             return None
         result = []
         for index, item in enumerate(value):
@@ -161,9 +157,7 @@ class FieldChecker:
             if isinstance(item, str) and item.strip():
                 item = {"title": item}
             if not isinstance(item, dict):
-                self.report(
-                    key, f"source {number} must be a title or a mapping with 'title'", index
-                )
+                self.report(key, f"source {number} must be a title or a mapping with 'title'", index)
                 continue
             extra = set(item) - {"title", "url", "note"}
             if extra:
@@ -178,9 +172,7 @@ class FieldChecker:
                 self.report(key, f"source {number} needs a 'title'", index)
                 continue
             if url is not None and (not isinstance(url, str) or not URL_RE.match(url)):
-                self.report(
-                    key, f"source {number} has an invalid url {url!r} (http or https only)", index
-                )
+                self.report(key, f"source {number} has an invalid url {url!r} (http or https only)", index)
                 continue
             if note is not None and not isinstance(note, str):
                 self.report(key, f"source {number} has a 'note' that is not text", index)

@@ -20,9 +20,19 @@ CONFIG_FILE = "config.json"  # settings for a function lab: memory, timeout, env
 DEPLOY_KINDS = {"function", "sam"}
 ARCHITECTURES = {"x86_64", "arm64"}
 FIELDS = {
-    "title", "order", "summary", "objectives", "services", "deploy", "handler", "function",
-    "limits", "points", "minutes", "lesson",
-}  # fmt: skip
+    "title",
+    "order",
+    "summary",
+    "objectives",
+    "services",
+    "deploy",
+    "handler",
+    "function",
+    "limits",
+    "points",
+    "minutes",
+    "lesson",
+}
 LIMIT_FIELDS = {"memory_mb": (128, 10240), "timeout_s": (1, 900)}
 
 
@@ -85,9 +95,7 @@ def read_files(directory: Path, rel: str, problem) -> dict[str, str]:
     return files
 
 
-def read_lab(
-    directory: Path, rel_dir: str, problem, lesson_slugs: set[str] | None
-) -> LabSource | None:
+def read_lab(directory: Path, rel_dir: str, problem, lesson_slugs: set[str] | None) -> LabSource | None:
     rel = f"{rel_dir}/lab.md"
     try:
         text = (directory / "lab.md").read_text(encoding="utf-8")
@@ -181,12 +189,29 @@ def read_lab(
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(directory).as_posix().encode() + path.read_bytes())
     return LabSource(
-        slug=directory.name, path=rel, directory=directory, title=title, order=order,
-        summary=summary, objectives=objectives, services=services, deploy=deploy, handler=handler,
-        function=function or "", memory_mb=values["memory_mb"], timeout_s=values["timeout_s"],
-        points=points, minutes=minutes, lesson=lesson or "", body=body, body_start=body_start,
-        starter=starter, config=config, events=events, content_hash=digest.hexdigest(),
-    )  # fmt: skip
+        slug=directory.name,
+        path=rel,
+        directory=directory,
+        title=title,
+        order=order,
+        summary=summary,
+        objectives=objectives,
+        services=services,
+        deploy=deploy,
+        handler=handler,
+        function=function or "",
+        memory_mb=values["memory_mb"],
+        timeout_s=values["timeout_s"],
+        points=points,
+        minutes=minutes,
+        lesson=lesson or "",
+        body=body,
+        body_start=body_start,
+        starter=starter,
+        config=config,
+        events=events,
+        content_hash=digest.hexdigest(),
+    )
 
 
 def check_lab_grader(lab: LabSource, problem) -> None:
@@ -204,9 +229,7 @@ def check_lab_grader(lab: LabSource, problem) -> None:
         return
     total = sum(item.points for item in checks)
     if total != lab.points:
-        problem(
-            lab.path, 1, f"'points' is {lab.points} but the checks in checks.py add up to {total}"
-        )
+        problem(lab.path, 1, f"'points' is {lab.points} but the checks in checks.py add up to {total}")
 
 
 def load_labs(content_dir: Path, problem, lesson_slugs: set[str], render) -> list[LabSource]:
@@ -219,9 +242,7 @@ def load_labs(content_dir: Path, problem, lesson_slugs: set[str], render) -> lis
             continue
         rel_dir = f"labs/{directory.name}"
         if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", directory.name):
-            problem(
-                rel_dir, 1, "a lab folder's name is its slug: lowercase letters, digits, hyphens"
-            )
+            problem(rel_dir, 1, "a lab folder's name is its slug: lowercase letters, digits, hyphens")
             continue
         lab = read_lab(directory, rel_dir, problem, lesson_slugs)
         if lab is None:

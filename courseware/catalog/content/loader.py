@@ -18,9 +18,16 @@ from .renderer import render_markdown
 from .sources import Course, LessonSource, LinkRef, ModuleSource
 
 LESSON_FIELDS = {
-    "slug", "title", "module", "order", "summary", "objectives", "estimated_minutes",
-    "prerequisites", "sources",
-}  # fmt: skip
+    "slug",
+    "title",
+    "module",
+    "order",
+    "summary",
+    "objectives",
+    "estimated_minutes",
+    "prerequisites",
+    "sources",
+}
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 LINK_RE = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
@@ -86,9 +93,7 @@ class _Reader:
             for index, item in enumerate(raw_modules):
                 line = checker.line("modules", index)
                 if not isinstance(item, dict) or set(item) != {"slug", "title", "summary"}:
-                    checker.problems.append(
-                        (line, f"module {index + 1} must have exactly slug, title and summary")
-                    )
+                    checker.problems.append((line, f"module {index + 1} must have exactly slug, title and summary"))
                     continue
                 if not all(isinstance(item[key], str) and item[key].strip() for key in item):
                     checker.problems.append((line, f"module {index + 1}: every field must be text"))
@@ -97,11 +102,7 @@ class _Reader:
                     checker.problems.append((line, f"module slug '{item['slug']}' is used twice"))
                     continue
                 seen.add(item["slug"])
-                modules.append(
-                    ModuleSource(
-                        item["slug"], item["title"].strip(), item["summary"].strip(), index
-                    )
-                )
+                modules.append(ModuleSource(item["slug"], item["title"].strip(), item["summary"].strip(), index))
         for line, message in checker.problems:
             self.problem(rel, line, message)
         return title, modules
@@ -162,9 +163,7 @@ class _Reader:
             if fence is not None:
                 continue
             if H1_RE.match(raw_line):
-                self.problem(
-                    rel, line_number, "level-1 heading: the title comes from front matter; use '##'"
-                )
+                self.problem(rel, line_number, "level-1 heading: the title comes from front matter; use '##'")
             line = INLINE_CODE_RE.sub("", raw_line)
             for found in LINK_RE.finditer(line):
                 links.append(LinkRef(line_number, found.group(2), found.group(1) == "!"))
@@ -189,9 +188,7 @@ def load_course(
         return Course("", [], [], reader.problems)
     title, modules = reader.read_course()
     lessons = [
-        lesson
-        for path in sorted(reader.lessons_dir.glob("*.md"))
-        if (lesson := reader.read_lesson(path)) is not None
+        lesson for path in sorted(reader.lessons_dir.glob("*.md")) if (lesson := reader.read_lesson(path)) is not None
     ]
     check_course(reader, modules, lessons)
     by_file = {lesson.file_name: lesson.slug for lesson in lessons}
@@ -208,9 +205,7 @@ def load_course(
         return image_url(normal.removeprefix("images/")) if normal.startswith("images/") else None
 
     for lesson in lessons:
-        rendered = render_markdown(
-            lesson.body, resolve_link=resolve_link, resolve_image=resolve_image
-        )
+        rendered = render_markdown(lesson.body, resolve_link=resolve_link, resolve_image=resolve_image)
         lesson.html, lesson.toc, lesson.anchors = rendered.html, rendered.toc, rendered.anchors
     check_links(reader, lessons)
 
@@ -218,9 +213,7 @@ def load_course(
         return render_markdown(text, resolve_link=resolve_link, resolve_image=resolve_image).html
 
     quizzes = load_quizzes(reader, lessons, render)
-    labs = load_labs(
-        reader.content_dir, reader.problem, {lesson.slug for lesson in lessons}, render
-    )
+    labs = load_labs(reader.content_dir, reader.problem, {lesson.slug for lesson in lessons}, render)
     lessons.sort(key=lambda lesson: (lesson.order, lesson.slug))
     return Course(title, modules, lessons, sorted(reader.problems), quizzes, labs)
 

@@ -27,7 +27,7 @@ ALLOWED_TAGS = {
     "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s",
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
     "thead", "tr", "ul",
-}  # fmt: skip
+}  # an HTML vocabulary, read as a block  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title"},
     "a": {"href", "rel"},
@@ -46,9 +46,7 @@ UNTYPED_INPUT_RE = re.compile(r"<input(?![^>]*\btype=\"(?:checkbox|radio)\")[^>]
 # Table alignment arrives as style="text-align: …"; the Content-Security-Policy forbids inline
 # styles, so it leaves as a class the stylesheet defines.
 # Anchored on the tag so a code sample that shows a style attribute is left alone.
-CELL_STYLE_RE = re.compile(
-    r'(<t[dh]\b[^>]*?)\sstyle="(?:text-align:\s*(left|center|right);?)?[^"]*"'
-)
+CELL_STYLE_RE = re.compile(r'(<t[dh]\b[^>]*?)\sstyle="(?:text-align:\s*(left|center|right);?)?[^"]*"')
 
 LinkResolver = Callable[[str], str | None]
 
@@ -60,9 +58,7 @@ LABELLED_BOXES = {"erratum": "Erratum", "then-and-now": "Then and now"}
 # The label an author already wrote (untitled boxes arrive titled "Then-and-now"), with the
 # separator after it: "Then and now: x", "Erratum — x", "Erratum".
 BOX_LABEL_RE = {
-    kind: re.compile(
-        r"[\s-]+".join(map(re.escape, label.split())) + r"(?:\s*[:·—–-]\s*|$)", re.IGNORECASE
-    )
+    kind: re.compile(r"[\s-]+".join(map(re.escape, label.split())) + r"(?:\s*[:·—–-]\s*|$)", re.IGNORECASE)
     for kind, label in LABELLED_BOXES.items()
 }
 
@@ -110,9 +106,7 @@ class _LinkExtension(Extension):
 
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's API name)
         # Priority below inline processing (20) so every <a> and <img> already exists.
-        md.treeprocessors.register(
-            _RewriteLinks(md, self.resolve_link, self.resolve_image), "course_links", 5
-        )
+        md.treeprocessors.register(_RewriteLinks(md, self.resolve_link, self.resolve_image), "course_links", 5)
 
 
 class _LabelBoxes(Treeprocessor):
@@ -120,9 +114,7 @@ class _LabelBoxes(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            kind = next(
-                (k for k in (element.get("class") or "").split() if k in LABELLED_BOXES), None
-            )
+            kind = next((k for k in (element.get("class") or "").split() if k in LABELLED_BOXES), None)
             if kind is None or element.tag not in {"div", "details"}:
                 continue
             title = next(
@@ -240,9 +232,7 @@ def render_markdown(
 ) -> RenderedMarkdown:
     md = _markdown(resolve_link, resolve_image)
     body = md.convert(text)
-    return RenderedMarkdown(
-        html=sanitise(body), toc=_toc(md.toc_tokens), anchors=_anchors(md.toc_tokens)
-    )
+    return RenderedMarkdown(html=sanitise(body), toc=_toc(md.toc_tokens), anchors=_anchors(md.toc_tokens))
 
 
 def pygments_css() -> str:

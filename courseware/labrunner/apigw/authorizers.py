@@ -92,8 +92,9 @@ def identity_values(route: Route, request: Request) -> list[str] | None:
         elif name.startswith(("stageVariables.", "$stageVariables.")):
             value = route.stage_variables.get(name.split(".", 1)[1])
         else:  # $context.* / context.*: values API Gateway itself knows
-            value = {"httpMethod": request.method, "identity.sourceIp": request.source_ip,
-                     "stage": route.stage}.get(name.split(".", 1)[-1])  # fmt: skip
+            value = {"httpMethod": request.method, "identity.sourceIp": request.source_ip, "stage": route.stage}.get(
+                name.split(".", 1)[-1]
+            )
         if not value:
             return None
         values.append(value)
@@ -108,9 +109,7 @@ def _lambda(route: Route, request: Request, run) -> Decision:
     if values is None or (auth.type == "TOKEN" and not values):
         refuse(401, UNAUTHORIZED, trace, "unauthorized", "the identity source is missing")
     if auth.type == "TOKEN" and auth.validation and not re.fullmatch(auth.validation, values[0]):
-        refuse(
-            401, UNAUTHORIZED, trace, "unauthorized", "the token fails identityValidationExpression"
-        )
+        refuse(401, UNAUTHORIZED, trace, "unauthorized", "the token fails identityValidationExpression")
     key = (route.account_id, route.api_id, route.stage, auth.id, tuple(values))
     output = CACHE.get(key)
     trace["cached"] = output is not None
@@ -121,11 +120,15 @@ def _lambda(route: Route, request: Request, run) -> Decision:
         if result.status != "ok":
             message = (result.error or {}).get("errorMessage", "")
             if message == "Unauthorized" and route.kind == "REST":
-                refuse(
-                    401, UNAUTHORIZED, trace, "unauthorized", "the authorizer raised Unauthorized"
-                )
-            refuse(500, _server_error(route), trace, "error", f"the authorizer failed: {message}",
-                   {"x-amzn-ErrorType": "AuthorizerConfigurationException"})  # fmt: skip
+                refuse(401, UNAUTHORIZED, trace, "unauthorized", "the authorizer raised Unauthorized")
+            refuse(
+                500,
+                _server_error(route),
+                trace,
+                "error",
+                f"the authorizer failed: {message}",
+                {"x-amzn-ErrorType": "AuthorizerConfigurationException"},
+            )
         output = result.response
         trace["response"] = output
         _check_output(route, output, trace)
@@ -182,8 +185,7 @@ def _check_output(route: Route, output, trace: dict) -> None:
         elif route.kind == "REST" and any(isinstance(v, dict | list) for v in context.values()):
             bad = "context values must be strings, numbers or booleans (not objects or arrays)"
     if bad:
-        refuse(500, _server_error(route), trace, "error", bad,
-               {"x-amzn-ErrorType": "AuthorizerConfigurationException"})  # fmt: skip
+        refuse(500, _server_error(route), trace, "error", bad, {"x-amzn-ErrorType": "AuthorizerConfigurationException"})
 
 
 def _apply_output(route: Route, output: dict, arn: str, trace: dict) -> Decision:
@@ -202,11 +204,10 @@ def _apply_output(route: Route, output: dict, arn: str, trace: dict) -> Decision
         refuse(403, body, trace, "deny", f"{verdict}: the policy does not allow {arn}")
     trace.update(outcome="allow", message=f"the policy allows {arn}")
     if route.kind == "HTTP" and route.authorizer.payload_format == "2.0":
-        return Decision(
-            context={"principalId": output["principalId"], "lambda": context}, trace=trace
-        )
+        return Decision(context={"principalId": output["principalId"], "lambda": context}, trace=trace)
     flat = {k: text(v) for k, v in context.items()}
     return Decision(
         context={"principalId": output["principalId"], **flat, "integrationLatency": 0},
-        usage_key=output.get("usageIdentifierKey"), trace=trace,
-    )  # fmt: skip
+        usage_key=output.get("usageIdentifierKey"),
+        trace=trace,
+    )

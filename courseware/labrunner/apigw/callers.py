@@ -28,9 +28,7 @@ def find_api(resources: dict, api: str | None = None) -> tuple[str, str, str]:
     elif len(apis) == 1:
         chosen = next(iter(apis))
     elif not apis:
-        raise CallerError(
-            "Your template has no API (AWS::Serverless::Api or AWS::Serverless::HttpApi)."
-        )
+        raise CallerError("Your template has no API (AWS::Serverless::Api or AWS::Serverless::HttpApi).")
     else:
         raise CallerError(f"Your template has several APIs; pick one of {', '.join(sorted(apis))}.")
     return chosen, apis[chosen]["id"], API_TYPES[apis[chosen]["type"]]
@@ -59,28 +57,34 @@ def default_stage(aws: AccountAws, api_id: str, kind: str, resources: dict | Non
     return sorted(chosen)[0]
 
 
-def user_pool_tokens(aws: AccountAws, *, pool_id: str, client_id: str, username: str,
-                     password: str = DEFAULT_PASSWORD) -> dict:  # fmt: skip
+def user_pool_tokens(
+    aws: AccountAws, *, pool_id: str, client_id: str, username: str, password: str = DEFAULT_PASSWORD
+) -> dict:
     """Sign `username` up (admin-confirmed, email verified) if new, then log in with
     USER_PASSWORD_AUTH, as a front end would: {"id", "access", "refresh", "expires_in"}."""
     idp = aws.client("cognito-idp")
     attributes = [{"Name": "email", "Value": username}] if "@" in username else []
     try:
         idp.admin_create_user(
-            UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS",
+            UserPoolId=pool_id,
+            Username=username,
+            MessageAction="SUPPRESS",
             UserAttributes=[*attributes, *([{"Name": "email_verified", "Value": "true"}] if attributes else [])],
-        )  # fmt: skip
+        )
     except idp.exceptions.UsernameExistsException:
         pass
-    idp.admin_set_user_password(
-        UserPoolId=pool_id, Username=username, Password=password, Permanent=True
-    )
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
     result = idp.initiate_auth(
-        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username, "PASSWORD": password},
-    )["AuthenticationResult"]  # fmt: skip
-    return {"id": result["IdToken"], "access": result["AccessToken"],
-            "refresh": result.get("RefreshToken"), "expires_in": result.get("ExpiresIn")}  # fmt: skip
+    )["AuthenticationResult"]
+    return {
+        "id": result["IdToken"],
+        "access": result["AccessToken"],
+        "refresh": result.get("RefreshToken"),
+        "expires_in": result.get("ExpiresIn"),
+    }
 
 
 def iam_credentials(aws: AccountAws, name: str, *, policy: dict | None = None) -> dict:
@@ -96,9 +100,7 @@ def iam_credentials(aws: AccountAws, name: str, *, policy: dict | None = None) -
     for existing in iam.list_user_policies(UserName=name)["PolicyNames"]:
         iam.delete_user_policy(UserName=name, PolicyName=existing)
     if policy is not None:
-        iam.put_user_policy(
-            UserName=name, PolicyName="api-access", PolicyDocument=json.dumps(policy)
-        )
+        iam.put_user_policy(UserName=name, PolicyName="api-access", PolicyDocument=json.dumps(policy))
     for key in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]:
         iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
     key = iam.create_access_key(UserName=name)["AccessKey"]

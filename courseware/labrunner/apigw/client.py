@@ -50,8 +50,13 @@ class ApiResponse:
         return self.trace.get("authorizer")
 
     def to_dict(self) -> dict:
-        return {"status": self.status, "headers": self.headers, "body": self.text,
-                "cookies": self.cookies, "trace": self.trace}  # fmt: skip
+        return {
+            "status": self.status,
+            "headers": self.headers,
+            "body": self.text,
+            "cookies": self.cookies,
+            "trace": self.trace,
+        }
 
 
 def api_host(aws: AccountAws, api_id: str) -> str:
@@ -65,9 +70,19 @@ def request_path(stage: str, path: str) -> str:
     return path if stage == "$default" else f"/{stage}{path}"
 
 
-def call_api(aws: AccountAws, *, api_id: str, stage: str, method: str = "GET", path: str = "/",
-             headers: dict | None = None, query=None, body=None, sign: dict | None = None,
-             timeout: float = 60) -> ApiResponse:  # fmt: skip
+def call_api(
+    aws: AccountAws,
+    *,
+    api_id: str,
+    stage: str,
+    method: str = "GET",
+    path: str = "/",
+    headers: dict | None = None,
+    query=None,
+    body=None,
+    sign: dict | None = None,
+    timeout: float = 60,
+) -> ApiResponse:
     method = method.upper()
     # As a browser would: characters a URL cannot carry are percent-encoded, the rest kept.
     target = quote(request_path(stage, path.split("?", 1)[0]), safe=URL_SAFE)
@@ -102,9 +117,7 @@ def call_api(aws: AccountAws, *, api_id: str, stage: str, method: str = "GET", p
     if response.getheader("content-type", "").startswith(TRACE_TYPE):
         envelope = json.loads(payload)
         raw_headers = [tuple(pair) for pair in envelope["headers"]]
-        return _response(
-            envelope["status"], raw_headers, base64.b64decode(envelope["body"]), envelope["trace"]
-        )
+        return _response(envelope["status"], raw_headers, base64.b64decode(envelope["body"]), envelope["trace"])
     return _response(response.status, raw_headers, payload, {})
 
 
@@ -121,7 +134,6 @@ def _response(status, raw_headers, body, trace) -> ApiResponse:
 
 def signed_headers(aws: AccountAws, method, url, headers, data: bytes, credentials: dict) -> dict:
     request = AWSRequest(method=method, url=url, data=data, headers=dict(headers))
-    creds = Credentials(credentials["access_key"], credentials["secret_key"],
-                        credentials.get("session_token"))  # fmt: skip
+    creds = Credentials(credentials["access_key"], credentials["secret_key"], credentials.get("session_token"))
     SigV4Auth(creds, "execute-api", aws.region).add_auth(request)
     return dict(request.headers.items())

@@ -16,8 +16,15 @@ from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from urllib.parse import parse_qsl
 
-TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript",
-              "application/x-www-form-urlencoded", "+json", "+xml")  # fmt: skip
+TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/javascript",
+    "application/x-www-form-urlencoded",
+    "+json",
+    "+xml",
+)
 
 
 @dataclass
@@ -87,28 +94,53 @@ def event_v1(route, request: Request, authorizer: dict | None, identity: dict) -
     body, encoded = _body(request, base64_encode=binary)
     stage_path = request.path if route.stage == "$default" else f"/{route.stage}{request.path}"
     context = {
-        "accountId": route.account_id, "apiId": route.api_id, "domainName": route.domain,
-        "domainPrefix": route.api_id, "extendedRequestId": request.request_id[:16],
-        "httpMethod": request.method, "path": stage_path, "protocol": "HTTP/1.1",
-        "requestId": request.request_id, "requestTime": request.clf_time,
-        "requestTimeEpoch": request.epoch_ms, "resourceId": route.resource_id or route.route_key,
-        "resourcePath": route.resource_path or "/", "stage": route.stage,
+        "accountId": route.account_id,
+        "apiId": route.api_id,
+        "domainName": route.domain,
+        "domainPrefix": route.api_id,
+        "extendedRequestId": request.request_id[:16],
+        "httpMethod": request.method,
+        "path": stage_path,
+        "protocol": "HTTP/1.1",
+        "requestId": request.request_id,
+        "requestTime": request.clf_time,
+        "requestTimeEpoch": request.epoch_ms,
+        "resourceId": route.resource_id or route.route_key,
+        "resourcePath": route.resource_path or "/",
+        "stage": route.stage,
         "identity": {
-            "accessKey": None, "accountId": None, "caller": None, "cognitoAuthenticationProvider": None,
-            "cognitoAuthenticationType": None, "cognitoIdentityId": None, "cognitoIdentityPoolId": None,
-            "principalOrgId": None, "sourceIp": request.source_ip, "user": None,
-            "userAgent": request.user_agent, "userArn": None, "clientCert": None, **identity,
+            "accessKey": None,
+            "accountId": None,
+            "caller": None,
+            "cognitoAuthenticationProvider": None,
+            "cognitoAuthenticationType": None,
+            "cognitoIdentityId": None,
+            "cognitoIdentityPoolId": None,
+            "principalOrgId": None,
+            "sourceIp": request.source_ip,
+            "user": None,
+            "userAgent": request.user_agent,
+            "userArn": None,
+            "clientCert": None,
+            **identity,
         },
-    }  # fmt: skip
+    }
     if authorizer is not None:
         context["authorizer"] = authorizer
     event = {
-        "resource": route.resource_path or "/", "path": request.path, "httpMethod": request.method,
-        "headers": headers or None, "multiValueHeaders": multi or None,
-        "queryStringParameters": query or None, "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": route.path_parameters or None, "stageVariables": route.stage_variables or None,
-        "requestContext": context, "body": body, "isBase64Encoded": encoded,
-    }  # fmt: skip
+        "resource": route.resource_path or "/",
+        "path": request.path,
+        "httpMethod": request.method,
+        "headers": headers or None,
+        "multiValueHeaders": multi or None,
+        "queryStringParameters": query or None,
+        "multiValueQueryStringParameters": multi_query or None,
+        "pathParameters": route.path_parameters or None,
+        "stageVariables": route.stage_variables or None,
+        "requestContext": context,
+        "body": body,
+        "isBase64Encoded": encoded,
+    }
     if route.kind == "HTTP":  # an HTTP API's 1.0 format says so, and names the route
         event["version"] = "1.0"
         context["routeKey"] = route.route_key
@@ -129,21 +161,34 @@ def event_v2(route, request: Request, authorizer: dict | None) -> dict:
     body, encoded = _body(request, base64_encode=not _is_text(request.header("content-type")))
     raw_path = request.path if route.stage == "$default" else f"/{route.stage}{request.path}"
     event = {
-        "version": "2.0", "routeKey": route.route_key, "rawPath": raw_path,
-        "rawQueryString": request.query, "headers": headers,
-    }  # fmt: skip
+        "version": "2.0",
+        "routeKey": route.route_key,
+        "rawPath": raw_path,
+        "rawQueryString": request.query,
+        "headers": headers,
+    }
     if cookies:
         event["cookies"] = cookies
     if query:
         event["queryStringParameters"] = query
     context = {
-        "accountId": route.account_id, "apiId": route.api_id, "domainName": route.domain,
+        "accountId": route.account_id,
+        "apiId": route.api_id,
+        "domainName": route.domain,
         "domainPrefix": route.api_id,
-        "http": {"method": request.method, "path": raw_path, "protocol": "HTTP/1.1",
-                 "sourceIp": request.source_ip, "userAgent": request.user_agent},
-        "requestId": request.request_id, "routeKey": route.route_key, "stage": route.stage,
-        "time": request.clf_time, "timeEpoch": request.epoch_ms,
-    }  # fmt: skip
+        "http": {
+            "method": request.method,
+            "path": raw_path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": request.source_ip,
+            "userAgent": request.user_agent,
+        },
+        "requestId": request.request_id,
+        "routeKey": route.route_key,
+        "stage": route.stage,
+        "time": request.clf_time,
+        "timeEpoch": request.epoch_ms,
+    }
     if authorizer is not None:
         context["authorizer"] = authorizer
     event["requestContext"] = context

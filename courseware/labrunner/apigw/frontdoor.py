@@ -28,14 +28,13 @@ from .routes import Refusal
 log = logging.getLogger(__name__)
 TRACE_HEADER = "x-courseware-trace"
 TRACE_TYPE = "application/vnd.courseware.api-trace+json"
-USER_REQUEST_RE = re.compile(
-    r"^/restapis/(?P<api>[A-Za-z0-9]+)/(?P<stage>[^/]+)/_user_request_(?P<path>/.*)?$"
-)
+USER_REQUEST_RE = re.compile(r"^/restapis/(?P<api>[A-Za-z0-9]+)/(?P<stage>[^/]+)/_user_request_(?P<path>/.*)?$")
 HOST_RE = re.compile(r"^(?P<api>[a-z0-9]+)\.execute-api\.[a-z0-9.-]+$")
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 CONTROL_HEADERS = {ACCOUNT_HEADER, TRACE_HEADER}
-NOT_EMULATED = ("The lab's API Gateway emulates Lambda proxy integrations (AWS_PROXY) only; "
-                "{kind} integrations are not emulated.")  # fmt: skip
+NOT_EMULATED = (
+    "The lab's API Gateway emulates Lambda proxy integrations (AWS_PROXY) only; {kind} integrations are not emulated."
+)
 
 
 class FrontDoor:
@@ -62,21 +61,29 @@ class FrontDoor:
         else:
             api_id, stage, path = by_host["api"], None, raw_path
         request = events.Request(
-            method=environ["REQUEST_METHOD"].upper(), path=path, query=environ.get("QUERY_STRING", ""),
-            headers=_headers(environ, by_path is not None, api_id), body=_read(environ),
-            source_ip=environ.get("REMOTE_ADDR", "127.0.0.1"), raw_path=raw_path,
-        )  # fmt: skip
+            method=environ["REQUEST_METHOD"].upper(),
+            path=path,
+            query=environ.get("QUERY_STRING", ""),
+            headers=_headers(environ, by_path is not None, api_id),
+            body=_read(environ),
+            source_ip=environ.get("REMOTE_ADDR", "127.0.0.1"),
+            raw_path=raw_path,
+        )
         response, trace = self.handle(request, api_id=api_id, stage=stage, account_id=pinned)
         if environ.get("HTTP_" + TRACE_HEADER.upper().replace("-", "_")) == "1":
-            envelope = {"status": response.status, "headers": response.headers,
-                        "body": base64.b64encode(response.body).decode(), "trace": trace}  # fmt: skip
+            envelope = {
+                "status": response.status,
+                "headers": response.headers,
+                "body": base64.b64encode(response.body).decode(),
+                "trace": trace,
+            }
             body = json.dumps(envelope, default=str).encode()
-            start_response(
-                "200 OK", [("Content-Type", TRACE_TYPE), ("Content-Length", str(len(body)))]
-            )
+            start_response("200 OK", [("Content-Type", TRACE_TYPE), ("Content-Length", str(len(body)))])
             return [body]
-        start_response(f"{response.status} {_reason(response.status)}",
-                       [*response.headers, ("Content-Length", str(len(response.body)))])  # fmt: skip
+        start_response(
+            f"{response.status} {_reason(response.status)}",
+            [*response.headers, ("Content-Length", str(len(response.body)))],
+        )
         return [response.body]
 
     def handle(self, request, *, api_id: str, stage: str | None, account_id: str | None):
@@ -98,10 +105,16 @@ class FrontDoor:
             if cors and preflight(request):
                 trace["outcome"] = "CORS preflight answered by API Gateway"
                 return events.Response(204, cors_headers(cors, request, preflight=True), b""), trace
-            route = routes.match(account_id=account, api_id=api_id, stage=stage,
-                                 method=request.method, path=request.path)  # fmt: skip
-            trace["route"] = {"api_id": api_id, "kind": route.kind, "stage": route.stage,
-                              "route_key": route.route_key, "authorization": route.authorization}  # fmt: skip
+            route = routes.match(
+                account_id=account, api_id=api_id, stage=stage, method=request.method, path=request.path
+            )
+            trace["route"] = {
+                "api_id": api_id,
+                "kind": route.kind,
+                "stage": route.stage,
+                "route_key": route.route_key,
+                "authorization": route.authorization,
+            }
             response = self._through(route, request, trace)
         except Refusal as refusal:
             trace["authorizer"] = getattr(refusal, "trace", trace["authorizer"])
@@ -123,11 +136,12 @@ class FrontDoor:
         identity.update(usage.check_api_key(route, request, decision.usage_key))
         kind = route.integration["type"]
         if kind != "AWS_PROXY":
-            raise Refusal(
-                501, {"message": NOT_EMULATED.format(kind=kind)}, reason=f"{kind} integration"
-            )
-        request.headers += [("X-Forwarded-For", request.source_ip), ("X-Forwarded-Port", "443"),
-                            ("X-Forwarded-Proto", "https")]  # fmt: skip
+            raise Refusal(501, {"message": NOT_EMULATED.format(kind=kind)}, reason=f"{kind} integration")
+        request.headers += [
+            ("X-Forwarded-For", request.source_ip),
+            ("X-Forwarded-Port", "443"),
+            ("X-Forwarded-Proto", "https"),
+        ]
         if route.integration["payload_format"] == "2.0":
             event = events.event_v2(route, request, decision.context)
         else:
@@ -143,9 +157,7 @@ class FrontDoor:
             try:
                 function = lambda_backends[route.account_id][route.region].get_function(arn)
             except Exception as error:  # moto raises its own not-found types
-                raise Refusal(
-                    500, _server_error(route), reason=f"no function {arn}: {error}"
-                ) from None
+                raise Refusal(500, _server_error(route), reason=f"no function {arn}: {error}") from None
             return self.backend.execute(function, event)
 
         return run
@@ -153,13 +165,13 @@ class FrontDoor:
 
 def _integration_response(route, result, trace) -> events.Response:
     if result.status in ("timeout",) and route.kind == "REST":
-        raise Refusal(
-            504, {"message": "Endpoint request timed out"}, reason="the function timed out"
-        )
+        raise Refusal(504, {"message": "Endpoint request timed out"}, reason="the function timed out")
     if result.status == "throttled":
-        raise Refusal(429 if route.kind == "HTTP" else 500,
-                      {"message": "Too Many Requests"} if route.kind == "HTTP" else _server_error(route),
-                      reason="the function was throttled")  # fmt: skip
+        raise Refusal(
+            429 if route.kind == "HTTP" else 500,
+            {"message": "Too Many Requests"} if route.kind == "HTTP" else _server_error(route),
+            reason="the function was throttled",
+        )
     # A REST API answers a failed or malformed integration with 502, an HTTP API with 500.
     failed = 502 if route.kind == "REST" else 500
     if result.status != "ok":

@@ -37,8 +37,13 @@ def cognito(route: Route, request: Request) -> Decision:
     if route.scopes:
         granted = set(tokens.scopes_of(claims))
         if claims.get("token_use") != "access" or not granted & set(route.scopes):
-            refuse(401, UNAUTHORIZED, trace, "unauthorized",
-                   f"the method needs an access token with one of the scopes {route.scopes}")  # fmt: skip
+            refuse(
+                401,
+                UNAUTHORIZED,
+                trace,
+                "unauthorized",
+                f"the method needs an access token with one of the scopes {route.scopes}",
+            )
     trace.update(outcome="allow", message=f"a valid {claims.get('token_use')} token", claims=claims)
     return Decision(context={"claims": {k: _claim(v) for k, v in claims.items()}}, trace=trace)
 
@@ -60,25 +65,26 @@ def jwt(route: Route, request: Request) -> Decision:
     try:
         if jwks is None:
             raise tokens.TokenError("the issuer's keys cannot be fetched from the lab")
-        claims = tokens.verify(
-            token, issuer=auth.issuer, audiences=auth.audiences or None, jwks=jwks
-        )
+        claims = tokens.verify(token, issuer=auth.issuer, audiences=auth.audiences or None, jwks=jwks)
     except tokens.TokenError as error:
         challenge = f'Bearer scope="" error="invalid_token" error_description="{error.reason}"'
-        refuse(
-            401, UNAUTHORIZED, trace, "unauthorized", error.reason, {"www-authenticate": challenge}
-        )
+        refuse(401, UNAUTHORIZED, trace, "unauthorized", error.reason, {"www-authenticate": challenge})
     scopes = tokens.scopes_of(claims)
     if route.scopes and not set(scopes) & set(route.scopes):
         wanted = " ".join(route.scopes)
-        challenge = (f'Bearer scope="{wanted}" error="insufficient_scope" '
-                     f'error_description="expected scopes: [{wanted}]"')  # fmt: skip
-        refuse(403, {"message": "Forbidden"}, trace, "deny", f"the token lacks the scopes {wanted}",
-               {"www-authenticate": challenge})  # fmt: skip
+        challenge = (
+            f'Bearer scope="{wanted}" error="insufficient_scope" error_description="expected scopes: [{wanted}]"'
+        )
+        refuse(
+            403,
+            {"message": "Forbidden"},
+            trace,
+            "deny",
+            f"the token lacks the scopes {wanted}",
+            {"www-authenticate": challenge},
+        )
     trace.update(outcome="allow", message="a valid token", claims=claims)
-    context = {
-        "jwt": {"claims": {k: _claim(v) for k, v in claims.items()}, "scopes": scopes or None}
-    }
+    context = {"jwt": {"claims": {k: _claim(v) for k, v in claims.items()}, "scopes": scopes or None}}
     return Decision(context=context, trace=trace)
 
 
@@ -86,10 +92,14 @@ def iam(route: Route, request: Request) -> Decision:
     trace = {"type": "AWS_IAM", "cached": False, "invoked": False}
     try:
         caller = sigv4.verify_request(
-            method=request.method, path=request.raw_path or request.path, query_string=request.query,
-            headers=request.headers, body=request.body, account_id=route.account_id,
+            method=request.method,
+            path=request.raw_path or request.path,
+            query_string=request.query,
+            headers=request.headers,
+            body=request.body,
+            account_id=route.account_id,
             region=route.region,
-        )  # fmt: skip
+        )
     except sigv4.SignatureError as error:
         refuse(error.status, {"message": error.message}, trace, "unauthorized", error.message)
     arn = route_arn(route)
@@ -102,10 +112,21 @@ def iam(route: Route, request: Request) -> Decision:
         refuse(403, {"Message": message}, trace, "deny", message)
     trace.update(outcome="allow", message=f"signed by {caller.arn}", principal=caller.arn)
     if route.kind == "HTTP":
-        iam = {"accessKey": caller.access_key, "accountId": caller.account_id,
-               "callerId": caller.caller_id, "principalOrgId": None, "userArn": caller.arn,
-               "userId": caller.user_id, "cognitoIdentity": None}  # fmt: skip
+        iam = {
+            "accessKey": caller.access_key,
+            "accountId": caller.account_id,
+            "callerId": caller.caller_id,
+            "principalOrgId": None,
+            "userArn": caller.arn,
+            "userId": caller.user_id,
+            "cognitoIdentity": None,
+        }
         return Decision(context={"iam": iam}, trace=trace)
-    identity = {"accessKey": caller.access_key, "accountId": caller.account_id,
-                "caller": caller.caller_id, "user": caller.user_id, "userArn": caller.arn}  # fmt: skip
+    identity = {
+        "accessKey": caller.access_key,
+        "accountId": caller.account_id,
+        "caller": caller.caller_id,
+        "user": caller.user_id,
+        "userArn": caller.arn,
+    }
     return Decision(identity=identity, trace=trace)

@@ -75,9 +75,7 @@ def evaluate(documents: list[dict], *, action: str, resource: str) -> str:
     return ALLOW if allowed else IMPLICIT_DENY
 
 
-def method_arn(
-    *, region: str, account_id: str, api_id: str, stage: str, method: str, path: str
-) -> str:
+def method_arn(*, region: str, account_id: str, api_id: str, stage: str, method: str, path: str) -> str:
     """The ARN a request is authorised against, `...:{api_id}/{stage}/{METHOD}{path}`.
 
     The root path "/" leaves a trailing slash, as AWS writes it (`.../Prod/GET/`); the path is

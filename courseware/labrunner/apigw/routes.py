@@ -76,9 +76,7 @@ class Route:
 
 def find_account(api_id: str, account_id: str | None) -> str | None:
     """The account that owns `api_id`: the pinned one, or (unpinned callers) whichever has it."""
-    accounts = (
-        [account_id] if account_id else list(apigateway_backends) + list(apigatewayv2_backends)
-    )
+    accounts = [account_id] if account_id else list(apigateway_backends) + list(apigatewayv2_backends)
     for account in accounts:
         if api_id in _v1_apis(account) or api_id in _v2_apis(account):
             return account
@@ -171,32 +169,45 @@ def _match_rest(api, account_id: str, stage: str, method: str, path: str) -> Rou
     if method_model.authorizer_id and method_model.authorizer_id in api.authorizers:
         authorizer = _rest_authorizer(api.authorizers[method_model.authorizer_id])
     return Route(
-        kind="REST", account_id=account_id, region=REGION, api_id=api.id, stage=stage,
-        stage_variables=dict(api.stages[stage].variables or {}), method=method, path=path,
-        resource_path=resource.get_path(), route_key=f"{method_model.http_method} {resource.get_path()}",
-        path_parameters=params, resource_id=resource.id,
+        kind="REST",
+        account_id=account_id,
+        region=REGION,
+        api_id=api.id,
+        stage=stage,
+        stage_variables=dict(api.stages[stage].variables or {}),
+        method=method,
+        path=path,
+        resource_path=resource.get_path(),
+        route_key=f"{method_model.http_method} {resource.get_path()}",
+        path_parameters=params,
+        resource_id=resource.id,
         integration={
             "type": integration.integration_type if integration else "NONE",
-            "uri": (integration.uri or "") if integration else "", "payload_format": "1.0",
+            "uri": (integration.uri or "") if integration else "",
+            "payload_format": "1.0",
             "timeout_ms": int(integration.timeout_in_millis or 29000) if integration else 29000,
         },
-        authorization=(method_model.authorization_type or "NONE").upper(), authorizer=authorizer,
+        authorization=(method_model.authorization_type or "NONE").upper(),
+        authorizer=authorizer,
         scopes=list(method_model.authorization_scopes or []),
         api_key_required=bool(method_model.api_key_required),
         api_key_source=api.api_key_source or "HEADER",
         binary_media_types=list(api.binaryMediaTypes or []),
-    )  # fmt: skip
+    )
 
 
 def _rest_authorizer(model) -> Authorizer:
     ttl = model.authorizer_result_ttl
     return Authorizer(
-        id=model.id, name=model.name, type=(model.type or "").upper(),
+        id=model.id,
+        name=model.name,
+        type=(model.type or "").upper(),
         uri=model.authorizer_uri or "",
         identity_source=[s.strip() for s in (model.identity_source or "").split(",") if s.strip()],
         validation=model.identity_validation_expression or "",
-        ttl=300 if ttl is None else int(ttl), provider_arns=list(model.provider_arns or []),
-    )  # fmt: skip
+        ttl=300 if ttl is None else int(ttl),
+        provider_arns=list(model.provider_arns or []),
+    )
 
 
 def _match_http(api, account_id: str, stage: str, method: str, path: str) -> Route:
@@ -227,18 +238,28 @@ def _match_http(api, account_id: str, stage: str, method: str, path: str) -> Rou
         authorizer = _http_authorizer(api.authorizers[route.authorizer_id])
     stage_model = api.stages[stage]
     return Route(
-        kind="HTTP", account_id=account_id, region=REGION, api_id=api.api_id, stage=stage,
-        stage_variables=dict(stage_model.stage_variables or {}), method=method, path=path,
-        resource_path=template, route_key=route.route_key, path_parameters=params,
+        kind="HTTP",
+        account_id=account_id,
+        region=REGION,
+        api_id=api.api_id,
+        stage=stage,
+        stage_variables=dict(stage_model.stage_variables or {}),
+        method=method,
+        path=path,
+        resource_path=template,
+        route_key=route.route_key,
+        path_parameters=params,
         integration={
             "type": integration.integration_type if integration else "NONE",
             "uri": (integration.integration_uri or "") if integration else "",
             "payload_format": (integration.payload_format_version or "2.0") if integration else "2.0",
             "timeout_ms": int(integration.timeout_in_millis or 30000) if integration else 30000,
         },
-        authorization=(route.authorization_type or "NONE").upper(), authorizer=authorizer,
-        scopes=list(route.authorization_scopes or []), cors=_cors(api.cors_configuration),
-    )  # fmt: skip
+        authorization=(route.authorization_type or "NONE").upper(),
+        authorizer=authorizer,
+        scopes=list(route.authorization_scopes or []),
+        cors=_cors(api.cors_configuration),
+    )
 
 
 def _http_authorizer(model) -> Authorizer:
@@ -246,14 +267,17 @@ def _http_authorizer(model) -> Authorizer:
     sources = model.identity_source or []
     ttl = model.auth_result_ttl
     return Authorizer(
-        id=model.id, name=model.name, type=(model.authorizer_type or "").upper(),
+        id=model.id,
+        name=model.name,
+        type=(model.authorizer_type or "").upper(),
         uri=model.authorizer_uri or "",
         identity_source=[sources] if isinstance(sources, str) else list(sources),
         ttl=0 if ttl in (None, "") else int(ttl),
         payload_format=model.auth_payload_format_version or "2.0",
         simple_responses=str(model.enable_simple_response).lower() == "true",
-        issuer=jwt.get("issuer", ""), audiences=list(jwt.get("audience") or []),
-    )  # fmt: skip
+        issuer=jwt.get("issuer", ""),
+        audiences=list(jwt.get("audience") or []),
+    )
 
 
 def _cors(config) -> dict | None:

@@ -34,7 +34,7 @@ MISMATCH = (
     "The request signature we calculated does not match the signature you provided. Check your "
     "AWS Secret Access Key and signing method. Consult the service documentation for details."
 )
-QUERY_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders")  # fmt: skip
+QUERY_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders")
 
 
 class SignatureError(Exception):
@@ -72,14 +72,23 @@ class _Auth:
     expires: int = MAX_SKEW
 
 
-def lookup_credentials(account_id: str, access_key_id: str) -> tuple[str, str | None, Caller] | None:  # fmt: skip
+def lookup_credentials(account_id: str, access_key_id: str) -> tuple[str, str | None, Caller] | None:
     found = _find(account_id, access_key_id)
     return (found.secret, found.token, found.caller) if found else None
 
 
-def verify_request(*, method: str, path: str, query_string: str, headers: list[tuple[str, str]],
-                   body: bytes, account_id: str, region: str, service: str = "execute-api",
-                   now: float | None = None) -> Caller:  # fmt: skip
+def verify_request(
+    *,
+    method: str,
+    path: str,
+    query_string: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    account_id: str,
+    region: str,
+    service: str = "execute-api",
+    now: float | None = None,
+) -> Caller:
     """The caller who signed this request, or SignatureError. `path` is as sent, still encoded."""
     now = time.time() if now is None else now
     fields: dict[str, list[str]] = {}
@@ -97,18 +106,24 @@ def verify_request(*, method: str, path: str, query_string: str, headers: list[t
 
     parts = auth.credential.split("/")
     if len(parts) != 5:
-        raise SignatureError(f"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '{auth.credential}'")  # fmt: skip
+        raise SignatureError(
+            f"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '{auth.credential}'"
+        )
     access_key, day, scope_region, scope_service, terminator = parts
     if day != auth.date[:8]:
-        raise SignatureError(f"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{day}' != '{auth.date[:8]}', from '{auth.date}'.")  # fmt: skip
+        raise SignatureError(
+            f"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{day}' != '{auth.date[:8]}', from '{auth.date}'."
+        )
     if scope_region != region:
-        raise SignatureError(f"Credential should be scoped to a valid region, not '{scope_region}'. ")  # fmt: skip
+        raise SignatureError(f"Credential should be scoped to a valid region, not '{scope_region}'. ")
     if scope_service != service:
         raise SignatureError(f"Credential should be scoped to correct service: '{service}'. ")
     if terminator != "aws4_request":
-        raise SignatureError(f"Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'. ")  # fmt: skip
+        raise SignatureError(
+            f"Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'. "
+        )
     if "host" not in auth.signed_headers and ":authority" not in auth.signed_headers:
-        raise SignatureError("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")  # fmt: skip
+        raise SignatureError("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
     _check_time(auth, now)
 
     found = _find(account_id, access_key)
@@ -121,22 +136,26 @@ def verify_request(*, method: str, path: str, query_string: str, headers: list[t
 
     encoded = sorted((quote(key, safe="-_.~"), quote(value, safe="-_.~")) for key, value in query)
     payload = fields.get("x-amz-content-sha256")
-    canonical = "\n".join([
-        method.upper(),
-        quote(_normalize_path(path), safe="/~"),  # the path arrives encoded: this is the second
-        "&".join(f"{key}={value}" for key, value in encoded),
-        "".join(f"{name}:{_header_value(fields.get(name, []))}\n" for name in auth.signed_headers),
-        ";".join(auth.signed_headers),
-        ",".join(payload) if payload else hashlib.sha256(body).hexdigest(),
-    ])  # fmt: skip
+    canonical = "\n".join(
+        [
+            method.upper(),
+            quote(_normalize_path(path), safe="/~"),  # the path arrives encoded: this is the second
+            "&".join(f"{key}={value}" for key, value in encoded),
+            "".join(f"{name}:{_header_value(fields.get(name, []))}\n" for name in auth.signed_headers),
+            ";".join(auth.signed_headers),
+            ",".join(payload) if payload else hashlib.sha256(body).hexdigest(),
+        ]
+    )
     scope = "/".join(parts[1:])
-    string_to_sign = "\n".join([ALGORITHM, auth.date, scope, hashlib.sha256(canonical.encode()).hexdigest()])  # fmt: skip
+    string_to_sign = "\n".join([ALGORITHM, auth.date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
     key = f"AWS4{found.secret}".encode()
     for part in (day, scope_region, scope_service, terminator):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     expected = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, auth.signature):
-        raise SignatureError(f"{MISMATCH}\n\nThe Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{string_to_sign}'\n")  # fmt: skip
+        raise SignatureError(
+            f"{MISMATCH}\n\nThe Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{string_to_sign}'\n"
+        )
     return found.caller
 
 
@@ -148,13 +167,19 @@ def _from_header(value: str, fields: dict[str, list[str]]) -> _Auth:
             continue
         name, equals, content = part.partition("=")
         if not equals:
-            raise SignatureError(f"'{part}' not a valid key=value pair (missing equal-sign) in Authorization header: '{value}'.")  # fmt: skip
+            raise SignatureError(
+                f"'{part}' not a valid key=value pair (missing equal-sign) in Authorization header: '{value}'."
+            )
         params[name.strip()] = content.strip()
     amz_date = fields.get("x-amz-date", [""])[0].strip()
     date = amz_date or fields.get("date", [""])[0].strip()
-    missing = [f"Authorization header requires '{name}' parameter." for name in ("Credential", "Signature", "SignedHeaders") if name not in params]  # fmt: skip
+    missing = [
+        f"Authorization header requires '{name}' parameter."
+        for name in ("Credential", "Signature", "SignedHeaders")
+        if name not in params
+    ]
     if not date:
-        missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")  # fmt: skip
+        missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
     if missing:
         raise SignatureError(" ".join(missing) + f" Authorization={value}")
     if algorithm != ALGORITHM:
@@ -173,14 +198,17 @@ def _from_query(query: list[tuple[str, str]]) -> _Auth:
     params = dict(query)
     missing = [name for name in QUERY_PARAMS if not params.get(name)]
     if missing:
-        raise SignatureError(" ".join(f"AWS query-string parameters must include '{name}'." for name in missing) + " Re-examine the query-string parameters.")  # fmt: skip
+        raise SignatureError(
+            " ".join(f"AWS query-string parameters must include '{name}'." for name in missing)
+            + " Re-examine the query-string parameters."
+        )
     if params["X-Amz-Algorithm"] != ALGORITHM:
         raise SignatureError(f"Unsupported AWS 'algorithm': '{params['X-Amz-Algorithm']}'.")
     expires = params.get("X-Amz-Expires", str(MAX_SKEW))
     if not expires.isdigit():
         raise SignatureError("X-Amz-Expires must be non-negative")
     if int(expires) > MAX_EXPIRES:
-        raise SignatureError(f"X-Amz-Expires must be less than a week (in seconds) that is {MAX_EXPIRES}")  # fmt: skip
+        raise SignatureError(f"X-Amz-Expires must be less than a week (in seconds) that is {MAX_EXPIRES}")
     return _Auth(
         credential=params["X-Amz-Credential"],
         signed_headers=_signed(params["X-Amz-SignedHeaders"]),
@@ -210,16 +238,22 @@ def _amz_date(value: str, *, http_date: bool) -> str:
         datetime.strptime(value, AMZ_DATE)
         return value
     except (TypeError, ValueError):
-        raise SignatureError(f"Date must be in ISO-8601 'basic format'. Got '{value}'. See http://en.wikipedia.org/wiki/ISO_8601") from None  # fmt: skip
+        raise SignatureError(
+            f"Date must be in ISO-8601 'basic format'. Got '{value}'. See http://en.wikipedia.org/wiki/ISO_8601"
+        ) from None
 
 
 def _check_time(auth: _Auth, now: float) -> None:
     signed_at = datetime.strptime(auth.date, AMZ_DATE).replace(tzinfo=UTC).timestamp()
     if signed_at < now - auth.expires:
         window = "5 min." if auth.expires == MAX_SKEW else f"{auth.expires} sec."
-        raise SignatureError(f"Signature expired: {auth.date} is now earlier than {_fmt(now - auth.expires)} ({_fmt(now)} - {window})")  # fmt: skip
+        raise SignatureError(
+            f"Signature expired: {auth.date} is now earlier than {_fmt(now - auth.expires)} ({_fmt(now)} - {window})"
+        )
     if signed_at > now + MAX_SKEW:
-        raise SignatureError(f"Signature not yet current: {auth.date} is still later than {_fmt(now + MAX_SKEW)} ({_fmt(now)} + 5 min.)")  # fmt: skip
+        raise SignatureError(
+            f"Signature not yet current: {auth.date} is still later than {_fmt(now + MAX_SKEW)} ({_fmt(now)} + 5 min.)"
+        )
 
 
 def _fmt(moment: float) -> str:
@@ -247,8 +281,7 @@ def _find(account_id: str, access_key_id: str) -> _Found | None:
             if key.access_key_id == access_key_id and key.status == "Active":
                 groups = [group for group in iam.groups.values() if user in group.users]
                 policies = _policies(user) + [doc for group in groups for doc in _policies(group)]
-                caller = Caller(access_key_id, user.account_id, user.arn, user.id, user.id,
-                                policies)  # fmt: skip
+                caller = Caller(access_key_id, user.account_id, user.arn, user.id, user.id, policies)
                 return _Found(key.secret_access_key, None, caller)
     sts = (sts_backends.get(account_id) or {}).get(PARTITION)
     for session in list(sts.assumed_roles) if sts else []:

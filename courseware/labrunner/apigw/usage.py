@@ -84,8 +84,7 @@ def check_api_key(route, request, usage_key: str | None) -> dict:
         raise Refusal(403, FORBIDDEN, reason="the API key is unknown or disabled")
     for plan in backend.usage_plans.values():
         covers = any(
-            stage.get("apiId") == route.api_id and stage.get("stage") == route.stage
-            for stage in plan.api_stages or []
+            stage.get("apiId") == route.api_id and stage.get("stage") == route.stage for stage in plan.api_stages or []
         )
         if covers and key.id in backend.usage_plan_keys.get(plan.id, {}):
             METER.take(plan, key.id)

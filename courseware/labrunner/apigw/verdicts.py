@@ -27,8 +27,14 @@ def refuse(status: int, body: dict, trace: dict, outcome: str, message: str, hea
 
 def route_arn(route: Route) -> str:
     """The ARN policies are evaluated against: the request's own method and path."""
-    return policy.method_arn(region=route.region, account_id=route.account_id, api_id=route.api_id,
-                             stage=route.stage, method=route.method, path=route.path or "/")  # fmt: skip
+    return policy.method_arn(
+        region=route.region,
+        account_id=route.account_id,
+        api_id=route.api_id,
+        stage=route.stage,
+        method=route.method,
+        path=route.path or "/",
+    )
 
 
 def text(value) -> str:

@@ -93,8 +93,9 @@ class _AccountServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer)
             return True
 
     def process_request(self, request, client_address):
-        thread = threading.Thread(target=self._serve, args=(request, client_address), daemon=True,
-                                  name=f"account-{self.account_id}")  # fmt: skip
+        thread = threading.Thread(
+            target=self._serve, args=(request, client_address), daemon=True, name=f"account-{self.account_id}"
+        )
         thread.start()
 
     def _serve(self, request, client_address):
@@ -121,8 +122,7 @@ class AccountSockets:
         self._closed = False
         self._paused: set[_AccountServer] = set()  # full: not accepted from until one ends
         self._freed: list[_AccountServer] = []
-        self._thread = threading.Thread(target=self._accept_forever, daemon=True,
-                                        name="account-sockets")  # fmt: skip
+        self._thread = threading.Thread(target=self._accept_forever, daemon=True, name="account-sockets")
         self._thread.start()
 
     def socket_for(self, account_id: str) -> Path:
@@ -132,9 +132,7 @@ class AccountSockets:
         with self._lock:
             if account_id not in self._servers:
                 path.unlink(missing_ok=True)
-                server = _AccountServer(
-                    path, account_id, self.app, self.max_connections, self._on_free
-                )
+                server = _AccountServer(path, account_id, self.app, self.max_connections, self._on_free)
                 path.chmod(0o666)  # the sandbox's uid must be able to connect
                 self._servers[account_id] = server
                 self._selector.register(server.socket, selectors.EVENT_READ, server)

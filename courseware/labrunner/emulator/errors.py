@@ -16,10 +16,19 @@ from moto.core.utils import get_service_model
 from werkzeug.exceptions import HTTPException
 
 # Names a request's SigV4 scope uses that are not the botocore service's name.
-SIGNING_TO_SERVICE = {"states": "stepfunctions", "monitoring": "cloudwatch",
-                      "execute-api": "apigatewaymanagementapi", "eventbridge": "events"}  # fmt: skip
-THROTTLE_CODES = ("TooManyRequestsException", "ThrottlingException", "ThrottledException",
-                  "RequestThrottled", "Throttling")  # fmt: skip
+SIGNING_TO_SERVICE = {
+    "states": "stepfunctions",
+    "monitoring": "cloudwatch",
+    "execute-api": "apigatewaymanagementapi",
+    "eventbridge": "events",
+}
+THROTTLE_CODES = (
+    "TooManyRequestsException",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "Throttling",
+)
 
 
 class _Error(ServiceException):
@@ -51,8 +60,7 @@ def render(service: str, code: str, message: str, status: int) -> tuple[int, lis
     model = _model(service)
     if model is None:
         body = json.dumps({"__type": code, "message": message}).encode()
-        return status, [("Content-Type", "application/x-amz-json-1.1"),
-                        ("x-amzn-ErrorType", code)], body  # fmt: skip
+        return status, [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)], body
     operation = model.operation_model(model.operation_names[0])  # errors do not vary by operation
     with warnings.catch_warnings():  # moto warns about codes its model lacks; ours are deliberate
         warnings.simplefilter("ignore")
@@ -60,9 +68,7 @@ def render(service: str, code: str, message: str, status: int) -> tuple[int, lis
         response = serializer.serialize(_Error(code, message))
     request_id = str(uuid.uuid4())
     body = response["body"]
-    body = (body.encode() if isinstance(body, str) else body).replace(
-        b"request-id", request_id.encode()
-    )
+    body = (body.encode() if isinstance(body, str) else body).replace(b"request-id", request_id.encode())
     headers = [(k, str(v)) for k, v in response["headers"].items()]
     headers.append(("x-amzn-RequestId", request_id))
     return status, headers, body

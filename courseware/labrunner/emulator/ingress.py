@@ -37,9 +37,11 @@ CONTROL_KEY = "HTTP_X_COURSEWARE_CONTROL"
 SOCKET_ACCOUNT = "courseware.account"  # set by the account socket, never from a header
 HEALTH_PATH = "/_courseware/health"  # the site's /healthz and `manage.py doctor` ask here
 CONTROL_PREFIXES = ("/moto-api", "/favicon.ico", "/latest/")
-OFFERED = ("Lambda, S3, SQS, SNS, DynamoDB (and Streams), CloudWatch and CloudWatch Logs, "
-           "EventBridge and EventBridge Scheduler, Step Functions, STS, IAM, Cognito, "
-           "API Gateway, CloudFormation, Systems Manager, Secrets Manager, KMS, X-Ray and Kinesis")  # fmt: skip
+OFFERED = (
+    "Lambda, S3, SQS, SNS, DynamoDB (and Streams), CloudWatch and CloudWatch Logs, "
+    "EventBridge and EventBridge Scheduler, Step Functions, STS, IAM, Cognito, "
+    "API Gateway, CloudFormation, Systems Manager, Secrets Manager, KMS, X-Ray and Kinesis"
+)
 
 
 class Refused(Exception):
@@ -95,9 +97,13 @@ class Ingress:
         status, headers, body = _collect(self._route, environ, account)
         if len(body) > self.limits.response_bytes:
             service = self.router.classify(environ).service
-            raise Refused(service, "InternalFailure",
-                          f"The response ({size_text(len(body))}) is over the lab limit of "
-                          f"{size_text(self.limits.response_bytes)}.", 500)  # fmt: skip
+            raise Refused(
+                service,
+                "InternalFailure",
+                f"The response ({size_text(len(body))}) is over the lab limit of "
+                f"{size_text(self.limits.response_bytes)}.",
+                500,
+            )
         start_response(status, headers)
         return [body]
 
@@ -108,25 +114,30 @@ class Ingress:
                 return self.front_door(environ, start_response)
         target = self.router.classify(environ)
         if target.kind == "unsigned":
-            raise Refused("apigateway", "MissingAuthenticationTokenException",
-                          "Missing Authentication Token", 403)  # fmt: skip
+            raise Refused("apigateway", "MissingAuthenticationTokenException", "Missing Authentication Token", 403)
         if target.kind == "not-offered":
-            raise Refused(target.service, "UnrecognizedClientException",
-                          f"The labs do not emulate the {target.service!r} service. The lab "
-                          f"emulator offers {OFFERED}.", 400)  # fmt: skip
+            raise Refused(
+                target.service,
+                "UnrecognizedClientException",
+                f"The labs do not emulate the {target.service!r} service. The lab emulator offers {OFFERED}.",
+                400,
+            )
         app = self.router.app(target.backend)
         try:  # a path the service does not have is AWS's unknown operation, not Flask's page
             app.url_map.bind_to_environ(environ).match()
         except HTTPException as miss:
-            raise Refused(target.service, "UnknownOperationException",
-                          f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO')} is not an "
-                          f"operation of the {target.service} API.", miss.code or 404) from None  # fmt: skip
+            raise Refused(
+                target.service,
+                "UnknownOperationException",
+                f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO')} is not an "
+                f"operation of the {target.service} API.",
+                miss.code or 404,
+            ) from None
         with acting_as(account, target.service):
             try:
                 return list(app(environ, start_response))
             except Exception:  # moto's own failure: AWS's shape, never the emulator's pages
-                log.exception("%s failed on %s %s", target.backend, environ["REQUEST_METHOD"],
-                              environ.get("PATH_INFO"))  # fmt: skip
+                log.exception("%s failed on %s %s", target.backend, environ["REQUEST_METHOD"], environ.get("PATH_INFO"))
                 raise Refused(
                     target.service,
                     "InternalFailure",
@@ -159,9 +170,7 @@ def _normalise(environ) -> None:
         raise Refused("", "BadRequest", "The request target has control characters.", 400)
     encoding = environ.get("HTTP_TRANSFER_ENCODING", "").lower()
     if encoding and (encoding != "chunked" or environ.get("CONTENT_LENGTH")):
-        raise Refused(
-            "", "BadRequest", "Send a body with Content-Length or chunked, not both.", 400
-        )
+        raise Refused("", "BadRequest", "Send a body with Content-Length or chunked, not both.", 400)
 
 
 def _pin(environ, account: str) -> None:
@@ -192,8 +201,7 @@ def _bound_body(environ, limit: int, router) -> None:
 def _too_large(environ, limit: int, router) -> None:
     service = router.classify(environ).service
     code = "RequestEntityTooLargeException" if service == "lambda" else "EntityTooLarge"
-    raise Refused(service, code, f"The request body is over the lab limit of "
-                  f"{size_text(limit)} per request.", 413)  # fmt: skip
+    raise Refused(service, code, f"The request body is over the lab limit of {size_text(limit)} per request.", 413)
 
 
 def _collect(app, environ, account):
@@ -213,10 +221,16 @@ def _collect(app, environ, account):
 
 
 def _answer(start_response, status: int, headers: list, body: bytes):
-    phrase = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-              413: "Payload Too Large",
-              429: "Too Many Requests", 500: "Internal Server Error",
-              503: "Service Unavailable"}.get(status, "Error")  # fmt: skip
+    phrase = {
+        400: "Bad Request",
+        403: "Forbidden",
+        404: "Not Found",
+        405: "Method Not Allowed",
+        413: "Payload Too Large",
+        429: "Too Many Requests",
+        500: "Internal Server Error",
+        503: "Service Unavailable",
+    }.get(status, "Error")
     # The body of a refused request may be unread; werkzeug closes every connection after its
     # response, so it is never parsed as a next request (pipelined requests are never served).
     start_response(f"{status} {phrase}", [*headers, ("Content-Length", str(len(body)))])

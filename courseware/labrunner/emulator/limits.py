@@ -28,12 +28,26 @@ class AccountLimits:
     response_bytes: int = 32 * MIB
     stored_bytes: int = 256 * MIB  # objects, messages, items, log events and code, together
     throttle_delay_s: float = 0.1  # a refused request waits this long, so refusals stay cheap
-    resources: dict = field(default_factory=lambda: {
-        "functions": 100, "layer versions": 200, "queues": 100, "tables": 50, "buckets": 50,
-        "REST APIs": 25, "HTTP APIs": 25, "state machines": 50, "topics": 100,
-        "event rules": 200, "event buses": 20, "user pools": 10, "roles": 300, "streams": 20,
-        "stacks": 20, "log groups": 300,
-    })  # fmt: skip
+    resources: dict = field(
+        default_factory=lambda: {
+            "functions": 100,
+            "layer versions": 200,
+            "queues": 100,
+            "tables": 50,
+            "buckets": 50,
+            "REST APIs": 25,
+            "HTTP APIs": 25,
+            "state machines": 50,
+            "topics": 100,
+            "event rules": 200,
+            "event buses": 20,
+            "user pools": 10,
+            "roles": 300,
+            "streams": 20,
+            "stacks": 20,
+            "log groups": 300,
+        }
+    )
 
 
 def size_text(count: int) -> str:
@@ -61,8 +75,10 @@ class Gate:
             self.tokens = min(burst, self.tokens + (now - self.refilled) * rate)
             self.refilled = now
             if self.tokens < 1:
-                return (f"Rate exceeded: this lab account may make {rate:g} requests per second "
-                        f"(bursts of {burst}). Retry with backoff, as the AWS SDKs do.")  # fmt: skip
+                return (
+                    f"Rate exceeded: this lab account may make {rate:g} requests per second "
+                    f"(bursts of {burst}). Retry with backoff, as the AWS SDKs do."
+                )
             self.tokens -= 1
             return None
 

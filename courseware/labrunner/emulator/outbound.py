@@ -22,9 +22,15 @@ from moto.sns.models import SNSBackend
 
 DELIVERED = ("sqs", "lambda")
 # moto modules known to make requests of their own; imported so the sweep below finds them.
-SENDERS = ("moto.sns.models", "moto.events.models", "moto.firehose.models", "moto.awslambda.models",
-           "moto.apigateway.integration_parsers.aws_parser", "moto.apigateway.integration_parsers.http_parser",
-           "moto.core.authorization")  # fmt: skip
+SENDERS = (
+    "moto.sns.models",
+    "moto.events.models",
+    "moto.firehose.models",
+    "moto.awslambda.models",
+    "moto.apigateway.integration_parsers.aws_parser",
+    "moto.apigateway.integration_parsers.http_parser",
+    "moto.core.authorization",
+)
 
 
 class OutboundRefused(requests.exceptions.ConnectionError):

@@ -57,8 +57,12 @@ CODES = {
     "stacks": ("cloudformation", "LimitExceededException"),
     "log groups": ("logs", "LimitExceededException"),
 }
-STORAGE_CODES = {"s3": "AccountProblem", "lambda": "CodeStorageExceededException",
-                 "sqs": "OverLimit", "sns": "Throttled"}  # fmt: skip
+STORAGE_CODES = {
+    "s3": "AccountProblem",
+    "lambda": "CodeStorageExceededException",
+    "sqs": "OverLimit",
+    "sns": "Throttled",
+}
 
 
 class QuotaExceeded(AwsError):
@@ -77,22 +81,18 @@ def _regions(backends, account_id: str):
 COUNTERS: dict[str, Callable[[str], int]] = {
     "functions": lambda a: sum(len(b._lambdas._functions) for b in _regions(lambda_backends, a)),
     "layer versions": lambda a: sum(
-        len(layer.layer_versions)
-        for b in _regions(lambda_backends, a)
-        for layer in list(b._layers._layers.values())
-    ),  # fmt: skip
+        len(layer.layer_versions) for b in _regions(lambda_backends, a) for layer in list(b._layers._layers.values())
+    ),
     "queues": lambda a: sum(len(b.queues) for b in _regions(sqs_backends, a)),
     "tables": lambda a: sum(len(b.tables) for b in _regions(dynamodb_backends, a)),
     "buckets": lambda a: sum(len(b.buckets) for b in _regions(s3_backends, a)),
     "REST APIs": lambda a: sum(len(b.apis) for b in _regions(apigateway_backends, a)),
     "HTTP APIs": lambda a: sum(len(b.apis) for b in _regions(apigatewayv2_backends, a)),
-    "state machines": lambda a: sum(
-        len(b.state_machines) for b in _regions(stepfunctions_backends, a)
-    ),  # fmt: skip
+    "state machines": lambda a: sum(len(b.state_machines) for b in _regions(stepfunctions_backends, a)),
     "topics": lambda a: sum(len(b.topics) for b in _regions(sns_backends, a)),
     "event rules": lambda a: sum(
         len(bus.rules) for b in _regions(events_backends, a) for bus in list(b.event_buses.values())
-    ),  # fmt: skip
+    ),
     "event buses": lambda a: sum(len(b.event_buses) for b in _regions(events_backends, a)),
     "user pools": lambda a: sum(len(b.user_pools) for b in _regions(cognitoidp_backends, a)),
     "roles": lambda a: sum(len(b.roles) for b in _regions(iam_backends, a)),
@@ -136,12 +136,17 @@ WRITES = [
     (S3Backend, "upload_part", "s3", "value", lambda value: len(value or b"")),
     (SQSBackend, "send_message", "sqs", "message_body", lambda body: len(body or "")),
     (Table, "put_item", "dynamodb", "item_attrs", lambda item: len(repr(item))),
-    (LogsBackend, "put_log_events", "logs", "log_events",
-     lambda events: sum(len(event.get("message", "")) for event in events)),
+    (
+        LogsBackend,
+        "put_log_events",
+        "logs",
+        "log_events",
+        lambda events: sum(len(event.get("message", "")) for event in events),
+    ),
     (LambdaBackend, "create_function", "lambda", "spec", _zip("Code")),
     (LambdaBackend, "publish_layer_version", "lambda", "spec", _zip("Content")),
     (LambdaFunction, "update_function_code", "lambda", "updated_spec", _zip(None)),
-]  # fmt: skip
+]
 
 
 def stored_bytes(account_id: str) -> int:
@@ -184,8 +189,11 @@ class Quotas:
         count = COUNTERS[kind](account_id)
         if count >= limit:
             service, code = CODES[kind]
-            raise QuotaExceeded(service, code, f"This lab account already has {count} {kind}, "
-                                f"the most a lab account may have. Delete one first.")  # fmt: skip
+            raise QuotaExceeded(
+                service,
+                code,
+                f"This lab account already has {count} {kind}, the most a lab account may have. Delete one first.",
+            )
 
     def add_bytes(self, service: str, account_id: str, size: int) -> None:
         limit = self.limits.stored_bytes
@@ -195,10 +203,13 @@ class Quotas:
                 measured_at, used = time.monotonic(), _measure(account_id)
             if used + size > limit:
                 self._usage[account_id] = (measured_at, used)
-                raise QuotaExceeded(service, STORAGE_CODES.get(service, "LimitExceededException"),
-                                    f"This lab account may store {size_text(limit)} in all "
-                                    "(objects, messages, items, log events and code) and has "
-                                    f"{size_text(used)}. Delete something, or reset the lab.")  # fmt: skip
+                raise QuotaExceeded(
+                    service,
+                    STORAGE_CODES.get(service, "LimitExceededException"),
+                    f"This lab account may store {size_text(limit)} in all "
+                    "(objects, messages, items, log events and code) and has "
+                    f"{size_text(used)}. Delete something, or reset the lab.",
+                )
             self._usage[account_id] = (measured_at, used + size)
 
 
@@ -243,9 +254,7 @@ def _wrap(cls, name: str, guard: tuple) -> None:
         for guard in guarded.quota_guards:
             if guard[0] == "count":
                 _, kind, existing = guard
-                if _installed and (
-                    existing is None or arguments.get(existing[0]) not in existing[1](self)
-                ):
+                if _installed and (existing is None or arguments.get(existing[0]) not in existing[1](self)):
                     _installed[-1].check_count(kind, self.account_id)
             else:
                 _, service, argument, size = guard

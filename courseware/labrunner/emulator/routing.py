@@ -26,11 +26,31 @@ from moto.moto_server.werkzeug_app import (
 )
 
 # SigV4 signing names of the services a lab may call (the platform deploys with the same set).
-LAB_SERVICES = frozenset({
-    "lambda", "s3", "sqs", "sns", "dynamodb", "logs", "monitoring", "events", "scheduler",
-    "states", "sts", "iam", "cognito-idp", "cognito-identity", "apigateway", "cloudformation",
-    "ssm", "secretsmanager", "kms", "xray", "kinesis",
-})  # fmt: skip
+LAB_SERVICES = frozenset(
+    {
+        "lambda",
+        "s3",
+        "sqs",
+        "sns",
+        "dynamodb",
+        "logs",
+        "monitoring",
+        "events",
+        "scheduler",
+        "states",
+        "sts",
+        "iam",
+        "cognito-idp",
+        "cognito-identity",
+        "apigateway",
+        "cloudformation",
+        "ssm",
+        "secretsmanager",
+        "kms",
+        "xray",
+        "kinesis",
+    }
+)
 CONTROL_PREFIXES = ("/moto-api", "/favicon.ico", "/latest/meta-data", "/latest/api")
 JWKS_SUFFIXES = ("/.well-known/jwks.json", "/.well-known/openid-configuration")
 
@@ -68,8 +88,11 @@ class Router:
         """Build every offered service's application now, outside any account's request (moto
         builds them from its default account's state, which requests may not touch)."""
         for service in sorted(LAB_SERVICES):
-            environ = {"HTTP_AUTHORIZATION": _authorization(service, "us-east-1"),
-                       "PATH_INFO": "/", "HTTP_X_AMZ_TARGET": "DynamoDB_20120810.ListTables"}  # fmt: skip
+            environ = {
+                "HTTP_AUTHORIZATION": _authorization(service, "us-east-1"),
+                "PATH_INFO": "/",
+                "HTTP_X_AMZ_TARGET": "DynamoDB_20120810.ListTables",
+            }
             backend = self._backend(environ, "/")
             if backend:
                 self.app(backend)
@@ -86,9 +109,7 @@ class Router:
                 return Target("not-offered", service)
             probe = dict(environ, HTTP_AUTHORIZATION=_authorization(service, scope[2]))
             backend = self._backend(probe, path)
-            return (
-                Target("service", service, backend) if backend else Target("not-offered", service)
-            )
+            return Target("service", service, backend) if backend else Target("not-offered", service)
         # The calls AWS serves unsigned: Cognito's sign-in/sign-up, STS's web identity and SAML
         # exchanges, and a user pool's public keys.
         target = _target(environ)
@@ -133,8 +154,10 @@ class Router:
 
 
 def _authorization(service: str, region: str) -> str:
-    return (f"AWS4-HMAC-SHA256 Credential=courseware/20260101/{region}/{service}/aws4_request, "
-            "SignedHeaders=host, Signature=0")  # fmt: skip
+    return (
+        f"AWS4-HMAC-SHA256 Credential=courseware/20260101/{region}/{service}/aws4_request, "
+        "SignedHeaders=host, Signature=0"
+    )
 
 
 def _target(environ) -> str:

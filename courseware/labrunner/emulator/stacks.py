@@ -38,17 +38,22 @@ def _create_resources(self: Stack) -> None:
     try:
         _original_create_resources(self)
     except ResourceFailed as failure:
-        self.events.append(Event(
-            stack_id=self.stack_id, stack_name=self.name, logical_resource_id=failure.logical_id,
-            physical_resource_id="", resource_type=failure.resource_type,
-            resource_status="CREATE_FAILED", resource_status_reason=failure.reason,
-            resource_properties=None,
-        ))  # fmt: skip
+        self.events.append(
+            Event(
+                stack_id=self.stack_id,
+                stack_name=self.name,
+                logical_resource_id=failure.logical_id,
+                physical_resource_id="",
+                resource_type=failure.resource_type,
+                resource_status="CREATE_FAILED",
+                resource_status_reason=failure.reason,
+                resource_properties=None,
+            )
+        )
         self.status = "ROLLBACK_IN_PROGRESS"
         self._add_stack_event(
             "ROLLBACK_IN_PROGRESS",
-            f"The following resource(s) failed to create: [{failure.logical_id}]. "
-            "Rollback requested by user.",
+            f"The following resource(s) failed to create: [{failure.logical_id}]. Rollback requested by user.",
         )
         try:
             self.resource_map.delete()

@@ -18,9 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("slug", models.SlugField(max_length=80, unique=True)),
                 ("title", models.CharField(max_length=200)),
@@ -51,9 +49,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("number", models.PositiveIntegerField()),
                 ("files", models.JSONField()),
@@ -70,9 +66,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("account_id", models.CharField(max_length=12)),
                 ("files", models.JSONField(default=dict)),
@@ -100,9 +94,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
-                    ),
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL),
                 ),
             ],
         ),
@@ -120,9 +112,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "kind",
@@ -174,20 +164,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="labworkspace",
-            constraint=models.UniqueConstraint(
-                fields=("user", "lab"), name="one_workspace_per_lab"
-            ),
+            constraint=models.UniqueConstraint(fields=("user", "lab"), name="one_workspace_per_lab"),
         ),
         migrations.AddConstraint(
             model_name="labversion",
-            constraint=models.UniqueConstraint(
-                fields=("workspace", "number"), name="version_numbers_unique"
-            ),
+            constraint=models.UniqueConstraint(fields=("workspace", "number"), name="version_numbers_unique"),
         ),
         migrations.AddIndex(
             model_name="labrun",
-            index=models.Index(
-                fields=["workspace", "kind", "-created_at"], name="labrunner_l_workspa_de3348_idx"
-            ),
+            index=models.Index(fields=["workspace", "kind", "-created_at"], name="labrunner_l_workspa_de3348_idx"),
         ),
     ]

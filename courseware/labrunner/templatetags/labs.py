@@ -13,9 +13,7 @@ def pretty_json(value) -> str:
 @register.filter
 def file_mode(name: str) -> str:
     """The CodeMirror mode for a lab file."""
-    return (
-        "yaml" if name.endswith((".yaml", ".yml")) else "python" if name.endswith(".py") else "text"
-    )
+    return "yaml" if name.endswith((".yaml", ".yml")) else "python" if name.endswith(".py") else "text"
 
 
 @register.filter

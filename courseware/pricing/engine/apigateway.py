@@ -89,9 +89,7 @@ def _increments(size_kb: Decimal, step_kb) -> int:
 def apigateway_estimate(values: dict) -> Estimate:
     prices, inputs = read_apigateway_inputs(values)
     estimate = Estimate(SERVICE, prices.describe(), inputs=inputs)
-    {"rest": _rest, "http": _http, "websocket": _websocket}[inputs["api_type"]](
-        estimate, prices, inputs
-    )
+    {"rest": _rest, "http": _http, "websocket": _websocket}[inputs["api_type"]](estimate, prices, inputs)
     estimate.notes.append(
         "Free tier not applied: accounts opened before 15 July 2025 get 1M REST API calls plus 1M "
         "HTTP API calls, plus 1M WebSocket messages and 750,000 connection minutes, a month for "
@@ -111,18 +109,28 @@ def _rest(estimate: Estimate, prices, inputs: dict) -> None:
         )
     cache = prices.price(cache_key(size), field="cache_size_gb") if size else None
     estimate.lines += tiered_lines(
-        SERVICE, "REST API requests", Decimal(inputs["requests"]), "requests", requests.tiers,
+        SERVICE,
+        "REST API requests",
+        Decimal(inputs["requests"]),
+        "requests",
+        requests.tiers,
         requests.per,
-    )  # fmt: skip
+    )
     estimate.notes.append(
         "REST request tiers are cumulative per month: the first 333M, the next 667M (to 1B), the "
         "next 19B (to 20B), then everything over 20B."
     )
     if cache:
         estimate.lines.append(
-            line(SERVICE, f"REST API cache ({plain(size)} GB)", inputs["cache_hours"], "hours",
-                 cache.flat, note="billed per hour the cache runs, whatever the traffic")
-        )  # fmt: skip
+            line(
+                SERVICE,
+                f"REST API cache ({plain(size)} GB)",
+                inputs["cache_hours"],
+                "hours",
+                cache.flat,
+                note="billed per hour the cache runs, whatever the traffic",
+            )
+        )
         estimate.notes.append(
             "Cache prices per hour are unconfirmed: the course has not been able to confirm them "
             "on the API Gateway pricing page."
@@ -140,9 +148,7 @@ def _http(estimate: Estimate, prices, inputs: dict) -> None:
         f"request counts as {each}, so {quantity(inputs['requests'])} × {each} = "
         f"{quantity(metered)} metered requests."
     )
-    estimate.lines += tiered_lines(
-        SERVICE, "HTTP API requests", metered, "requests", requests.tiers, requests.per
-    )
+    estimate.lines += tiered_lines(SERVICE, "HTTP API requests", metered, "requests", requests.tiers, requests.per)
 
 
 def tier_summary(price) -> str:
@@ -167,13 +173,17 @@ def _websocket(estimate: Estimate, prices, inputs: dict) -> None:
         f"{quantity(inputs['messages'])} × {each} = {quantity(metered)} metered messages. The "
         f"message prices ({tier_summary(messages)}) are also unconfirmed."
     )
-    estimate.lines += tiered_lines(
-        SERVICE, "WebSocket messages", metered, "messages", messages.tiers, messages.per
-    )
+    estimate.lines += tiered_lines(SERVICE, "WebSocket messages", metered, "messages", messages.tiers, messages.per)
     estimate.lines.append(
-        line(SERVICE, "WebSocket connection minutes", Decimal(inputs["connection_minutes"]),
-             "connection minutes", minutes.flat, minutes.per)
-    )  # fmt: skip
+        line(
+            SERVICE,
+            "WebSocket connection minutes",
+            Decimal(inputs["connection_minutes"]),
+            "connection minutes",
+            minutes.flat,
+            minutes.per,
+        )
+    )
 
 
 def rest_vs_http(values: dict) -> dict:

@@ -59,10 +59,7 @@ class PriceSet:
 
 def _price(key: str, raw: dict) -> Price:
     if "tiers" in raw:
-        tiers = tuple(
-            Tier(Decimal(str(t["upto"])) if "upto" in t else None, Decimal(t["price"]))
-            for t in raw["tiers"]
-        )
+        tiers = tuple(Tier(Decimal(str(t["upto"])) if "upto" in t else None, Decimal(t["price"])) for t in raw["tiers"])
     else:
         tiers = (Tier(None, Decimal(raw["price"])),)
     return Price(key, raw["unit"], int(raw.get("per", 1)), tiers, raw["source"], str(raw["date"]))
@@ -72,9 +69,14 @@ def load_price_set(path: Path) -> PriceSet:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     prices = {key: _price(key, raw) for key, raw in data["prices"].items()}
     return PriceSet(
-        name=str(data["name"]), title=data["title"], region=data["region"], date=str(data["date"]),
-        sources=data["sources"], settings=data.get("settings", {}), prices=prices,
-    )  # fmt: skip
+        name=str(data["name"]),
+        title=data["title"],
+        region=data["region"],
+        date=str(data["date"]),
+        sources=data["sources"],
+        settings=data.get("settings", {}),
+        prices=prices,
+    )
 
 
 @cache
@@ -87,9 +89,7 @@ def price_set(name: str | None) -> PriceSet:
     sets = price_sets()
     name = name or "current"
     if name not in sets:
-        raise PricingInputError(
-            "price_set", f"unknown price set '{name}' (known: {', '.join(sorted(sets))})"
-        )
+        raise PricingInputError("price_set", f"unknown price set '{name}' (known: {', '.join(sorted(sets))})")
     return sets[name]
 
 

@@ -91,9 +91,7 @@ def line(
 ) -> Line:
     cost = amount * price / per
     formula = f"{quantity(amount)} {unit} × {unit_price(price, per)} = {usd(cost)}"
-    return Line(
-        service, label, amount, unit, price, per, cost, formula + (f" ({note})" if note else "")
-    )
+    return Line(service, label, amount, unit, price, per, cost, formula + (f" ({note})" if note else ""))
 
 
 def tiered_lines(
@@ -116,11 +114,7 @@ def tiered_lines(
             continue
         room = remaining if end is None else min(remaining, end - position)
         if room > 0 or (index == 0 and amount == 0):
-            span = (
-                f"{quantity(start)}–{quantity(end)}"
-                if end is not None
-                else f"over {quantity(start)}"
-            )
+            span = f"{quantity(start)}–{quantity(end)}" if end is not None else f"over {quantity(start)}"
             name = label if len(tiers) == 1 else f"{label}, tier {index + 1} ({span} {unit})"
             lines.append(line(service, name, room, unit, tier.price, per))
         remaining -= room
@@ -151,10 +145,7 @@ class Estimate:
             "total_exact_usd": plain(self.total),
             "lines": [item.to_dict() for item in self.lines],
             "notes": self.notes,
-            "inputs": {
-                key: str(value) if isinstance(value, Decimal) else value
-                for key, value in self.inputs.items()
-            },
+            "inputs": {key: str(value) if isinstance(value, Decimal) else value for key, value in self.inputs.items()},
             "price_set": self.price_set,
             **self.extra,
         }
@@ -168,9 +159,7 @@ class Estimate:
 MAX_MAGNITUDE = 30
 
 
-def read_decimal(
-    values: dict, field: str, *, default=None, minimum=None, maximum=None, what: str = ""
-) -> Decimal:
+def read_decimal(values: dict, field: str, *, default=None, minimum=None, maximum=None, what: str = "") -> Decimal:
     raw = values.get(field, default)
     if raw is None or raw == "":
         if default is None:
@@ -182,18 +171,12 @@ def read_decimal(
         raise PricingInputError(field, f"must be a number, not {str(raw)[:40]!r}") from error
     if not value.is_finite():
         raise PricingInputError(field, "must be a finite number")
-    if (
-        abs(value.adjusted()) > MAX_MAGNITUDE
-    ):  # before any message prints it, or arithmetic overflows
+    if abs(value.adjusted()) > MAX_MAGNITUDE:  # before any message prints it, or arithmetic overflows
         raise PricingInputError(field, "is far outside any range this calculator takes")
     if minimum is not None and value < Decimal(str(minimum)):
-        raise PricingInputError(
-            field, f"must be at least {minimum}{what}, not {value.normalize():f}"
-        )
+        raise PricingInputError(field, f"must be at least {minimum}{what}, not {value.normalize():f}")
     if maximum is not None and value > Decimal(str(maximum)):
-        raise PricingInputError(
-            field, f"must be at most {maximum:,}{what}, not {value.normalize():f}"
-        )
+        raise PricingInputError(field, f"must be at most {maximum:,}{what}, not {value.normalize():f}")
     return value
 
 

@@ -70,9 +70,7 @@ def dynamodb_estimate(values: dict) -> Estimate:
     stored = inputs["storage_gb"]
     billable = max(Decimal(0), stored - free_gb)
     note = f"{quantity(stored)} GB minus {quantity(free_gb)} GB free" if free_gb else ""
-    estimate.lines.append(
-        line(SERVICE, "Storage", billable, "GB-months", storage.flat, storage.per, note)
-    )
+    estimate.lines.append(line(SERVICE, "Storage", billable, "GB-months", storage.flat, storage.per, note))
     if free_gb:
         estimate.notes.append(
             f"Free tier: the first {quantity(free_gb)} GB of storage each month are free "
@@ -102,12 +100,9 @@ def _on_demand(estimate: Estimate, prices, inputs: dict) -> None:
         f"{quantity(inputs['writes'])} writes = {quantity(wru)} WRU."
     )
     estimate.lines.append(
-        line(SERVICE, f"Reads, on-demand ({consistency})", rru, "read request units",
-             reads.flat, reads.per)
-    )  # fmt: skip
-    estimate.lines.append(
-        line(SERVICE, "Writes, on-demand", wru, "write request units", writes.flat, writes.per)
+        line(SERVICE, f"Reads, on-demand ({consistency})", rru, "read request units", reads.flat, reads.per)
     )
+    estimate.lines.append(line(SERVICE, "Writes, on-demand", wru, "write request units", writes.flat, writes.per))
     if inputs["free_tier"]:
         estimate.notes.append(
             "On-demand reads and writes have no free tier: the free 25 RCU and 25 WCU apply to "
@@ -128,15 +123,13 @@ def _provisioned(estimate: Estimate, prices, inputs: dict) -> None:
     ):
         billable = max(0, units - free_units)
         note = (
-            f"{units:,} {kind} minus {min(units, free_units)} free = {billable:,} {kind} × "
-            f"{quantity(hours)} h"
+            f"{units:,} {kind} minus {min(units, free_units)} free = {billable:,} {kind} × {quantity(hours)} h"
             if free
             else f"{units:,} {kind} × {quantity(hours)} h"
         )
         estimate.lines.append(
-            line(SERVICE, f"Provisioned {kind}", billable * hours, f"{kind}-hours", price.flat,
-                 price.per, note)
-        )  # fmt: skip
+            line(SERVICE, f"Provisioned {kind}", billable * hours, f"{kind}-hours", price.flat, price.per, note)
+        )
     if free:
         estimate.notes.append(
             f"Free tier: {free_rcu} RCU and {free_wcu} WCU are free every hour, for the account as a "

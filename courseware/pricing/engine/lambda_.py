@@ -118,9 +118,7 @@ def read_lambda_inputs(values: dict) -> dict:
         raise PricingInputError(
             "ephemeral_mb", f"configurable /tmp is not in price set '{prices.name}' ({prices.date})"
         )
-    if inputs["provisioned_concurrency"] and not prices.has(
-        f"lambda.provisioned.{inputs['architecture']}"
-    ):
+    if inputs["provisioned_concurrency"] and not prices.has(f"lambda.provisioned.{inputs['architecture']}"):
         raise PricingInputError(
             "provisioned_concurrency",
             f"provisioned concurrency is not in price set '{prices.name}' ({prices.date})",
@@ -172,9 +170,7 @@ def lambda_estimate(values: dict) -> Estimate:
                 f"Free tier: {quantity(min(free_gbs, gb_seconds))} of {quantity(free_gbs)} free GB-s used."
             )
         duration = prices.price(f"lambda.duration.{arch}")
-        estimate.lines += tiered_lines(
-            "lambda", f"Duration ({arch})", billable, "GB-s", duration.tiers
-        )
+        estimate.lines += tiered_lines("lambda", f"Duration ({arch})", billable, "GB-s", duration.tiers)
     if inputs["ephemeral_mb"] > EPHEMERAL_DEFAULT:
         extra_gb = Decimal(inputs["ephemeral_mb"] - EPHEMERAL_DEFAULT) / MB_PER_GB
         storage_gbs = requests * billed_ms / 1000 * extra_gb
@@ -186,7 +182,7 @@ def lambda_estimate(values: dict) -> Estimate:
                 "GB-s",
                 prices.price("lambda.ephemeral").flat,
                 note=f"{extra_gb.normalize():f} GB extra × billed seconds",
-            )  # fmt: skip
+            )
         )
     return estimate
 
@@ -197,17 +193,25 @@ def _provisioned_lines(estimate, prices, inputs, gb, gb_seconds) -> None:
     minutes = Decimal(math.ceil(hours * 60 / PC_ROUND_MINUTES) * PC_ROUND_MINUTES)
     configured = inputs["provisioned_concurrency"] * gb * minutes * 60
     estimate.lines.append(
-        line("lambda", f"Provisioned concurrency configured ({arch})", configured, "GB-s",
-             prices.price(f"lambda.provisioned.{arch}").flat,
-             note=f"{inputs['provisioned_concurrency']} × {gb.normalize():f} GB × {quantity(minutes)} min × 60, time rounded up to 5 min")
-    )  # fmt: skip
-    estimate.lines.append(
-        line("lambda", f"Duration on provisioned concurrency ({arch})", gb_seconds, "GB-s",
-             prices.price(f"lambda.provisioned_duration.{arch}").flat)
-    )  # fmt: skip
-    estimate.notes.append(
-        "All invocations are assumed to run on provisioned concurrency (no spill-over to on-demand)."
+        line(
+            "lambda",
+            f"Provisioned concurrency configured ({arch})",
+            configured,
+            "GB-s",
+            prices.price(f"lambda.provisioned.{arch}").flat,
+            note=f"{inputs['provisioned_concurrency']} × {gb.normalize():f} GB × {quantity(minutes)} min × 60, time rounded up to 5 min",
+        )
     )
+    estimate.lines.append(
+        line(
+            "lambda",
+            f"Duration on provisioned concurrency ({arch})",
+            gb_seconds,
+            "GB-s",
+            prices.price(f"lambda.provisioned_duration.{arch}").flat,
+        )
+    )
+    estimate.notes.append("All invocations are assumed to run on provisioned concurrency (no spill-over to on-demand).")
 
 
 def sweep_memories(points: int) -> list[int]:
@@ -231,18 +235,18 @@ def memory_sweep(values: dict) -> dict:
             {**values, **base, "memory_mb": memory, "duration_ms": max(projected, Decimal("0.001"))}
         )
         per_invocation = estimate.total / base["requests"] if base["requests"] else Decimal(0)
-        rows.append({
-            "memory_mb": memory, "duration_ms": f"{projected.quantize(Decimal('0.01'))}",
-            "billed_duration_ms": estimate.extra["billed_duration_ms"],
-            "monthly_usd": str(estimate.total.quantize(Decimal("0.01"))), "monthly_exact_usd": f"{estimate.total.normalize():f}",
-            "per_invocation_usd": f"{per_invocation.normalize():f}",
-        })  # fmt: skip
-    cheapest = min(
-        rows, key=lambda row: (Decimal(row["monthly_exact_usd"]), Decimal(row["duration_ms"]))
-    )
-    fastest = min(
-        rows, key=lambda row: (Decimal(row["duration_ms"]), Decimal(row["monthly_exact_usd"]))
-    )
+        rows.append(
+            {
+                "memory_mb": memory,
+                "duration_ms": f"{projected.quantize(Decimal('0.01'))}",
+                "billed_duration_ms": estimate.extra["billed_duration_ms"],
+                "monthly_usd": str(estimate.total.quantize(Decimal("0.01"))),
+                "monthly_exact_usd": f"{estimate.total.normalize():f}",
+                "per_invocation_usd": f"{per_invocation.normalize():f}",
+            }
+        )
+    cheapest = min(rows, key=lambda row: (Decimal(row["monthly_exact_usd"]), Decimal(row["duration_ms"])))
+    fastest = min(rows, key=lambda row: (Decimal(row["duration_ms"]), Decimal(row["monthly_exact_usd"])))
     return {
         "model": "Teaching model, not an AWS promise: t(M) = t(1769) × 1769 / min(M, 1769) for single-threaded "
         "CPU-bound code; above 1,769 MB (one vCPU) a single thread gets no faster, so cost grows with memory.",

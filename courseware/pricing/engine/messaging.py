@@ -42,9 +42,7 @@ SNS_FIELDS = [
     Field("email_deliveries", "int", 0, "Email deliveries per month", "deliveries", 0, 10**12),
     Field("sqs_deliveries", "int", 0, "Deliveries to SQS queues (free)", "deliveries", 0, 10**14),
     Field("lambda_deliveries", "int", 0, "Deliveries to Lambda (free)", "deliveries", 0, 10**14),
-    Field(
-        "free_tier", "bool", True, "Apply the always-free tier (1M publishes, 100K HTTP, 1K email)"
-    ),
+    Field("free_tier", "bool", True, "Apply the always-free tier (1M publishes, 100K HTTP, 1K email)"),
     Field("price_set", "choice", "current", "Price set", choices=("current", "2017-01")),
 ]
 
@@ -92,13 +90,12 @@ def sqs_estimate(values: dict) -> Estimate:
         "while polling raise it. Neither is modelled beyond this input."
     )
     estimate.lines.append(
-        _free_line("sqs", f"Requests ({queue.upper() if queue == 'fifo' else queue} queue)",
-                   requests, "requests", price, free)
-    )  # fmt: skip
-    if free:
-        estimate.notes.append(
-            f"Free tier: the first {quantity(free)} requests a month are free (always free)."
+        _free_line(
+            "sqs", f"Requests ({queue.upper() if queue == 'fifo' else queue} queue)", requests, "requests", price, free
         )
+    )
+    if free:
+        estimate.notes.append(f"Free tier: the first {quantity(free)} requests a month are free (always free).")
     if requests - free > SQS_FIRST_TIER_REQUESTS:
         estimate.notes.append(
             "The SQS price used here is the first tier's (the first 100B requests a month); this "
@@ -109,8 +106,7 @@ def sqs_estimate(values: dict) -> Estimate:
 
 def sns_estimate(values: dict) -> Estimate:
     prices, inputs = _read(values, SNS_FIELDS)
-    keys = ("publishes", "http_deliveries", "email_deliveries", "sqs_deliveries",
-            "lambda_deliveries")  # fmt: skip
+    keys = ("publishes", "http_deliveries", "email_deliveries", "sqs_deliveries", "lambda_deliveries")
     price = {key: prices.price(f"sns.{key}") for key in keys}
     chunk_kb = prices.setting("sns_chunk_kb")
     each = chunks(inputs["message_kb"], chunk_kb)
@@ -130,17 +126,35 @@ def sns_estimate(values: dict) -> Estimate:
         "Deliveries are counted one per message per subscriber (an assumption)."
     )
     estimate.lines += [
-        _free_line("sns", "Publishes", publishes, "requests", price["publishes"],
-                   allowance("publishes")),
-        _free_line("sns", "HTTP/S deliveries", inputs["http_deliveries"], "deliveries",
-                   price["http_deliveries"], allowance("http_deliveries")),
-        _free_line("sns", "Email deliveries", inputs["email_deliveries"], "deliveries",
-                   price["email_deliveries"], allowance("email_deliveries")),
-        _free_line("sns", "Deliveries to SQS", inputs["sqs_deliveries"], "deliveries",
-                   price["sqs_deliveries"], Decimal(0)),
-        _free_line("sns", "Deliveries to Lambda", inputs["lambda_deliveries"], "deliveries",
-                   price["lambda_deliveries"], Decimal(0)),
-    ]  # fmt: skip
+        _free_line("sns", "Publishes", publishes, "requests", price["publishes"], allowance("publishes")),
+        _free_line(
+            "sns",
+            "HTTP/S deliveries",
+            inputs["http_deliveries"],
+            "deliveries",
+            price["http_deliveries"],
+            allowance("http_deliveries"),
+        ),
+        _free_line(
+            "sns",
+            "Email deliveries",
+            inputs["email_deliveries"],
+            "deliveries",
+            price["email_deliveries"],
+            allowance("email_deliveries"),
+        ),
+        _free_line(
+            "sns", "Deliveries to SQS", inputs["sqs_deliveries"], "deliveries", price["sqs_deliveries"], Decimal(0)
+        ),
+        _free_line(
+            "sns",
+            "Deliveries to Lambda",
+            inputs["lambda_deliveries"],
+            "deliveries",
+            price["lambda_deliveries"],
+            Decimal(0),
+        ),
+    ]
     if free:
         estimate.notes.append(
             f"Free tier (always free, per month): {quantity(allowance('publishes'))} publishes, "

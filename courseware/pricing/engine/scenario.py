@@ -19,9 +19,7 @@ FIELDS = [
         10**12,
     ),
     Field("api_type", "choice", "http", "API Gateway flavour", choices=("http", "rest")),
-    Field(
-        "duration_ms", "decimal", 120, "Average function duration", "ms", Decimal("0.001"), 900_000
-    ),
+    Field("duration_ms", "decimal", 120, "Average function duration", "ms", Decimal("0.001"), 900_000),
     Field("memory_mb", "int", 512, "Function memory", "MB", 128, 10240),
     Field("architecture", "choice", "arm64", "Function architecture", choices=("x86_64", "arm64")),
     Field(
@@ -33,9 +31,7 @@ FIELDS = [
         0,
         1000,
     ),
-    Field(
-        "writes_per_request", "decimal", 1, "DynamoDB writes per request (on-demand)", "", 0, 1000
-    ),
+    Field("writes_per_request", "decimal", 1, "DynamoDB writes per request (on-demand)", "", 0, 1000),
     Field("item_kb", "decimal", 1, "DynamoDB item size", "KB", Decimal("0.001"), 400),
     Field("storage_gb", "decimal", 10, "DynamoDB table size", "GB", 0, 10**7),
     Field("log_kb_per_request", "decimal", 1, "CloudWatch Logs written per request", "KB", 0, 1024),
@@ -51,13 +47,28 @@ def scenario_estimate(values: dict) -> dict:
     log_gb = n * inputs["log_kb_per_request"] / 1024 / 1024
     parts = {
         "apigateway": apigateway_estimate({**common, "api_type": inputs["api_type"], "requests": n}),
-        "lambda": lambda_estimate({**common, "requests": n, "duration_ms": inputs["duration_ms"],
-                                   "memory_mb": inputs["memory_mb"], "architecture": inputs["architecture"]}),
-        "dynamodb": dynamodb_estimate({**common, "capacity_mode": "on_demand", "consistency": "eventual",
-                                       "reads": n * inputs["reads_per_request"], "writes": n * inputs["writes_per_request"],
-                                       "item_kb": inputs["item_kb"], "storage_gb": inputs["storage_gb"]}),
+        "lambda": lambda_estimate(
+            {
+                **common,
+                "requests": n,
+                "duration_ms": inputs["duration_ms"],
+                "memory_mb": inputs["memory_mb"],
+                "architecture": inputs["architecture"],
+            }
+        ),
+        "dynamodb": dynamodb_estimate(
+            {
+                **common,
+                "capacity_mode": "on_demand",
+                "consistency": "eventual",
+                "reads": n * inputs["reads_per_request"],
+                "writes": n * inputs["writes_per_request"],
+                "item_kb": inputs["item_kb"],
+                "storage_gb": inputs["storage_gb"],
+            }
+        ),
         "logs": logs_estimate({**common, "ingested_gb": log_gb, "stored_gb": log_gb}),
-    }  # fmt: skip
+    }
     total = sum((part.total for part in parts.values()), Decimal(0))
     return {
         "scenario": "API Gateway → Lambda → DynamoDB, with CloudWatch Logs",
@@ -65,15 +76,7 @@ def scenario_estimate(values: dict) -> dict:
         "total_exact_usd": plain(total),
         "per_million_requests_usd": str((total / n * 1_000_000).quantize(CENT)) if n else "0.00",
         "services": {name: part.to_dict() for name, part in parts.items()},
-        "subtotals": [
-            {"service": name, "total_usd": part.to_dict()["total_usd"]}
-            for name, part in parts.items()
-        ],
-        "inputs": {
-            key: plain(value) if isinstance(value, Decimal) else value
-            for key, value in inputs.items()
-        },
-        "notes": [
-            f"Logs: {plain(inputs['log_kb_per_request'])} KB per request, stored for one month."
-        ],
+        "subtotals": [{"service": name, "total_usd": part.to_dict()["total_usd"]} for name, part in parts.items()],
+        "inputs": {key: plain(value) if isinstance(value, Decimal) else value for key, value in inputs.items()},
+        "notes": [f"Logs: {plain(inputs['log_kb_per_request'])} KB per request, stored for one month."],
     }

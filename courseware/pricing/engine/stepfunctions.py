@@ -58,11 +58,7 @@ def stepfunctions_estimate(values: dict) -> Estimate:
 def _standard(estimate: Estimate, prices, inputs: dict) -> None:
     price = prices.price("stepfunctions.standard.transitions")
     transitions = Decimal(inputs["executions"]) * inputs["transitions_per_execution"]
-    free = (
-        Decimal(prices.setting("stepfunctions_free_transitions"))
-        if inputs["free_tier"]
-        else Decimal(0)
-    )
+    free = Decimal(prices.setting("stepfunctions_free_transitions")) if inputs["free_tier"] else Decimal(0)
     billable = max(Decimal(0), transitions - free)
     estimate.extra["transitions"] = plain(transitions)
     estimate.notes.append(
@@ -76,9 +72,8 @@ def _standard(estimate: Estimate, prices, inputs: dict) -> None:
         )
     note = f"{quantity(transitions)} minus {quantity(free)} free" if free else ""
     estimate.lines.append(
-        line(SERVICE, "State transitions (Standard)", billable, "state transitions",
-             price.flat, price.per, note)
-    )  # fmt: skip
+        line(SERVICE, "State transitions (Standard)", billable, "state transitions", price.flat, price.per, note)
+    )
 
 
 def _express(estimate: Estimate, prices, inputs: dict) -> None:
@@ -103,12 +98,7 @@ def _express(estimate: Estimate, prices, inputs: dict) -> None:
         f"{plain(billed_ms)} ms ÷ 1000 × {plain(gb)} GB = {quantity(gb_seconds)} GB-s."
     )
     estimate.notes.append(
-        "Express workflows have no free tier: the 4,000 free state transitions a month are for "
-        "Standard workflows."
+        "Express workflows have no free tier: the 4,000 free state transitions a month are for Standard workflows."
     )
-    estimate.lines.append(
-        line(SERVICE, "Requests (Express)", executions, "requests", requests.flat, requests.per)
-    )
-    estimate.lines.append(
-        line(SERVICE, "Duration (Express)", gb_seconds, "GB-s", duration.flat, duration.per)
-    )
+    estimate.lines.append(line(SERVICE, "Requests (Express)", executions, "requests", requests.flat, requests.per))
+    estimate.lines.append(line(SERVICE, "Duration (Express)", gb_seconds, "GB-s", duration.flat, duration.per))

@@ -43,12 +43,9 @@ def s3_estimate(values: dict) -> Estimate:
         "s3", "Storage (S3 Standard)", inputs["storage_gb"], "GB-months", storage.tiers, storage.per
     )
     estimate.lines.append(
-        line("s3", "PUT, COPY, POST, LIST requests", Decimal(inputs["put_requests"]), "requests",
-             put.flat, put.per)
-    )  # fmt: skip
-    estimate.lines.append(
-        line("s3", "GET requests", Decimal(inputs["get_requests"]), "requests", get.flat, get.per)
+        line("s3", "PUT, COPY, POST, LIST requests", Decimal(inputs["put_requests"]), "requests", put.flat, put.per)
     )
+    estimate.lines.append(line("s3", "GET requests", Decimal(inputs["get_requests"]), "requests", get.flat, get.per))
     estimate.notes.append(
         "Storage tiers use TB = 1,024 GB: the first 50 TB is 51,200 GB, the next 450 TB runs to "
         "500 TB = 512,000 GB, and the rest is over that. GB-months are the average stored over "
@@ -71,12 +68,9 @@ def logs_estimate(values: dict) -> Estimate:
     estimate = Estimate("logs", prices.describe(), inputs=inputs)
     note = f"{quantity(ingested)} GB minus {quantity(free)} GB free" if free else ""
     estimate.lines.append(
-        line("logs", "Ingestion (standard class)", billable, "GB", ingestion.flat, ingestion.per,
-             note)
-    )  # fmt: skip
-    estimate.lines.append(
-        line("logs", "Storage", inputs["stored_gb"], "GB-months", storage.flat, storage.per)
+        line("logs", "Ingestion (standard class)", billable, "GB", ingestion.flat, ingestion.per, note)
     )
+    estimate.lines.append(line("logs", "Storage", inputs["stored_gb"], "GB-months", storage.flat, storage.per))
     if free:
         estimate.notes.append(
             f"Free tier: {quantity(free)} GB a month, applied here to ingestion only (an "

@@ -42,8 +42,7 @@ def export_question(q: dict) -> str:
         comments.append(f"// section: {q['section']}")
     if kind == "single":
         answers = [
-            ("=" if c["correct"] else "~") + escape(c["text"]) + feedback(c.get("feedback"))
-            for c in q["choices"]
+            ("=" if c["correct"] else "~") + escape(c["text"]) + feedback(c.get("feedback")) for c in q["choices"]
         ]
     elif kind == "multiple":
         right = [c for c in q["choices"] if c["correct"]]
@@ -65,9 +64,7 @@ def export_question(q: dict) -> str:
         (tolerance_kind, amount), answer = q["tolerance"], q["answer"]
         if tolerance_kind == "relative":
             amount = abs(answer) * amount
-            comments.append(
-                f"// tolerance {number(q['tolerance'][1] * 100)}% exported as ±{number(amount)}"
-            )
+            comments.append(f"// tolerance {number(q['tolerance'][1] * 100)}% exported as ±{number(amount)}")
         if q.get("unit"):
             also = f"; also accepted: {', '.join(q['units'])}" if q.get("units") else ""
             comments.append(f"// unit: {q['unit']} (units are not exported{also})")

@@ -134,9 +134,7 @@ def parse_answers(answers: str) -> dict:
         answer = TRUE_FALSE[head]
         wrong, right = restore(wrong).strip(), restore(right).strip()
         data: dict = {"type": "truefalse", "answer": answer}
-        feedback = {
-            k: v for k, v in sorted({answer: right, not answer: wrong}.items(), reverse=True) if v
-        }
+        feedback = {k: v for k, v in sorted({answer: right, not answer: wrong}.items(), reverse=True) if v}
         return {**data, "feedback": feedback} if feedback else data
     if not answers.startswith("="):
         raise ValueError(f"unknown answer form {{{restore(answers)}}}: short answers are '=text'")
@@ -199,9 +197,7 @@ def parse_numeric(answers: str) -> dict:
                 answer_text, _, tolerance_text = value.partition(":")
                 answer, tolerance = float(answer_text), abs(float(tolerance_text or 0))
         except ValueError:
-            raise ValueError(
-                f"numeric answer {value!r} must be value, value:tolerance or min..max"
-            ) from None
+            raise ValueError(f"numeric answer {value!r} must be value, value:tolerance or min..max") from None
         return {"type": "numeric", "answer": to_number(answer), "tolerance": to_number(tolerance)}
     raise ValueError("a numeric question needs a full-credit answer such as {#42:0.5}")
 

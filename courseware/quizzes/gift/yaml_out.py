@@ -33,7 +33,5 @@ def questions_to_yaml(questions: list[dict]) -> str:
     blocks = []
     for question in questions:
         text = yaml.dump([question], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96)
-        blocks.append(
-            "".join(f"  {line}" if line.strip() else line for line in text.splitlines(True))
-        )
+        blocks.append("".join(f"  {line}" if line.strip() else line for line in text.splitlines(True)))
     return "\n".join(blocks)

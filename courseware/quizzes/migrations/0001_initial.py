@@ -21,9 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("title", models.CharField(max_length=200)),
                 ("settings", models.JSONField(default=dict)),
@@ -48,9 +46,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("key", models.SlugField(max_length=80)),
                 ("position", models.PositiveIntegerField()),
@@ -82,9 +78,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("number", models.PositiveIntegerField()),
                 (
@@ -98,9 +92,7 @@ class Migration(migrations.Migration):
                 ("seed", models.BigIntegerField()),
                 (
                     "layout",
-                    models.JSONField(
-                        help_text="Question order and each question's per-attempt layout."
-                    ),
+                    models.JSONField(help_text="Question order and each question's per-attempt layout."),
                 ),
                 (
                     "settings",
@@ -147,9 +139,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("attempts", models.PositiveIntegerField(default=0)),
                 ("best", models.DecimalField(decimal_places=4, max_digits=7)),
@@ -158,9 +148,7 @@ class Migration(migrations.Migration):
                 ("average", models.DecimalField(decimal_places=4, max_digits=7)),
                 (
                     "grade",
-                    models.DecimalField(
-                        decimal_places=4, help_text="Per the quiz's grading method.", max_digits=7
-                    ),
+                    models.DecimalField(decimal_places=4, help_text="Per the quiz's grading method.", max_digits=7),
                 ),
                 ("passed", models.BooleanField(default=False)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
@@ -187,22 +175,16 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("answer", models.JSONField(null=True)),
                 (
                     "fraction",
-                    models.FloatField(
-                        help_text="0..1 once graded (checked or submitted).", null=True
-                    ),
+                    models.FloatField(help_text="0..1 once graded (checked or submitted).", null=True),
                 ),
                 (
                     "checked",
-                    models.BooleanField(
-                        default=False, help_text="Checked in immediate mode: locked."
-                    ),
+                    models.BooleanField(default=False, help_text="Checked in immediate mode: locked."),
                 ),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 (
@@ -229,15 +211,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="attempt",
-            index=models.Index(
-                fields=["user", "quiz", "state"], name="quizzes_att_user_id_99a715_idx"
-            ),
+            index=models.Index(fields=["user", "quiz", "state"], name="quizzes_att_user_id_99a715_idx"),
         ),
         migrations.AddConstraint(
             model_name="attempt",
-            constraint=models.UniqueConstraint(
-                fields=("quiz", "user", "number"), name="one_attempt_number"
-            ),
+            constraint=models.UniqueConstraint(fields=("quiz", "user", "number"), name="one_attempt_number"),
         ),
         migrations.AddIndex(
             model_name="quizgrade",
@@ -249,8 +227,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="response",
-            constraint=models.UniqueConstraint(
-                fields=("attempt", "question"), name="one_response_per_question"
-            ),
+            constraint=models.UniqueConstraint(fields=("attempt", "question"), name="one_response_per_question"),
         ),
     ]

@@ -59,11 +59,7 @@ class ChoiceType:
     def parse(self, q: MappingReader, render: Render) -> dict:
         choices = []
         for index, raw in enumerate(q.items("choices", minimum=2)):
-            if (
-                not isinstance(raw, dict)
-                or not set(raw) <= {"text", "correct", "feedback"}
-                or "text" not in raw
-            ):
+            if not isinstance(raw, dict) or not set(raw) <= {"text", "correct", "feedback"} or "text" not in raw:
                 q.problem(
                     f"choice {index + 1} needs 'text' (and may have 'correct', 'feedback')",
                     "choices",
@@ -74,15 +70,20 @@ class ChoiceType:
             if not isinstance(correct, bool):
                 q.problem(f"choice {index + 1}: 'correct' must be true or false", "choices", index)
             text, feedback = str(raw["text"]), str(raw.get("feedback") or "")
-            choices.append({"text": text, "html": render(text), "correct": correct is True,
-                            "feedback": feedback, "feedback_html": render(feedback) if feedback else ""})  # fmt: skip
+            choices.append(
+                {
+                    "text": text,
+                    "html": render(text),
+                    "correct": correct is True,
+                    "feedback": feedback,
+                    "feedback_html": render(feedback) if feedback else "",
+                }
+            )
         right = sum(choice["correct"] for choice in choices)
         if choices and self.multiple and right == 0:
             q.problem("no choice is marked 'correct: true'", "choices")
         if choices and not self.multiple and right != 1:
-            q.problem(
-                f"a single-choice question needs exactly one correct choice, not {right}", "choices"
-            )
+            q.problem(f"a single-choice question needs exactly one correct choice, not {right}", "choices")
         data = {"choices": choices}
         if self.multiple:
             data["penalty"] = q.number("penalty", required=False, default=1, minimum=0)
@@ -95,16 +96,9 @@ class ChoiceType:
         }
 
     def public(self, data: dict, layout: dict) -> dict:
-        return {
-            "choices": [
-                {"id": layout["ids"][i], "html": data["choices"][i]["html"]}
-                for i in layout["order"]
-            ]
-        }
+        return {"choices": [{"id": layout["ids"][i], "html": data["choices"][i]["html"]} for i in layout["order"]]}
 
-    def parse_response(
-        self, data: dict, layout: dict, form: Mapping[str, list[str]], name: str
-    ) -> list[int]:
+    def parse_response(self, data: dict, layout: dict, form: Mapping[str, list[str]], name: str) -> list[int]:
         picked = form.get(name, []) if self.multiple else [v for v in [one(form, name)] if v]
         by_id = {choice_id: index for index, choice_id in enumerate(layout["ids"])}
         if any(value not in by_id for value in picked):
@@ -118,22 +112,16 @@ class ChoiceType:
         feedback = [choices[i]["feedback_html"] for i in response if choices[i]["feedback_html"]]
         detail = {"picked": response}
         if not self.multiple:
-            return Grade(
-                1.0 if response and choices[response[0]]["correct"] else 0.0, feedback, detail
-            )
+            return Grade(1.0 if response and choices[response[0]]["correct"] else 0.0, feedback, detail)
         right = [i for i, choice in enumerate(choices) if choice["correct"]]
         wrong = [i for i, choice in enumerate(choices) if not choice["correct"]]
         right_picks = len([i for i in response if i in right])
         wrong_picks = len(response) - right_picks
-        score = right_picks / len(right) - (
-            data["penalty"] * wrong_picks / len(wrong) if wrong else 0
-        )
+        score = right_picks / len(right) - (data["penalty"] * wrong_picks / len(wrong) if wrong else 0)
         return Grade(max(0.0, min(1.0, score)), feedback, detail)
 
     def answer_html(self, data: dict, layout: dict) -> str:
-        return "".join(f"<li>{c['html']}</li>" for c in data["choices"] if c["correct"]).join(
-            ["<ul>", "</ul>"]
-        )
+        return "".join(f"<li>{c['html']}</li>" for c in data["choices"] if c["correct"]).join(["<ul>", "</ul>"])
 
 
 class TrueFalseType:
@@ -192,16 +180,13 @@ class MatchingType:
             q.problem("every right-hand answer (and distractor) must be different", "pairs")
         return {
             "pairs": [
-                {**pair, "left_html": render(pair["left"]), "right_html": render(pair["right"])}
-                for pair in pairs
+                {**pair, "left_html": render(pair["left"]), "right_html": render(pair["right"])} for pair in pairs
             ],
             "distractors": [{"text": item, "html": render(item)} for item in distractors],
         }
 
     def _options(self, data):
-        return [pair["right_html"] for pair in data["pairs"]] + [
-            item["html"] for item in data["distractors"]
-        ]
+        return [pair["right_html"] for pair in data["pairs"]] + [item["html"] for item in data["distractors"]]
 
     def layout(self, data, rng, shuffle):
         options = len(self._options(data))
@@ -215,13 +200,8 @@ class MatchingType:
     def public(self, data, layout):
         options = self._options(data)
         return {
-            "lefts": [
-                {"id": layout["left_ids"][i], "html": data["pairs"][i]["left_html"]}
-                for i in layout["lefts"]
-            ],
-            "options": [
-                {"id": layout["option_ids"][i], "html": options[i]} for i in layout["options"]
-            ],
+            "lefts": [{"id": layout["left_ids"][i], "html": data["pairs"][i]["left_html"]} for i in layout["lefts"]],
+            "options": [{"id": layout["option_ids"][i], "html": options[i]} for i in layout["options"]],
         }
 
     def parse_response(self, data, layout, form, name):
@@ -263,9 +243,7 @@ class OrderingType:
         return {"order": order, "ids": opaque_ids(rng, count)}
 
     def public(self, data, layout):
-        items = [
-            {"id": layout["ids"][i], "html": data["items"][i]["html"]} for i in layout["order"]
-        ]
+        items = [{"id": layout["ids"][i], "html": data["items"][i]["html"]} for i in layout["order"]]
         return {"items": items, "positions": list(range(1, len(items) + 1))}
 
     def parse_response(self, data, layout, form, name):
@@ -276,10 +254,7 @@ class OrderingType:
             value = one(form, f"{name}-{item_id}")
             if not value:
                 continue
-            if (
-                not (value.isascii() and value.isdigit() and len(value) < 6)
-                or not 1 <= int(value) <= count
-            ):
+            if not (value.isascii() and value.isdigit() and len(value) < 6) or not 1 <= int(value) <= count:
                 raise AnswerForged("a position is out of range")
             positions[str(index)] = int(value)
         if len(set(positions.values())) != len(positions):

@@ -50,9 +50,19 @@ def parse_formula(text: str) -> ast.Expression:
         raise FormulaError(f"formula is not valid: {error.msg}") from error
     for node in ast.walk(tree):
         allowed = (
-            ast.Expression, ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.Compare,
-            ast.IfExp, ast.Call, *BINARY, *UNARY, *COMPARE,
-        )  # fmt: skip
+            ast.Expression,
+            ast.Constant,
+            ast.Name,
+            ast.Load,
+            ast.BinOp,
+            ast.UnaryOp,
+            ast.Compare,
+            ast.IfExp,
+            ast.Call,
+            *BINARY,
+            *UNARY,
+            *COMPARE,
+        )
         if not isinstance(node, allowed):
             raise FormulaError(f"formula may not use {type(node).__name__}")
         if isinstance(node, ast.Constant) and not isinstance(node.value, int | float):

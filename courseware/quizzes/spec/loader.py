@@ -66,20 +66,14 @@ def load_functions(path: Path, rel: str, problems: list[ContentProblem]) -> dict
     try:
         spec.loader.exec_module(module)
     except Exception as error:  # noqa: BLE001 (report the author's error at its line)
-        frames = [
-            frame
-            for frame in traceback.extract_tb(error.__traceback__)
-            if frame.filename == str(path)
-        ]
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(path)]
         line = getattr(error, "lineno", None) or (frames[-1].lineno if frames else 1)
         problems.append(ContentProblem(rel, line, f"cannot load: {type(error).__name__}: {error}"))
         return {}
     return {
         name: value
         for name, value in vars(module).items()
-        if callable(value)
-        and not name.startswith("_")
-        and getattr(value, "__module__", "") == module.__name__
+        if callable(value) and not name.startswith("_") and getattr(value, "__module__", "") == module.__name__
     }
 
 
@@ -99,11 +93,7 @@ def load_quiz(
         return None, [ContentProblem(rel, 1, f"not valid UTF-8 text ({error.reason})")]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        return None, [
-            ContentProblem(
-                rel, (mark.line + 1) if mark else 1, f"invalid YAML: {error.problem or error}"
-            )
-        ]
+        return None, [ContentProblem(rel, (mark.line + 1) if mark else 1, f"invalid YAML: {error.problem or error}")]
     if not isinstance(values, dict) or node is None:
         return None, [
             ContentProblem(
@@ -139,9 +129,7 @@ def load_quiz(
     pool = len(values.get("questions") or [])
     if settings["draw"] > pool:
         report(
-            (quiz.children.get("settings", (1, None))[1] or {}).get(
-                "draw", (quiz.line("settings"),)
-            )[0],
+            (quiz.children.get("settings", (1, None))[1] or {}).get("draw", (quiz.line("settings"),))[0],
             f"settings: draw is {settings['draw']} but the pool has only {pool} questions",
         )
     if problems:
@@ -156,16 +144,12 @@ def read_settings(quiz: MappingReader) -> dict:
     if not isinstance(raw, dict):
         quiz.problem("'settings' must be a mapping", "settings")
         return dict(DEFAULT_SETTINGS)
-    reader = MappingReader(
-        raw, quiz.children.get("settings", (quiz.line(), {})), quiz._report, "settings"
-    )
+    reader = MappingReader(raw, quiz.children.get("settings", (quiz.line(), {})), quiz._report, "settings")
     reader.unknown(set(DEFAULT_SETTINGS))
     settings = {
         "attempts": int(reader.number("attempts", required=False, default=0, minimum=0)),
         "grading": reader.choice("grading", GRADING, "highest"),
-        "time_limit_minutes": reader.number(
-            "time_limit_minutes", required=False, default=0, minimum=0
-        ),
+        "time_limit_minutes": reader.number("time_limit_minutes", required=False, default=0, minimum=0),
         "shuffle_questions": reader.boolean("shuffle_questions", True),
         "shuffle_choices": reader.boolean("shuffle_choices", True),
         "draw": int(reader.number("draw", required=False, default=0, minimum=0)),
@@ -187,9 +171,7 @@ def read_question(raw, lines, report, index, types, render) -> dict | None:
         q.problem(f"id must be lowercase letters, digits and hyphens, not {key!r}", "id")
     kind = q.values.get("type")
     if kind not in types:
-        q.problem(
-            f"unknown type {kind!r} (types: {', '.join(types)})", "type" if "type" in raw else None
-        )
+        q.problem(f"unknown type {kind!r} (types: {', '.join(types)})", "type" if "type" in raw else None)
         return None
     q.unknown(COMMON_FIELDS | types[kind].fields)
     prompt, explanation = q.text("prompt"), q.text("explanation")

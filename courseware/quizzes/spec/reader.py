@@ -56,18 +56,12 @@ class MappingReader:
             if required:
                 self.problem(f"missing '{key}'")
             return default
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, str | int | float)
-            or not str(value).strip()
-        ):
+        if isinstance(value, bool) or not isinstance(value, str | int | float) or not str(value).strip():
             self.problem(f"'{key}' must be non-empty text", key)
             return default
         return str(value).strip()
 
-    def number(
-        self, key: str, *, required: bool = True, default: float = 0, minimum: float | None = None
-    ):
+    def number(self, key: str, *, required: bool = True, default: float = 0, minimum: float | None = None):
         value = self.values.get(key, None)
         if value is None:
             if required:

@@ -69,9 +69,7 @@ class NumericType:
     @staticmethod
     def parse_tolerance(q: MappingReader) -> dict:
         if "tolerance" not in q.values:
-            q.problem(
-                "missing 'tolerance' (write 0 for an exact answer, or a percentage such as '1%')"
-            )
+            q.problem("missing 'tolerance' (write 0 for an exact answer, or a percentage such as '1%')")
             return {"tolerance": ["absolute", 0.0]}
         try:
             return {"tolerance": list(parse_tolerance(q.values["tolerance"]))}
@@ -99,20 +97,14 @@ class NumericType:
             return Grade(0.0)
         value = number_with_unit(data, response)
         kind, amount = data["tolerance"]
-        return Grade(
-            1.0 if within_tolerance(value, self.expected(data, layout), kind, amount) else 0.0
-        )
+        return Grade(1.0 if within_tolerance(value, self.expected(data, layout), kind, amount) else 0.0)
 
     def answer_html(self, data, layout):
         value = self.expected(data, layout)
         decimals = data.get("decimals")
         shown = f"{value:,.{decimals}f}" if decimals is not None else f"{value:,.10g}"
         kind, amount = data["tolerance"]
-        margin = (
-            f" (±{amount * 100:g}%)"
-            if kind == "relative" and amount
-            else (f" (±{amount:g})" if amount else "")
-        )
+        margin = f" (±{amount * 100:g}%)" if kind == "relative" and amount else (f" (±{amount:g})" if amount else "")
         return f"{shown} {data['unit']}".strip() + margin
 
 
@@ -145,9 +137,7 @@ class ShortType:
 
     def grade(self, data, layout, response):
         given = normalise_text(response, data["case_sensitive"])
-        if given and any(
-            given == normalise_text(a, data["case_sensitive"]) for a in data["answers"]
-        ):
+        if given and any(given == normalise_text(a, data["case_sensitive"]) for a in data["answers"]):
             return Grade(1.0)
         if given and data["pattern"] and re.fullmatch(data["pattern"], response.strip()):
             return Grade(1.0)
@@ -172,9 +162,7 @@ class CalculatedType(NumericType):
         parameters = self.parse_parameters(q)
         data = {"parameters": parameters, **parse_units(q), **self.parse_tolerance(q)}
         data["decimals"] = q.values.get("decimals")
-        if data["decimals"] is not None and (
-            not isinstance(data["decimals"], int) or not 0 <= data["decimals"] <= 10
-        ):
+        if data["decimals"] is not None and (not isinstance(data["decimals"], int) or not 0 <= data["decimals"] <= 10):
             q.problem("'decimals' must be a whole number from 0 to 10", "decimals")
         if ("formula" in q.values) == ("function" in q.values):
             q.problem("give exactly one of 'formula' or 'function'")
@@ -193,9 +181,7 @@ class CalculatedType(NumericType):
         else:
             data["function"] = q.text("function")
             if data["function"] not in self.functions:
-                q.problem(
-                    f"no function '{data['function']}' in lessons/quiz_functions.py", "function"
-                )
+                q.problem(f"no function '{data['function']}' in lessons/quiz_functions.py", "function")
                 return data
         if not q.failed:
             self.check_corners(q, data)
@@ -205,17 +191,14 @@ class CalculatedType(NumericType):
     def parse_parameters(q: MappingReader) -> dict:
         raw = q.values.get("parameters")
         if not isinstance(raw, dict) or not raw:
-            q.problem(
-                "'parameters' must map names to {min, max, step} or {choices: [...]}", "parameters"
-            )
+            q.problem("'parameters' must map names to {min, max, step} or {choices: [...]}", "parameters")
             return {}
         parameters = {}
         for name, spec in raw.items():
             ok_name = isinstance(name, str) and name.isidentifier() and name.islower()
             numbers = isinstance(spec, dict) and all(
                 isinstance(v, int | float) and not isinstance(v, bool)
-                for v in (spec.get("choices") or [])
-                + [spec.get(k, 0) for k in ("min", "max", "step")]
+                for v in (spec.get("choices") or []) + [spec.get(k, 0) for k in ("min", "max", "step")]
             )
             if ok_name and numbers and set(spec) == {"choices"} and spec["choices"]:
                 parameters[name] = {"choices": list(spec["choices"])}
@@ -256,11 +239,7 @@ class CalculatedType(NumericType):
         if "formula" in data:
             return evaluate(parse_formula(data["formula"]), params)
         result = self.functions[data["function"]](**params)
-        if (
-            isinstance(result, bool)
-            or not isinstance(result, int | float)
-            or not math.isfinite(float(result))
-        ):
+        if isinstance(result, bool) or not isinstance(result, int | float) or not math.isfinite(float(result)):
             raise FormulaError(f"{data['function']}() returned {result!r}, not a finite number")
         return float(result)
 

@@ -60,6 +60,4 @@ def start(path: str, port: int) -> None:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
     listener.listen(128)
-    threading.Thread(
-        target=_relay, args=(listener, path), daemon=True, name="aws-forwarder"
-    ).start()
+    threading.Thread(target=_relay, args=(listener, path), daemon=True, name="aws-forwarder").start()

@@ -48,10 +48,7 @@ def ensure_logging() -> None:
 
     class LambdaFormatter(logging.Formatter):
         def format(self, record):
-            stamp = (
-                time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-                + f".{int(record.msecs):03d}Z"
-            )
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
             text = f"[{record.levelname}]\t{stamp}\t{current['request_id'] or ''}\t{record.getMessage()}"
             if record.exc_info:
                 text += "\n" + self.formatException(record.exc_info)
@@ -74,9 +71,7 @@ def error(kind: str, message: str, stack: list[str] | None = None) -> dict:
 def user_stack(tb) -> list[str]:
     import traceback  # only on errors: it costs start-up time on every cold start
 
-    frames = [
-        frame for frame in traceback.extract_tb(tb) if not frame.filename.endswith("bootstrap.py")
-    ]
+    frames = [frame for frame in traceback.extract_tb(tb) if not frame.filename.endswith("bootstrap.py")]
     return traceback.format_list(frames)
 
 

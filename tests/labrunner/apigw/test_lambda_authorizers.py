@@ -48,19 +48,27 @@ def aws(lab_backend):
 
 @pytest.fixture(scope="module")
 def functions(aws):
-    return {"echo": make_function(aws, "echo"), "token": make_function(aws, "auth", TOKEN_AUTHORIZER),
-            "simple": make_function(aws, "simple", SIMPLE_AUTHORIZER)}  # fmt: skip
+    return {
+        "echo": make_function(aws, "echo"),
+        "token": make_function(aws, "auth", TOKEN_AUTHORIZER),
+        "simple": make_function(aws, "simple", SIMPLE_AUTHORIZER),
+    }
 
 
-def token_api(
-    aws, functions, *, ttl=300, kind="TOKEN", source="method.request.header.Authorization"
-):
+def token_api(aws, functions, *, ttl=300, kind="TOKEN", source="method.request.header.Authorization"):
     custom = {"authorizationType": "CUSTOM", "authorizerId": "AUTHORIZER"}
     return rest_api(
-        aws, functions["echo"], [("GET", "/items", custom, None), ("GET", "/items/{id}", custom, None)],
-        authorizer={"name": "Tokens", "type": kind, "authorizerUri": integration_uri(functions["token"]),
-                    "identitySource": source, "authorizerResultTtlInSeconds": ttl},
-    )  # fmt: skip
+        aws,
+        functions["echo"],
+        [("GET", "/items", custom, None), ("GET", "/items/{id}", custom, None)],
+        authorizer={
+            "name": "Tokens",
+            "type": kind,
+            "authorizerUri": integration_uri(functions["token"]),
+            "identitySource": source,
+            "authorizerResultTtlInSeconds": ttl,
+        },
+    )
 
 
 def get(aws, api, path="/items", **headers):
@@ -80,9 +88,10 @@ def test_token_authorizer_allows_with_its_context(aws, functions):
     )
     assert response.authorizer["outcome"] == "allow" and response.authorizer["invoked"]
     assert response.authorizer["event"] == {
-        "type": "TOKEN", "authorizationToken": "allow",
+        "type": "TOKEN",
+        "authorizationToken": "allow",
         "methodArn": f"arn:aws:execute-api:us-east-1:{aws.account_id}:{api}/prod/GET/items",
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize(
@@ -90,14 +99,18 @@ def test_token_authorizer_allows_with_its_context(aws, functions):
     [
         ({}, 401, {"message": "Unauthorized"}, "unauthorized"),
         ({"Authorization": "who-knows"}, 401, {"message": "Unauthorized"}, "unauthorized"),
-        ({"Authorization": "deny"}, 403,
-         {"Message": "User is not authorized to access this resource with an explicit deny"}, "deny"),
+        (
+            {"Authorization": "deny"},
+            403,
+            {"Message": "User is not authorized to access this resource with an explicit deny"},
+            "deny",
+        ),
         ({"Authorization": "other-api"}, 403, {"Message": "User is not authorized to access this resource"}, "deny"),
         ({"Authorization": "malformed"}, 500, {"message": None}, "error"),
         ({"Authorization": "nested"}, 500, {"message": None}, "error"),
         ({"Authorization": "crash"}, 500, {"message": None}, "error"),
     ],
-)  # fmt: skip
+)
 def test_token_authorizer_refusals(aws, functions, headers, status, body, outcome):
     api = token_api(aws, functions)
     response = get(aws, api, **headers)
@@ -118,13 +131,9 @@ def test_cached_policies_are_reused_across_methods_and_re_evaluated(aws, functio
     trap = get(aws, api, "/items", Authorization="exact")
     trapped = get(aws, api, "/items/9", Authorization="exact")
     assert trap.status == 200
-    assert (
-        trapped.status == 403 and trapped.authorizer["cached"]
-    )  # the cached policy names /items only
+    assert trapped.status == 403 and trapped.authorizer["cached"]  # the cached policy names /items only
     refused = get(aws, api, "/items", Authorization="deny")
-    assert (
-        get(aws, api, "/items", Authorization="deny").authorizer["cached"] and refused.status == 403
-    )
+    assert get(aws, api, "/items", Authorization="deny").authorizer["cached"] and refused.status == 403
 
 
 def test_ttl_zero_calls_the_authorizer_every_time(aws, functions):
@@ -141,11 +150,7 @@ def test_request_authorizer_reads_its_identity_sources(aws, functions):
     allowed = get(aws, api, **{"X-User": "alice"})
     assert allowed.status == 200
     event = allowed.authorizer["event"]
-    assert (
-        event["type"] == "REQUEST"
-        and event["httpMethod"] == "GET"
-        and event["resource"] == "/items"
-    )
+    assert event["type"] == "REQUEST" and event["httpMethod"] == "GET" and event["resource"] == "/items"
     assert event["methodArn"].endswith(f"{api}/prod/GET/items")
 
 
@@ -153,18 +158,26 @@ def test_http_api_simple_responses(aws, functions):
     v2 = aws.client("apigatewayv2")
     api = http_api(aws, functions["echo"], [])
     authorizer = v2.create_authorizer(
-        ApiId=api, Name="Simple", AuthorizerType="REQUEST", AuthorizerUri=integration_uri(functions["simple"]),
-        IdentitySource=["$request.header.x-key"], AuthorizerPayloadFormatVersion="2.0",
-        EnableSimpleResponses=True, AuthorizerResultTtlInSeconds=0,
-    )["AuthorizerId"]  # fmt: skip
+        ApiId=api,
+        Name="Simple",
+        AuthorizerType="REQUEST",
+        AuthorizerUri=integration_uri(functions["simple"]),
+        IdentitySource=["$request.header.x-key"],
+        AuthorizerPayloadFormatVersion="2.0",
+        EnableSimpleResponses=True,
+        AuthorizerResultTtlInSeconds=0,
+    )["AuthorizerId"]
     target = v2.get_integrations(ApiId=api)["Items"][0]["IntegrationId"]
-    v2.create_route(ApiId=api, RouteKey="GET /secret", Target=f"integrations/{target}",
-                    AuthorizationType="CUSTOM", AuthorizerId=authorizer)  # fmt: skip
+    v2.create_route(
+        ApiId=api,
+        RouteKey="GET /secret",
+        Target=f"integrations/{target}",
+        AuthorizationType="CUSTOM",
+        AuthorizerId=authorizer,
+    )
     allowed = call_api(aws, api_id=api, stage="$default", path="/secret", headers={"x-key": "open"})
     assert allowed.status == 200
-    assert allowed.event["requestContext"]["authorizer"] == {
-        "lambda": {"who": "me", "source": ["open"]}
-    }
+    assert allowed.event["requestContext"]["authorizer"] == {"lambda": {"who": "me", "source": ["open"]}}
     refused = call_api(aws, api_id=api, stage="$default", path="/secret", headers={"x-key": "shut"})
     assert (refused.status, refused.json()) == (403, {"message": "Forbidden"})
     missing = call_api(aws, api_id=api, stage="$default", path="/secret")
@@ -176,8 +189,9 @@ def test_api_keys_and_usage_plans(aws, functions):
     api = rest_api(aws, functions["echo"], [("GET", "/items", {"apiKeyRequired": True}, None)])
     key = gateway.create_api_key(name="partner", enabled=True, value="partner-key-0123456789")
     spare = gateway.create_api_key(name="no-plan", enabled=True, value="lonely-key-0123456789")
-    plan = gateway.create_usage_plan(name="basic", apiStages=[{"apiId": api, "stage": "prod"}],
-                                     quota={"limit": 3, "period": "DAY"})  # fmt: skip
+    plan = gateway.create_usage_plan(
+        name="basic", apiStages=[{"apiId": api, "stage": "prod"}], quota={"limit": 3, "period": "DAY"}
+    )
     gateway.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
     assert get(aws, api).status == 403
     assert get(aws, api, **{"x-api-key": spare["value"]}).status == 403

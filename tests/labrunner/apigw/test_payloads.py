@@ -22,24 +22,43 @@ def echo(aws):
 
 @pytest.fixture(scope="module")
 def rest(aws, echo):
-    return rest_api(aws, echo, [
-        ("GET", "/items", None, None), ("GET", "/items/{id}", None, None),
-        ("POST", "/items/special", None, None), ("ANY", "/files/{proxy+}", None, None),
-        ("GET", "/mocked", None, "MOCK"),
-    ], binary=["image/png"])  # fmt: skip
+    return rest_api(
+        aws,
+        echo,
+        [
+            ("GET", "/items", None, None),
+            ("GET", "/items/{id}", None, None),
+            ("POST", "/items/special", None, None),
+            ("ANY", "/files/{proxy+}", None, None),
+            ("GET", "/mocked", None, "MOCK"),
+        ],
+        binary=["image/png"],
+    )
 
 
 @pytest.fixture(scope="module")
 def http(aws, echo):
-    return http_api(aws, echo, [
-        ("GET /items", None), ("GET /items/{id}", None), ("ANY /files/{proxy+}", None),
-        ("$default", None),
-    ])  # fmt: skip
+    return http_api(
+        aws,
+        echo,
+        [
+            ("GET /items", None),
+            ("GET /items/{id}", None),
+            ("ANY /files/{proxy+}", None),
+            ("$default", None),
+        ],
+    )
 
 
 def test_rest_event_v1_fields(aws, rest):
-    response = call_api(aws, api_id=rest, stage="prod", method="GET", path="/items/42?tag=a&tag=b&q=x y",
-                        headers={"X-Trace": "t1", "User-Agent": "lab-test"})  # fmt: skip
+    response = call_api(
+        aws,
+        api_id=rest,
+        stage="prod",
+        method="GET",
+        path="/items/42?tag=a&tag=b&q=x y",
+        headers={"X-Trace": "t1", "User-Agent": "lab-test"},
+    )
     assert response.status == 200
     event = response.json()
     assert event == response.event  # what the function received is what the trace shows
@@ -66,9 +85,7 @@ def test_rest_event_v1_fields(aws, rest):
 
 
 def test_rest_routing_prefers_literals_and_greedy_paths(aws, rest):
-    special = call_api(
-        aws, api_id=rest, stage="prod", method="POST", path="/items/special", body={"a": 1}
-    )
+    special = call_api(aws, api_id=rest, stage="prod", method="POST", path="/items/special", body={"a": 1})
     assert special.event["resource"] == "/items/special"
     assert json.loads(special.event["body"]) == {"a": 1}
     deep = call_api(aws, api_id=rest, stage="prod", method="DELETE", path="/files/a/b/c.txt")
@@ -88,12 +105,26 @@ def test_rest_misses_answer_missing_authentication_token(aws, rest):
 
 
 def test_rest_binary_media_types_are_base64(aws, rest):
-    response = call_api(aws, api_id=rest, stage="prod", method="PUT", path="/files/logo.png",
-                        headers={"Content-Type": "image/png"}, body=b"\x89PNG\x00\x01")  # fmt: skip
+    response = call_api(
+        aws,
+        api_id=rest,
+        stage="prod",
+        method="PUT",
+        path="/files/logo.png",
+        headers={"Content-Type": "image/png"},
+        body=b"\x89PNG\x00\x01",
+    )
     assert response.event["isBase64Encoded"] is True
     assert base64.b64decode(response.event["body"]) == b"\x89PNG\x00\x01"
-    text = call_api(aws, api_id=rest, stage="prod", method="PUT", path="/files/a.txt",
-                    headers={"Content-Type": "text/plain"}, body="plain")  # fmt: skip
+    text = call_api(
+        aws,
+        api_id=rest,
+        stage="prod",
+        method="PUT",
+        path="/files/a.txt",
+        headers={"Content-Type": "text/plain"},
+        body="plain",
+    )
     assert (text.event["isBase64Encoded"], text.event["body"]) == (False, "plain")
 
 
@@ -124,9 +155,14 @@ def test_non_proxy_integrations_say_they_are_not_emulated(aws, rest):
 
 
 def test_http_event_v2_fields(aws, http):
-    response = call_api(aws, api_id=http, stage="$default", method="GET", path="/items/7?tag=a&tag=b",
-                        headers={"X-Trace": "t2", "Cookie": "session=abc; theme=dark",
-                                 "User-Agent": "lab-test"})  # fmt: skip
+    response = call_api(
+        aws,
+        api_id=http,
+        stage="$default",
+        method="GET",
+        path="/items/7?tag=a&tag=b",
+        headers={"X-Trace": "t2", "Cookie": "session=abc; theme=dark", "User-Agent": "lab-test"},
+    )
     assert response.status == 200
     event = response.event
     assert event["version"] == "2.0"
@@ -140,22 +176,32 @@ def test_http_event_v2_fields(aws, http):
     assert all(name == name.lower() for name in event["headers"])
     assert event["isBase64Encoded"] is False and "body" not in event
     http_context = event["requestContext"]["http"]
-    assert http_context == {"method": "GET", "path": "/items/7", "protocol": "HTTP/1.1",
-                            "sourceIp": http_context["sourceIp"], "userAgent": "lab-test"}  # fmt: skip
+    assert http_context == {
+        "method": "GET",
+        "path": "/items/7",
+        "protocol": "HTTP/1.1",
+        "sourceIp": http_context["sourceIp"],
+        "userAgent": "lab-test",
+    }
     assert event["requestContext"]["stage"] == "$default"
     assert event["requestContext"]["routeKey"] == "GET /items/{id}"
     assert response.headers["apigw-requestid"]
 
 
 def test_http_routing_default_route_and_binary_bodies(aws, http):
-    fallback = call_api(aws, api_id=http, stage="$default", method="PATCH", path="/anything/else",
-                        headers={"Content-Type": "application/octet-stream"}, body=b"\x00\xff")  # fmt: skip
+    fallback = call_api(
+        aws,
+        api_id=http,
+        stage="$default",
+        method="PATCH",
+        path="/anything/else",
+        headers={"Content-Type": "application/octet-stream"},
+        body=b"\x00\xff",
+    )
     assert fallback.event["routeKey"] == "$default"
     assert fallback.event["isBase64Encoded"] is True
     assert base64.b64decode(fallback.event["body"]) == b"\x00\xff"
-    greedy = call_api(
-        aws, api_id=http, stage="$default", method="POST", path="/files/x/y", body="hi"
-    )
+    greedy = call_api(aws, api_id=http, stage="$default", method="POST", path="/files/x/y", body="hi")
     assert greedy.event["routeKey"] == "ANY /files/{proxy+}"
     assert greedy.event["pathParameters"] == {"proxy": "x/y"} and greedy.event["body"] == "hi"
 
@@ -198,13 +244,16 @@ def test_the_front_door_serves_localstacks_url_form_too(aws, http, lab_backend):
 
 
 def test_cors_preflight_and_responses(aws, echo):
-    cors = {"AllowOrigins": ["https://shop.example.com"], "AllowMethods": ["GET", "POST"],
-            "AllowHeaders": ["content-type"], "MaxAge": 600, "ExposeHeaders": ["x-total"]}  # fmt: skip
+    cors = {
+        "AllowOrigins": ["https://shop.example.com"],
+        "AllowMethods": ["GET", "POST"],
+        "AllowHeaders": ["content-type"],
+        "MaxAge": 600,
+        "ExposeHeaders": ["x-total"],
+    }
     api = http_api(aws, echo, [("GET /items", None)], cors=cors)
     ask = {"Origin": "https://shop.example.com", "Access-Control-Request-Method": "POST"}
-    preflight = call_api(
-        aws, api_id=api, stage="$default", method="OPTIONS", path="/items", headers=ask
-    )
+    preflight = call_api(aws, api_id=api, stage="$default", method="OPTIONS", path="/items", headers=ask)
     assert preflight.status == 204 and preflight.event is None
     assert preflight.headers["access-control-allow-origin"] == "https://shop.example.com"
     assert preflight.headers["access-control-allow-methods"] == "GET,POST"
@@ -218,7 +267,5 @@ def test_cors_preflight_and_responses(aws, echo):
     )
     assert allowed.headers["access-control-allow-origin"] == "https://shop.example.com"
     assert allowed.headers["access-control-expose-headers"] == "x-total"
-    other = call_api(
-        aws, api_id=api, stage="$default", path="/items", headers={"Origin": "https://evil.example"}
-    )
+    other = call_api(aws, api_id=api, stage="$default", path="/items", headers={"Origin": "https://evil.example"})
     assert other.status == 200 and "access-control-allow-origin" not in other.headers

@@ -172,8 +172,14 @@ def test_evaluating_a_malformed_document_raises():
 
 # -- method_arn --------------------------------------------------------------------------------
 def arn(**overrides):
-    fields = {"region": "us-east-1", "account_id": "123456789012", "api_id": "abc123",
-              "stage": "Prod", "method": "GET", "path": "/items/42"}  # fmt: skip
+    fields = {
+        "region": "us-east-1",
+        "account_id": "123456789012",
+        "api_id": "abc123",
+        "stage": "Prod",
+        "method": "GET",
+        "path": "/items/42",
+    }
     return method_arn(**{**fields, **overrides})
 
 

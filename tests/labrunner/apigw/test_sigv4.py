@@ -37,27 +37,25 @@ def policy(sid):
 @pytest.fixture(scope="module")
 def aws():
     with mock_aws():
-        yield SimpleNamespace(
-            iam=boto3.client("iam", region_name=REGION), sts=boto3.client("sts", region_name=REGION)
-        )
+        yield SimpleNamespace(iam=boto3.client("iam", region_name=REGION), sts=boto3.client("sts", region_name=REGION))
 
 
 @pytest.fixture(scope="module")
 def user(aws):
     """alice: an inline and a managed policy of her own, and the same again through a group."""
     aws.iam.create_user(UserName="alice")
-    aws.iam.put_user_policy(UserName="alice", PolicyName="own", PolicyDocument=json.dumps(policy("UserInline")))  # fmt: skip
-    managed = aws.iam.create_policy(PolicyName="managed", PolicyDocument=json.dumps(policy("UserManagedV1")))  # fmt: skip
+    aws.iam.put_user_policy(UserName="alice", PolicyName="own", PolicyDocument=json.dumps(policy("UserInline")))
+    managed = aws.iam.create_policy(PolicyName="managed", PolicyDocument=json.dumps(policy("UserManagedV1")))
     arn = managed["Policy"]["Arn"]
-    aws.iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(policy("Draft")), SetAsDefault=False)  # fmt: skip
+    aws.iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(policy("Draft")), SetAsDefault=False)
     aws.iam.attach_user_policy(UserName="alice", PolicyArn=arn)
     aws.iam.create_group(GroupName="learners")
     aws.iam.add_user_to_group(GroupName="learners", UserName="alice")
-    aws.iam.put_group_policy(GroupName="learners", PolicyName="group", PolicyDocument=json.dumps(policy("GroupInline")))  # fmt: skip
-    group_managed = aws.iam.create_policy(PolicyName="group-managed", PolicyDocument=json.dumps(policy("GroupManaged")))  # fmt: skip
+    aws.iam.put_group_policy(GroupName="learners", PolicyName="group", PolicyDocument=json.dumps(policy("GroupInline")))
+    group_managed = aws.iam.create_policy(PolicyName="group-managed", PolicyDocument=json.dumps(policy("GroupManaged")))
     aws.iam.attach_group_policy(GroupName="learners", PolicyArn=group_managed["Policy"]["Arn"])
     aws.iam.create_group(GroupName="strangers")  # alice is not in it: its policy is not hers
-    aws.iam.put_group_policy(GroupName="strangers", PolicyName="theirs", PolicyDocument=json.dumps(policy("Strangers")))  # fmt: skip
+    aws.iam.put_group_policy(GroupName="strangers", PolicyName="theirs", PolicyDocument=json.dumps(policy("Strangers")))
     return new_key(aws, "alice")
 
 
@@ -66,18 +64,24 @@ def new_key(aws, name):
         aws.iam.create_user(UserName=name)
     key = aws.iam.create_access_key(UserName=name)["AccessKey"]
     return SimpleNamespace(
-        name=name, key=key["AccessKeyId"], secret=key["SecretAccessKey"], token=None,
+        name=name,
+        key=key["AccessKeyId"],
+        secret=key["SecretAccessKey"],
+        token=None,
         details=aws.iam.get_user(UserName=name)["User"],
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture(scope="module")
 def role(aws):
     """The role `lab-caller`, with an inline and a managed policy."""
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}]}  # fmt: skip
-    role = aws.iam.create_role(RoleName="lab-caller", AssumeRolePolicyDocument=json.dumps(trust))["Role"]  # fmt: skip
-    aws.iam.put_role_policy(RoleName="lab-caller", PolicyName="inline", PolicyDocument=json.dumps(policy("RoleInline")))  # fmt: skip
-    managed = aws.iam.create_policy(PolicyName="role-managed", PolicyDocument=json.dumps(policy("RoleManaged")))  # fmt: skip
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}],
+    }
+    role = aws.iam.create_role(RoleName="lab-caller", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    aws.iam.put_role_policy(RoleName="lab-caller", PolicyName="inline", PolicyDocument=json.dumps(policy("RoleInline")))
+    managed = aws.iam.create_policy(PolicyName="role-managed", PolicyDocument=json.dumps(policy("RoleManaged")))
     aws.iam.attach_role_policy(RoleName="lab-caller", PolicyArn=managed["Policy"]["Arn"])
     return role
 
@@ -91,15 +95,30 @@ def new_session(aws, role, name):
     assumed = aws.sts.assume_role(RoleArn=role["Arn"], RoleSessionName=name, DurationSeconds=900)
     credentials = assumed["Credentials"]
     return SimpleNamespace(
-        key=credentials["AccessKeyId"], secret=credentials["SecretAccessKey"],
-        token=credentials["SessionToken"], role=role, arn=assumed["AssumedRoleUser"]["Arn"],
-    )  # fmt: skip
+        key=credentials["AccessKeyId"],
+        secret=credentials["SecretAccessKey"],
+        token=credentials["SessionToken"],
+        role=role,
+        arn=assumed["AssumedRoleUser"]["Arn"],
+    )
 
 
-def sign(who, *, method="GET", url=URL, body=b"", headers=None, params=None, region=REGION,
-         service="execute-api", secret=None, query=False, expires=60):  # fmt: skip
+def sign(
+    who,
+    *,
+    method="GET",
+    url=URL,
+    body=b"",
+    headers=None,
+    params=None,
+    region=REGION,
+    service="execute-api",
+    secret=None,
+    query=False,
+    expires=60,
+):
     """The keyword arguments for verify_request, for a request botocore signed."""
-    request = AWSRequest(method=method, url=url, data=body, headers=headers or {}, params=params or {})  # fmt: skip
+    request = AWSRequest(method=method, url=url, data=body, headers=headers or {}, params=params or {})
     credentials = Credentials(who.key, secret or who.secret, who.token)
     if query:
         SigV4QueryAuth(credentials, service, region, expires=expires).add_auth(request)
@@ -108,10 +127,14 @@ def sign(who, *, method="GET", url=URL, body=b"", headers=None, params=None, reg
     prepared = request.prepare()
     parts = urlsplit(prepared.url)
     return {
-        "method": method, "path": parts.path, "query_string": parts.query,
+        "method": method,
+        "path": parts.path,
+        "query_string": parts.query,
         "headers": [*prepared.headers.items(), ("Host", parts.netloc)],
-        "body": prepared.body or b"", "account_id": ACCOUNT, "region": REGION,
-    }  # fmt: skip
+        "body": prepared.body or b"",
+        "account_id": ACCOUNT,
+        "region": REGION,
+    }
 
 
 def with_header(request, name, value):
@@ -138,9 +161,13 @@ def refusal(**request) -> str:
 def test_a_user_signed_request_names_the_user_and_all_their_policies(user):
     caller = verify_request(**sign(user))
     assert caller == Caller(
-        access_key=user.key, account_id=ACCOUNT, arn=user.details["Arn"],
-        user_id=user.details["UserId"], caller_id=user.details["UserId"], policies=caller.policies,
-    )  # fmt: skip
+        access_key=user.key,
+        account_id=ACCOUNT,
+        arn=user.details["Arn"],
+        user_id=user.details["UserId"],
+        caller_id=user.details["UserId"],
+        policies=caller.policies,
+    )
     sids = [doc["Statement"][0]["Sid"] for doc in caller.policies]
     assert sids == ["UserInline", "UserManagedV1", "GroupInline", "GroupManaged"]  # no "Draft"
     assert caller.policies[0] == policy("UserInline")
@@ -174,10 +201,18 @@ def test_lookup_credentials_misses(aws, user):
 # -- canonical requests botocore signs ---------------------------------------------------------
 @pytest.mark.parametrize(
     "path",
-    ["/Prod/items/42", "/Prod/", "/Prod/items/a%20b/%C3%A9t%C3%A9", "/Prod/files/a%2Fb/~x/%2A(1)",
-     "/Prod/items//x/./y/../z", "/Prod/items/./x/../", "/Prod/a/../../../b/.", "//Prod/items/",
-     "/Prod/items/semi;colon/a+b"],
-)  # fmt: skip
+    [
+        "/Prod/items/42",
+        "/Prod/",
+        "/Prod/items/a%20b/%C3%A9t%C3%A9",
+        "/Prod/files/a%2Fb/~x/%2A(1)",
+        "/Prod/items//x/./y/../z",
+        "/Prod/items/./x/../",
+        "/Prod/a/../../../b/.",
+        "//Prod/items/",
+        "/Prod/items/semi;colon/a+b",
+    ],
+)
 def test_paths_as_sent(user, path):
     assert verify_request(**sign(user, url=f"https://{HOST}{path}")).arn == user.details["Arn"]
 
@@ -204,18 +239,18 @@ def test_a_session_token_is_needed_and_checked(session):
     assert verify_request(**sign(session)).arn == session.arn
     without = [(k, v) for k, v in sign(session)["headers"] if k != "X-Amz-Security-Token"]
     assert refusal(**{**sign(session), "headers": without}) == sigv4.INVALID_TOKEN
-    assert refusal(**with_header(sign(session), "X-Amz-Security-Token", "forged")) == sigv4.INVALID_TOKEN  # fmt: skip
+    assert refusal(**with_header(sign(session), "X-Amz-Security-Token", "forged")) == sigv4.INVALID_TOKEN
 
 
 def test_a_user_key_with_a_session_token_is_refused(user):
-    assert refusal(**with_header(sign(user), "X-Amz-Security-Token", "anything")) == sigv4.INVALID_TOKEN  # fmt: skip
+    assert refusal(**with_header(sign(user), "X-Amz-Security-Token", "anything")) == sigv4.INVALID_TOKEN
 
 
 def test_an_expired_session(aws, role):
     short = new_session(aws, role, "short")
     request = sign(short)
     assert verify_request(**request)
-    moto_session = next(s for s in sts_backends[ACCOUNT]["global"].assumed_roles if s.access_key_id == short.key)  # fmt: skip
+    moto_session = next(s for s in sts_backends[ACCOUNT]["global"].assumed_roles if s.access_key_id == short.key)
     moto_session.expiration = datetime(2020, 1, 1)  # naive UTC, as moto keeps it
     assert refusal(**request) == "The security token included in the request is expired"
 
@@ -225,7 +260,7 @@ def test_header_names_are_case_insensitive_and_repeats_join_with_commas(user):
     headers = [(k, v) for k, v in request["headers"] if k != "X-Custom"]
     split = {**request, "headers": [*headers, ("x-custom", "a"), ("X-CUSTOM", "  b   c ")]}
     assert verify_request(**split)
-    assert refusal(**{**request, "headers": [*headers, ("x-custom", "a")]}).startswith(sigv4.MISMATCH)  # fmt: skip
+    assert refusal(**{**request, "headers": [*headers, ("x-custom", "a")]}).startswith(sigv4.MISMATCH)
 
 
 @pytest.fixture
@@ -246,7 +281,7 @@ def test_a_date_header_instead_of_x_amz_date(user, far_east):
 
 
 def test_x_amz_content_sha256_stands_for_the_body(user):
-    request = sign(user, method="PUT", body=b"data", headers={"X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"})  # fmt: skip
+    request = sign(user, method="PUT", body=b"data", headers={"X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"})
     assert verify_request(**request)
     assert verify_request(**{**request, "body": b"other"})  # as signed: the body is not hashed
 
@@ -265,7 +300,9 @@ def test_a_presigned_url_expires(user):
 
 def test_a_presigned_url_missing_parameters(user):
     request = sign(user, query=True)
-    query = "&".join(p for p in request["query_string"].split("&") if not p.startswith(("X-Amz-Date", "X-Amz-Signature=")))  # fmt: skip
+    query = "&".join(
+        p for p in request["query_string"].split("&") if not p.startswith(("X-Amz-Date", "X-Amz-Signature="))
+    )
     assert refusal(**{**request, "query_string": query}) == (
         "AWS query-string parameters must include 'X-Amz-Signature'. AWS query-string parameters "
         "must include 'X-Amz-Date'. Re-examine the query-string parameters."
@@ -365,8 +402,7 @@ def test_host_must_be_signed(user):
 def test_a_date_that_is_not_iso_8601(user):
     request = with_header(sign(user), "X-Amz-Date", "2024-01-01T00:00:00Z")
     assert refusal(**request) == (
-        "Date must be in ISO-8601 'basic format'. Got '2024-01-01T00:00:00Z'. "
-        "See http://en.wikipedia.org/wiki/ISO_8601"
+        "Date must be in ISO-8601 'basic format'. Got '2024-01-01T00:00:00Z'. See http://en.wikipedia.org/wiki/ISO_8601"
     )
 
 
@@ -376,8 +412,7 @@ def test_a_signature_older_than_five_minutes(user):
     assert verify_request(**request, now=signed_at.timestamp() + 300)
     now = signed_at.timestamp() + 3600
     assert refusal(**request, now=now) == (
-        f"Signature expired: {amz_date(request)} is now earlier than "
-        f"{stamp(now - 300)} ({stamp(now)} - 5 min.)"
+        f"Signature expired: {amz_date(request)} is now earlier than {stamp(now - 300)} ({stamp(now)} - 5 min.)"
     )
 
 
@@ -387,8 +422,7 @@ def test_a_signature_from_more_than_five_minutes_ahead(user):
     assert verify_request(**request, now=signed_at.timestamp() - 300)
     now = signed_at.timestamp() - 301
     assert refusal(**request, now=now) == (
-        f"Signature not yet current: {amz_date(request)} is still later than "
-        f"{stamp(now + 300)} ({stamp(now)} + 5 min.)"
+        f"Signature not yet current: {amz_date(request)} is still later than {stamp(now + 300)} ({stamp(now)} + 5 min.)"
     )
 
 
@@ -417,7 +451,7 @@ def test_a_wrong_secret_shows_what_should_have_been_signed(user):
         "details.\n\nThe Canonical String for this request should have been\n'GET\n/Prod/items/42\nq=x%20y\n"
     )
     canonical = message.split("should have been\n'", 1)[1].split("'\n\nThe String-to-Sign", 1)[0]
-    assert canonical.endswith(f"\nhost:{HOST}\nx-amz-date:{amz_date(request)}\n\nhost;x-amz-date\n{EMPTY_SHA256}")  # fmt: skip
+    assert canonical.endswith(f"\nhost:{HOST}\nx-amz-date:{amz_date(request)}\n\nhost;x-amz-date\n{EMPTY_SHA256}")
     assert message.endswith(
         f"'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n{amz_date(request)}\n"
         f"{amz_date(request)[:8]}/us-east-1/execute-api/aws4_request\n"

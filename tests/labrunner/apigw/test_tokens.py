@@ -22,9 +22,7 @@ def make_pool(idp, name):
         UserPoolId=pool_id, ClientName="web", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
     )["UserPoolClient"]["ClientId"]
     idp.admin_create_user(UserPoolId=pool_id, Username="ada", TemporaryPassword="Temp-pass-1")
-    idp.admin_set_user_password(
-        UserPoolId=pool_id, Username="ada", Password=PASSWORD, Permanent=True
-    )
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="ada", Password=PASSWORD, Permanent=True)
     signed_in = idp.admin_initiate_auth(
         UserPoolId=pool_id,
         ClientId=client_id,
@@ -73,8 +71,7 @@ def forge(claims, *, key=None, header=None):
 
 def claims_of(pool, **changes):
     now = int(time.time())
-    claims = {"iss": pool.issuer, "aud": pool.client_id, "token_use": "id", "sub": "ada",
-              "iat": now, "exp": now + 600}  # fmt: skip
+    claims = {"iss": pool.issuer, "aud": pool.client_id, "token_use": "id", "sub": "ada", "iat": now, "exp": now + 600}
     claims.update(changes)
     return {name: value for name, value in claims.items() if value is not None}
 
@@ -163,12 +160,8 @@ def test_a_token_from_another_pool_has_the_wrong_issuer(idp, pool):
 
 
 def test_a_token_for_another_client_has_the_wrong_audience(pool):
-    assert refusal(pool.id_token, pool, audiences=["someone-else"]) == (
-        "the token does not have a valid audience"
-    )
-    assert refusal(pool.access_token, pool, audiences=["someone-else"]) == (
-        "the token does not have a valid audience"
-    )
+    assert refusal(pool.id_token, pool, audiences=["someone-else"]) == ("the token does not have a valid audience")
+    assert refusal(pool.access_token, pool, audiences=["someone-else"]) == ("the token does not have a valid audience")
 
 
 def test_aud_wins_over_client_id(pool):
@@ -202,7 +195,7 @@ def test_a_kid_the_issuer_does_not_have(pool):
 
 
 def test_only_rsa_signatures(pool):
-    token = forge(claims_of(pool), key=jwk.OctKey.generate_key(256), header={"alg": "HS256", "kid": "dummy"})  # fmt: skip
+    token = forge(claims_of(pool), key=jwk.OctKey.generate_key(256), header={"alg": "HS256", "kid": "dummy"})
     assert refusal(token, pool) == "the token signing algorithm HS256 is not supported"
 
 

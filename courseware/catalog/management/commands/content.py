@@ -10,9 +10,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["check", "sync"])
-        parser.add_argument(
-            "--content-dir", type=Path, help="Directory holding lessons/ (default: CONTENT_DIR)."
-        )
+        parser.add_argument("--content-dir", type=Path, help="Directory holding lessons/ (default: CONTENT_DIR).")
 
     def handle(self, *args, action, content_dir, **options):
         if action == "check":

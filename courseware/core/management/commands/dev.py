@@ -36,8 +36,7 @@ class Command(BaseCommand):
         group = ProcessGroup(cwd=settings.BASE_DIR, env=process_env(), out=self.stdout)
         group.start(
             "web",
-            f"{python} manage.py runserver {shlex.quote(f'{host}:{port}')}"
-            + (" --noreload" if no_reload else ""),
+            f"{python} manage.py runserver {shlex.quote(f'{host}:{port}')}" + (" --noreload" if no_reload else ""),
         )
         group.start("labs", f"{python} manage.py labs_backend --port {labs_port}")
         group.start("worker", f"{python} manage.py db_worker --interval 0.2")
@@ -50,9 +49,7 @@ class Command(BaseCommand):
         watched = [p for p in (settings.LESSONS_DIR, settings.CONTENT_DIR / "labs") if p.is_dir()]
         try:
             # Until Ctrl-C, or until a process exits (the group then names it and stops the rest).
-            for _changes in watch(
-                *watched, stop_event=group.exited, debounce=400, raise_interrupt=False
-            ):
+            for _changes in watch(*watched, stop_event=group.exited, debounce=400, raise_interrupt=False):
                 self.sync()
         finally:
             group.stop(timeout=10)

@@ -17,9 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print the checks as JSON.")
-        parser.add_argument(
-            "--no-sandbox", action="store_true", help="Skip the sandbox self-check (it takes ~2 s)."
-        )
+        parser.add_argument("--no-sandbox", action="store_true", help="Skip the sandbox self-check (it takes ~2 s).")
 
     def handle(self, *args, json: bool = False, no_sandbox: bool = False, **options):
         results = doctor_checks(sandbox=not no_sandbox)
@@ -29,9 +27,7 @@ class Command(BaseCommand):
         else:
             for check in results:
                 figures = " ".join(f"{k}={v}" for k, v in check.figures.items() if v is not None)
-                self.stdout.write(
-                    f"{MARKS[check.status]}  {check.name}: {check.summary} {figures}".rstrip()
-                )
+                self.stdout.write(f"{MARKS[check.status]}  {check.name}: {check.summary} {figures}".rstrip())
                 if check.fix and check.status != OK:
                     self.stdout.write(f"      fix: {check.fix}")
             warned = sum(check.status == "warning" for check in results)

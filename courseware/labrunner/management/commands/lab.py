@@ -38,9 +38,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
-        invoke = actions.add_parser(
-            "invoke", help="Deploy a handler file to a fresh environment and invoke it once."
-        )
+        invoke = actions.add_parser("invoke", help="Deploy a handler file to a fresh environment and invoke it once.")
         invoke.add_argument("--handler-file", required=True, type=Path)
         invoke.add_argument("--handler", help="module.function (default: <file name>.handler)")
         invoke.add_argument("--memory", type=int, default=128, help="MB, 128–10,240")
@@ -78,9 +76,7 @@ class Command(BaseCommand):
         except SandboxUnavailable as error:
             raise CommandError(str(error)) from error
         try:
-            result = deploy_and_invoke(
-                backend, path, handler, options["memory"], options["timeout"], event
-            )
+            result = deploy_and_invoke(backend, path, handler, options["memory"], options["timeout"], event)
         except ValueError as error:
             raise CommandError(str(error)) from error
         finally:
@@ -106,8 +102,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         try:
             with lab_backend() as (endpoint, kind):
-                run = grade_lab(lab=lab, files=files, config=config, endpoint=endpoint, kind=kind,
-                                reveal_hidden=options["show_hidden"])  # fmt: skip
+                run = grade_lab(
+                    lab=lab,
+                    files=files,
+                    config=config,
+                    endpoint=endpoint,
+                    kind=kind,
+                    reveal_hidden=options["show_hidden"],
+                )
         except SandboxUnavailable as error:
             raise CommandError(str(error)) from error
         data = run.to_dict(lab)
@@ -118,9 +120,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Deploy failed: {run.deploy_error}")
         for item in data["checks"]:
             mark = "✔" if item["passed"] else "✘"
-            self.stdout.write(
-                f"{mark} {item['earned']}/{item['points']}  {item['title']}: {item['message']}"
-            )
+            self.stdout.write(f"{mark} {item['earned']}/{item['points']}  {item['title']}: {item['message']}")
         self.stdout.write(f"Score: {data['score']}/{data['total']} ({data['seconds']} s)")
 
     def selfcheck(self) -> None:
@@ -138,23 +138,17 @@ class Command(BaseCommand):
         self.stdout.write("Sandbox self-check passed.")
 
 
-def deploy_and_invoke(
-    backend: LabBackend, path: Path, handler: str, memory: int, timeout: float, event
-):
+def deploy_and_invoke(backend: LabBackend, path: Path, handler: str, memory: int, timeout: float, event):
     if not 128 <= memory <= 10240:
         raise ValueError(f"--memory must be 128–10,240 MB, not {memory}")
     if not 1 <= timeout <= 900 or timeout != int(timeout):
-        raise ValueError(
-            f"--timeout must be a whole number of seconds from 1 to 900, not {timeout:g}"
-        )
+        raise ValueError(f"--timeout must be a whole number of seconds from 1 to 900, not {timeout:g}")
     aws = AccountAws(endpoint=backend.endpoint, account_id=new_account_id())
     spec = SimpleNamespace(slug="lab-invoke", deploy="function", handler=handler, function="")
     config = {"memory_mb": memory, "timeout_s": int(timeout)}
     try:
         deploy(aws=aws, spec=spec, files={path.name: path.read_text()}, config=config)
-        aws.client("lambda").invoke(
-            FunctionName="lab-invoke", Payload=json.dumps(event).encode(), LogType="Tail"
-        )
+        aws.client("lambda").invoke(FunctionName="lab-invoke", Payload=json.dumps(event).encode(), LogType="Tail")
     except (DeployError, ClientError) as error:
         raise ValueError(f"the emulator refused: {error}") from error
     return backend.last_result(aws.account_id, "lab-invoke")

@@ -39,24 +39,18 @@ class Command(BaseCommand):
     def handle(self, *args, service, **options):
         as_json, sweep = options.pop("json", False), options.pop("sweep", False)
         fields = {field.name for field in SERVICES[service][1]}
-        values = {
-            name: value for name, value in options.items() if name in fields and value is not None
-        }
+        values = {name: value for name, value in options.items() if name in fields and value is not None}
         try:
             result = estimate(service, values)
             swept = memory_sweep(values) if sweep else None
         except PricingInputError as error:
             raise CommandError(f"--{error.field.replace('_', '-')}: {error.message}") from error
         if as_json:
-            self.stdout.write(
-                json.dumps({**result.to_dict(), **({"sweep": swept} if swept else {})}, indent=2)
-            )
+            self.stdout.write(json.dumps({**result.to_dict(), **({"sweep": swept} if swept else {})}, indent=2))
             return
         data = result.to_dict()
         width = max((len(line.label) for line in result.lines), default=10)
-        self.stdout.write(
-            f"{service} · {data['price_set']['title']} (prices dated {data['price_set']['date']})"
-        )
+        self.stdout.write(f"{service} · {data['price_set']['title']} (prices dated {data['price_set']['date']})")
         for line in result.lines:
             self.stdout.write(f"  {line.label:<{width}}  {line.formula}")
         self.stdout.write(f"  {'Total':<{width}}  ${data['total_usd']} a month")

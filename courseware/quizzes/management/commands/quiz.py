@@ -18,33 +18,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
-        regrade = actions.add_parser(
-            "regrade", help="Re-score past attempts after a key was fixed and synced."
-        )
+        regrade = actions.add_parser("regrade", help="Re-score past attempts after a key was fixed and synced.")
         regrade.add_argument("quiz", help="The quiz's lesson slug, e.g. lambda-pricing.")
-        regrade.add_argument(
-            "--dry-run", action="store_true", help="Report what would change; write nothing."
-        )
-        gift_in = actions.add_parser(
-            "import-gift", help="Add GIFT questions to a lesson's quiz file."
-        )
+        regrade.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
+        gift_in = actions.add_parser("import-gift", help="Add GIFT questions to a lesson's quiz file.")
         gift_in.add_argument("file", type=Path)
         gift_in.add_argument(
             "--lesson",
             help="Lesson slug (default: the GIFT file's name, e.g. lambda-pricing.gift).",
         )
-        gift_in.add_argument(
-            "--dry-run", action="store_true", help="Validate and report; write nothing."
-        )
-        gift_out = actions.add_parser(
-            "export-gift", help="Print quizzes as GIFT (all when none is named)."
-        )
+        gift_in.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
+        gift_out = actions.add_parser("export-gift", help="Print quizzes as GIFT (all when none is named).")
         gift_out.add_argument("quiz", nargs="?", help="The quiz's lesson slug.")
 
     def handle(self, *args, action, **options):
-        {"regrade": self.regrade, "import-gift": self.import_gift, "export-gift": self.export_gift}[
-            action
-        ](**options)
+        {"regrade": self.regrade, "import-gift": self.import_gift, "export-gift": self.export_gift}[action](**options)
 
     def regrade(self, *, quiz, dry_run, **options):
         target = Quiz.objects.filter(lesson__slug=quiz).first()
@@ -55,13 +43,10 @@ class Command(BaseCommand):
         changes = services.quiz_regrade(quiz=target, dry_run=dry_run)
         verb = "would change" if dry_run else "changed"
         attempts = target.attempts.filter(state="submitted").count()
-        self.stdout.write(
-            f"Regraded {attempts} submitted attempts of '{quiz}': {len(changes)} {verb}."
-        )
+        self.stdout.write(f"Regraded {attempts} submitted attempts of '{quiz}': {len(changes)} {verb}.")
         for change in changes:
             keys = ", ".join(
-                f"{key} {old if old is None else round(old, 3)}→{round(new, 3)}"
-                for key, old, new in change.questions
+                f"{key} {old if old is None else round(old, 3)}→{round(new, 3)}" for key, old, new in change.questions
             )
             self.stdout.write(
                 f"  {change.attempt.user.get_username()} attempt {change.attempt.number}: "
@@ -90,13 +75,9 @@ class Command(BaseCommand):
             self._fail(problems)
         lessons_dir = Path(settings.LESSONS_DIR)
         slug = lesson or file.name.split(".")[0]
-        lesson_file = next(
-            (p for p in sorted(lessons_dir.glob("*.md")) if _front_slug(p) == slug), None
-        )
+        lesson_file = next((p for p in sorted(lessons_dir.glob("*.md")) if _front_slug(p) == slug), None)
         if lesson_file is None:
-            raise CommandError(
-                f"No lesson with slug '{slug}' in {lessons_dir} (use --lesson SLUG)."
-            )
+            raise CommandError(f"No lesson with slug '{slug}' in {lessons_dir} (use --lesson SLUG).")
         target = lesson_file.with_name(lesson_file.name[:-3] + QUIZ_SUFFIX)
         existing = target.read_text(encoding="utf-8") if target.exists() else "questions:\n"
         if not _questions_come_last(existing):
@@ -112,20 +93,14 @@ class Command(BaseCommand):
         problems = [p for p in course.problems]
         if problems:
             self._fail(problems)
-        rel = (
-            target.relative_to(settings.CONTENT_DIR)
-            if target.is_relative_to(settings.CONTENT_DIR)
-            else target
-        )
+        rel = target.relative_to(settings.CONTENT_DIR) if target.is_relative_to(settings.CONTENT_DIR) else target
         if dry_run:
             self.stdout.write(
                 f"Dry run: {len(questions)} questions from {file} are valid for {rel}; nothing was written."
             )
             return
         target.write_text(new_text, encoding="utf-8")
-        self.stdout.write(
-            f"Added {len(questions)} questions to {rel}. Review them, then run `content sync`."
-        )
+        self.stdout.write(f"Added {len(questions)} questions to {rel}. Review them, then run `content sync`.")
 
     def _fail(self, problems):
         for problem in problems:
