@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from courseware.catalog import urls as catalog_urls
 from courseware.core import views as core_views
+from courseware.course import urls as course_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,7 +14,8 @@ urlpatterns = [
     path("", include("courseware.pricing.urls")),
     path("", include("courseware.quizzes.urls")),
     path("", include("courseware.labrunner.urls")),
-    path("", include("courseware.catalog.urls")),
+    # The lesson pages and the pages that read the whole course share the `catalog` namespace.
+    path("", include((catalog_urls.urlpatterns + course_urls.urlpatterns, "catalog"))),
 ]
 
 if settings.BENCH_ENDPOINTS:

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from courseware.catalog import services as catalog_services
 from courseware.catalog.selectors import content_release_forget
+from courseware.course import services as course_services
 from courseware.quizzes.models import Quiz
 from tests.factories import InstructorFactory, UserFactory
 from tests.quiz_fixtures import quiz_yaml
@@ -98,6 +98,13 @@ def content(tmp_path, settings):
 
 
 @pytest.fixture
+def synced(content):
+    """The scratch course, imported."""
+    course_services.content_sync()
+    return content
+
+
+@pytest.fixture
 def student(db):
     return UserFactory()
 
@@ -130,7 +137,7 @@ def make_quiz(content, db):
 
     def make(**settings) -> Quiz:
         content.write("01-intro.quiz.yaml", quiz_yaml(**settings))
-        catalog_services.content_sync()
+        course_services.content_sync()
         return Quiz.objects.get(lesson__slug="intro")
 
     return make

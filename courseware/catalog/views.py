@@ -1,5 +1,4 @@
 import mimetypes
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,10 +8,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from courseware.accounts.roles import instructor_required
+from courseware.content.sources import IMAGE_SUFFIXES
 
 from . import selectors, services
-from .content.sources import IMAGE_SUFFIXES
 from .models import Lesson
 
 
@@ -51,23 +49,6 @@ def lesson_complete(request, slug):
 
 
 @require_GET
-@login_required
-def dashboard(request):
-    from courseware.quizzes.selectors import learner_quiz_grades  # quizzes build on the catalog
-
-    progress = selectors.learner_progress(user=request.user)
-    from courseware.labrunner.selectors import lab_list_with_scores
-
-    grades = learner_quiz_grades(user=request.user)
-    labs = lab_list_with_scores(user=request.user)
-    return render(
-        request,
-        "catalog/dashboard.html",
-        {"progress": progress, "quiz_grades": grades, "lab_rows": labs},
-    )
-
-
-@require_GET
 def lesson_media(request, name):
     images_dir = (settings.LESSONS_DIR / "images").resolve()
     path = (images_dir / name).resolve()
@@ -79,25 +60,3 @@ def lesson_media(request, name):
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response["Cache-Control"] = "public, max-age=3600"
     return response
-
-
-@require_GET
-@instructor_required
-def preview(request):
-    """Render a lesson file from the working tree, without syncing, with its problems."""
-    course = services.content_load()
-    files = sorted(path.name for path in Path(settings.LESSONS_DIR).glob("*.md"))
-    name = request.GET.get("file", "")
-    if name and name not in files:
-        raise Http404("No such lesson file.")
-    selected = next((item for item in course.lessons if item.file_name == name), None)
-    path = f"lessons/{name}"
-    problems = [problem for problem in course.problems if problem.path == path]
-    context = {
-        "files": files,
-        "name": name,
-        "source": selected,
-        "problems": problems,
-        "all_problems": course.problems,
-    }
-    return render(request, "catalog/preview.html", context)

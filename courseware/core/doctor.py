@@ -97,7 +97,7 @@ def check_static_files() -> Check:
 
 def check_content() -> Check:
     from courseware.catalog.models import Lesson
-    from courseware.catalog.services import content_load
+    from courseware.course.services import content_load
     from courseware.labrunner.models import Lab
 
     course = content_load()

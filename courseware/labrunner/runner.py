@@ -5,8 +5,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from courseware.catalog.content.labs import CONFIG_FILE, LabSource, read_files, read_lab
-from courseware.catalog.content.renderer import render_markdown
+from courseware.content.labs import CONFIG_FILE, LabSource, read_files, read_lab
+from courseware.content.renderer import render_markdown
 
 from .aws import AccountAws, new_account_id
 from .context import LabContext

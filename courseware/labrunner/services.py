@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from courseware.catalog.content.labs import MAX_FILE_BYTES
+from courseware.content.labs import MAX_FILE_BYTES
 from courseware.pricing.engine.lambda_ import lambda_estimate
 
 from .api_requests import ApiRequestInvalid, parse_api_request, send_api_request

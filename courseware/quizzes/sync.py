@@ -2,39 +2,33 @@
 
 from decimal import Decimal
 
+from courseware.catalog.models import Lesson
+from courseware.content.upsert import Upserted, upsert
+
 from .models import Question, Quiz
 
 
-def quiz_sync(*, sources: list, lessons: dict) -> dict[str, list[str]]:
+def quiz_sync(*, sources: list) -> Upserted:
     """Upsert quizzes and their questions. Questions gone from a file are retired, not deleted,
     so past attempts keep their review; a quiz whose file is gone is removed."""
-    result: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": [], "removed": []}
+    lessons = {lesson.slug: lesson for lesson in Lesson.objects.filter(slug__in=[s.lesson_slug for s in sources])}
     existing = {quiz.lesson.slug: quiz for quiz in Quiz.objects.select_related("lesson")}
-    for source in sources:
-        lesson = lessons[source.lesson_slug]
-        values = {
+    by_slug = {source.lesson_slug: source for source in sources}
+    wanted = {
+        source.lesson_slug: {
             "title": source.title or f"Quiz: {source.lesson_title}",
             "settings": source.settings,
             "source_path": source.path,
             "content_hash": source.content_hash,
         }
-        quiz = existing.pop(lesson.slug, None)
-        if quiz is None:
-            quiz = Quiz.objects.create(lesson=lesson, **values)
-            result["created"].append(lesson.slug)
-        elif quiz.content_hash != source.content_hash or any(getattr(quiz, k) != v for k, v in values.items()):
-            for name, value in values.items():
-                setattr(quiz, name, value)
-            quiz.save()
-            result["updated"].append(lesson.slug)
-        else:
-            result["unchanged"].append(lesson.slug)
-            continue
-        _sync_questions(quiz, source.questions)
-    for slug, quiz in existing.items():
-        quiz.delete()
-        result["removed"].append(slug)
-    return result
+        for source in sources
+    }
+    return upsert(
+        existing,
+        wanted,
+        create=lambda slug, values: Quiz.objects.create(lesson=lessons[slug], **values),
+        written=lambda quiz, slug: _sync_questions(quiz, by_slug[slug].questions),
+    )
 
 
 def _sync_questions(quiz: Quiz, questions: list[dict]) -> None:

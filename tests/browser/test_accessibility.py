@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from courseware.catalog import services as catalog_services
 from courseware.catalog.models import Lesson
+from courseware.course import services as course_services
 from courseware.labrunner import services as lab_services
 from courseware.labrunner.models import Lab, LabRun
 from courseware.labrunner.runner import lab_source
@@ -32,7 +33,7 @@ def assert_clean(auditor):
 
 
 def test_public_pages(auditor, labs):
-    catalog_services.content_sync()  # the real lessons/ folder
+    course_services.content_sync()  # the real lessons/ folder
     auditor.as_user(None)
     for path in ("/", "/lessons/what-is-serverless/", "/labs/", "/labs/hello-lambda/"):
         auditor.check(path)
@@ -68,7 +69,7 @@ def lessons_using_every_feature() -> list[str]:
 
 
 def test_lessons_and_the_lesson_preview(auditor):
-    catalog_services.content_sync()  # the real lessons/ folder
+    course_services.content_sync()  # the real lessons/ folder
     slugs = lessons_using_every_feature()
     auditor.as_user(None)
     for slug in slugs:

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from courseware.catalog import services
 from courseware.catalog.models import LessonCompletion
+from courseware.course import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from courseware.catalog.content import load_course
+from courseware.course.loader import load_course
 
 ROOT = Path(settings.BASE_DIR)
 COURSE = load_course(ROOT)

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from courseware.catalog.services import content_sync
+from courseware.course.services import content_sync
 from courseware.labrunner.backend import free_port
 
 

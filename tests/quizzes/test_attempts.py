@@ -241,7 +241,7 @@ def test_draw_n_questions_from_the_pool(student, content, make_quiz):
     text = content.lessons / "01-intro.quiz.yaml"
     make_quiz(attempts=0)
     text.write_text(text.read_text().replace("  pass_mark: 60\n", "  pass_mark: 60\n  draw: 3\n"))
-    from courseware.catalog.services import content_sync
+    from courseware.course.services import content_sync
 
     content_sync()
     from courseware.quizzes.models import Quiz
@@ -257,7 +257,7 @@ def test_draw_n_questions_from_the_pool(student, content, make_quiz):
 
 
 def test_shuffle_settings(student, content, make_quiz):
-    from courseware.catalog.services import content_sync
+    from courseware.course.services import content_sync
 
     make_quiz(attempts=0)
     path = content.lessons / "01-intro.quiz.yaml"

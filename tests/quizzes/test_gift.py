@@ -3,7 +3,8 @@ import textwrap
 import pytest
 import yaml
 
-from courseware.catalog.content import ContentProblem, load_course
+from courseware.content.problems import ContentProblem
+from courseware.course.loader import load_course
 from courseware.quizzes.gift import export_gift, parse_gift, questions_to_yaml
 
 

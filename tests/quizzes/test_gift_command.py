@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from courseware.catalog.content import load_course
+from courseware.course.loader import load_course
 
 pytestmark = pytest.mark.django_db
 

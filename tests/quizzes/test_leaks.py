@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from courseware.catalog import services as catalog_services
+from courseware.course import services as course_services
 from courseware.quizzes.models import Attempt, Quiz
 from tests.quiz_fixtures import SECRETS, right_answers
 
@@ -89,7 +89,7 @@ def test_immediate_mode_reveals_only_the_checked_question(student_client, make_q
 
 def test_real_course_quiz_pages_show_no_explanations_or_feedback(student_client, settings):
     """Every quiz of the real course, fetched as a student: no explanation or feedback text."""
-    catalog_services.content_sync(content_dir=settings.BASE_DIR)
+    course_services.content_sync(content_dir=settings.BASE_DIR)
     for quiz in Quiz.objects.select_related("lesson"):
         start = student_client.post(reverse("quizzes:start", args=[quiz.lesson.slug]))
         assert start.status_code == 302, quiz

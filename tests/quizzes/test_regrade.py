@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.http import QueryDict
 
-from courseware.catalog.services import content_sync
+from courseware.course.services import content_sync
 from courseware.quizzes import services
 from courseware.quizzes.models import Attempt, QuizGrade
 from tests.factories import UserFactory

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from courseware.catalog.content import load_course
+from courseware.course.loader import load_course
 from courseware.quizzes.spec.choices import ChoiceType, MatchingType, OrderingType
 from courseware.quizzes.spec.expressions import FormulaError, evaluate, parse_formula
 from courseware.quizzes.spec.grading import AnswerInvalid, within_tolerance

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 
-from courseware.catalog import services as catalog_services
+from courseware.course import services as course_services
 from courseware.labrunner.models import Lab, LabRun, LabVersion, LabWorkspace
 from courseware.quizzes import services as quiz_services
 from courseware.quizzes.models import Attempt, Quiz
@@ -84,7 +84,7 @@ def world(content, settings, people) -> World:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     content.write("01-intro.md", lesson_text(slug="intro", order=1, body=TABLE_BODY))
     content.write("01-intro.quiz.yaml", quiz_yaml(reveal="immediately", attempts=3))
-    catalog_services.content_sync()
+    course_services.content_sync()
     lab_sync(sources=[hello_lambda_source()])  # after content_sync, which removes unknown labs
 
     a = people.a

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from courseware.catalog.content.labs import MAX_FILE_BYTES
+from courseware.content.labs import MAX_FILE_BYTES
 from courseware.labrunner.models import LabRun
 from courseware.labrunner.services import MAX_EVENT_BYTES
 from courseware.quizzes.models import Response

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from courseware.catalog.content.problems import ContentProblem
+from courseware.content.problems import ContentProblem
 
 from .syntax import (
     DEFAULT_EXPLANATION,

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from courseware.catalog.content.frontmatter import SLUG_RE
-from courseware.catalog.content.problems import ContentProblem
+from courseware.content.frontmatter import SLUG_RE
+from courseware.content.lessons import Lessons
+from courseware.content.problems import ContentProblem
 
 from .choices import ChoiceType, MatchingType, OrderingType, TrueFalseType
 from .reader import MappingReader, node_lines
@@ -77,6 +78,34 @@ def load_functions(path: Path, rel: str, problems: list[ContentProblem]) -> dict
     }
 
 
+def load_quizzes(lessons: Lessons) -> list[QuizSource]:
+    """Each `NN-slug.quiz.yaml` belongs to `NN-slug.md`; its sections must be that lesson's."""
+    reader = lessons.reader
+    functions_path = reader.lessons_dir / FUNCTIONS_FILE
+    functions = load_functions(functions_path, reader.rel(functions_path), reader.problems)
+    by_file = {lesson.file_name: lesson for lesson in lessons.lessons}
+    quizzes = []
+    for path in sorted(reader.lessons_dir.glob(f"*{QUIZ_SUFFIX}")):
+        rel = reader.rel(path)
+        quiz, problems = load_quiz(path, rel, render=lessons.render, functions=functions)
+        reader.problems.extend(problems)
+        if quiz is None:
+            continue
+        lesson = by_file.get(quiz.lesson_file)
+        if lesson is None:
+            reader.problem(rel, 1, f"no lesson lessons/{quiz.lesson_file} for this quiz")
+            continue
+        for question in quiz.questions:
+            if question["section"] and question["section"] not in lesson.anchors:
+                line = quiz.section_lines.get(question["id"], 1)
+                message = f"question '{question['id']}': {lesson.path} has no section '#{question['section']}'"
+                reader.problem(rel, line, message)
+        quiz.lesson_slug = lesson.slug
+        quiz.lesson_title = lesson.title
+        quizzes.append(quiz)
+    return quizzes
+
+
 def load_quiz(
     path: Path, rel: str, *, render: Callable[[str], str], functions: dict[str, Callable]
 ) -> tuple[QuizSource | None, list[ContentProblem]]:
@@ -95,37 +124,13 @@ def load_quiz(
         mark = error.problem_mark or error.context_mark
         return None, [ContentProblem(rel, (mark.line + 1) if mark else 1, f"invalid YAML: {error.problem or error}")]
     if not isinstance(values, dict) or node is None:
-        return None, [
-            ContentProblem(
-                rel,
-                1,
-                "a quiz file is a mapping with 'questions' (and optional 'title', 'settings')",
-            )
-        ]
+        message = "a quiz file is a mapping with 'questions' (and optional 'title', 'settings')"
+        return None, [ContentProblem(rel, 1, message)]
     quiz = MappingReader(values, node_lines(node, 1), report, "quiz")
     quiz.unknown({"title", "settings", "questions"})
     title = quiz.text("title", required=False)
     settings = read_settings(quiz)
-    types = question_types(functions)
-    questions, section_lines, seen = [], {}, {}
-    for index, raw in enumerate(quiz.items("questions")):
-        lines = quiz.sub("questions", index)
-        if not isinstance(raw, dict):
-            report(lines[0], f"question {index + 1} must be a mapping of fields")
-            continue
-        question = read_question(raw, lines, report, index, types, render)
-        if question is None:
-            continue
-        if question["id"] in seen:
-            report(
-                lines[0],
-                f"question id '{question['id']}' is used twice (first on line {seen[question['id']]})",
-            )
-            continue
-        seen[question["id"]] = lines[0]
-        if question["section"]:
-            section_lines[question["id"]] = (lines[1] or {}).get("section", lines)[0]
-        questions.append(question)
+    questions, section_lines = read_questions(quiz, report, question_types(functions), render)
     pool = len(values.get("questions") or [])
     if settings["draw"] > pool:
         report(
@@ -137,6 +142,27 @@ def load_quiz(
     lesson_file = path.name[: -len(QUIZ_SUFFIX)] + ".md"
     digest = hashlib.sha256(text.encode()).hexdigest()
     return QuizSource(rel, lesson_file, title, settings, questions, digest, section_lines), problems
+
+
+def read_questions(quiz: MappingReader, report, types: dict, render) -> tuple[list[dict], dict[str, int]]:
+    """The quiz's questions (each id once), and the line of each question's `section`."""
+    questions, section_lines, seen = [], {}, {}
+    for index, raw in enumerate(quiz.items("questions")):
+        lines = quiz.sub("questions", index)
+        if not isinstance(raw, dict):
+            report(lines[0], f"question {index + 1} must be a mapping of fields")
+            continue
+        question = read_question(raw, lines, report, index, types, render)
+        if question is None:
+            continue
+        if question["id"] in seen:
+            report(lines[0], f"question id '{question['id']}' is used twice (first on line {seen[question['id']]})")
+            continue
+        seen[question["id"]] = lines[0]
+        if question["section"]:
+            section_lines[question["id"]] = (lines[1] or {}).get("section", lines)[0]
+        questions.append(question)
+    return questions, section_lines
 
 
 def read_settings(quiz: MappingReader) -> dict:

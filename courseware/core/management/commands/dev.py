@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from watchfiles import watch
 
-from courseware.catalog.services import ContentInvalid, content_sync
 from courseware.core.procfile import ProcessGroup, process_env
+from courseware.course.services import ContentInvalid, content_sync
 
 
 class Command(BaseCommand):

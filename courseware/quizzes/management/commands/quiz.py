@@ -7,10 +7,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courseware.catalog.content import load_course
+from courseware.content.lessons import load_lessons
 from courseware.quizzes import services
 from courseware.quizzes.models import Quiz
-from courseware.quizzes.spec.loader import QUIZ_SUFFIX
+from courseware.quizzes.spec.loader import QUIZ_SUFFIX, load_quizzes
 
 
 class Command(BaseCommand):
@@ -89,8 +89,9 @@ class Command(BaseCommand):
             copy = Path(scratch) / "lessons"
             shutil.copytree(lessons_dir, copy)
             (copy / target.name).write_text(new_text, encoding="utf-8")
-            course = load_course(Path(scratch))
-        problems = [p for p in course.problems]
+            lessons = load_lessons(Path(scratch))  # the lessons, and every quiz checked against them
+            load_quizzes(lessons)
+        problems = sorted(lessons.problems)
         if problems:
             self._fail(problems)
         rel = target.relative_to(settings.CONTENT_DIR) if target.is_relative_to(settings.CONTENT_DIR) else target

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from courseware.catalog import services
+from courseware.catalog import services as catalog_services
 from courseware.catalog.models import Lesson, LessonCompletion, Module
+from courseware.course import services
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_removing_a_lesson_removes_its_completions_only(content):
     services.content_sync()
     learner = UserFactory()
     for lesson in Lesson.objects.all():
-        services.lesson_completion_set(user=learner, lesson=lesson, completed=True)
+        catalog_services.lesson_completion_set(user=learner, lesson=lesson, completed=True)
     content.remove("02-next.md")
     content.lesson("01-intro.md", slug="intro", order=1)
     services.content_sync()

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courseware.catalog.content.renderer import pygments_css, render_markdown
+from courseware.content.renderer import pygments_css, render_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 

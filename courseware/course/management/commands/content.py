@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courseware.catalog.services import ContentInvalid, content_load, content_sync
+from courseware.course.services import ContentInvalid, content_load, content_sync
 
 
 class Command(BaseCommand):
@@ -39,13 +39,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label}: {slug}")
         quizzes = result.quizzes
         self.stdout.write(
-            f"Quizzes: {len(quizzes['created'])} created, {len(quizzes['updated'])} updated, "
-            f"{len(quizzes['unchanged'])} unchanged, {len(quizzes['removed'])} removed."
+            f"Quizzes: {len(quizzes.created)} created, {len(quizzes.updated)} updated, "
+            f"{len(quizzes.unchanged)} unchanged, {len(quizzes.removed)} removed."
         )
         labs = result.labs
         self.stdout.write(
-            f"Labs: {len(labs['created'])} created, {len(labs['updated'])} updated, "
-            f"{len(labs['unchanged'])} unchanged, {len(labs['removed'])} removed."
+            f"Labs: {len(labs.created)} created, {len(labs.updated)} updated, "
+            f"{len(labs.unchanged)} unchanged, {len(labs.removed)} removed."
         )
 
     def _report(self, problems):

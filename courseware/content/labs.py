@@ -1,7 +1,7 @@
 """Labs: `labs/<slug>/` with lab.md, starter/, solution/, events/ and checks.py.
 
 Like lessons, labs are validated here (every problem as `path:line: message`) and rendered once;
-`content sync` indexes them. The solution and checks stay on disk: they are read when grading,
+`content sync` indexes them. Whether checks.py grades is asked of the grader, by the course loader. The solution and checks stay on disk: they are read when grading,
 never copied anywhere a page could show them.
 """
 
@@ -97,6 +97,36 @@ def read_files(directory: Path, rel: str, problem) -> dict[str, str]:
 
 def read_lab(directory: Path, rel_dir: str, problem, lesson_slugs: set[str] | None) -> LabSource | None:
     rel = f"{rel_dir}/lab.md"
+    front = read_front_matter(directory, rel, problem, lesson_slugs)
+    if front is None:
+        return None
+    starter = read_files(directory / "starter", f"{rel_dir}/starter", problem)
+    solution = read_files(directory / "solution", f"{rel_dir}/solution", problem)
+    config = {"memory_mb": front["memory_mb"], "timeout_s": front["timeout_s"]}
+    config |= read_configs(rel_dir, problem, starter, solution)
+    module = front["handler"].split(".")[0] + ".py"
+    needed = [module] + (["template.yaml"] if front["deploy"] == "sam" else [])
+    for name in needed:
+        for label, files in (("starter", starter), ("solution", solution)):
+            if name not in files:
+                problem(f"{rel_dir}/{label}", 1, f"{label}/ needs {name}")
+    if set(starter) != set(solution):
+        problem(f"{rel_dir}/solution", 1, "solution/ must hold the same files as starter/")
+    events = read_events(directory / "events", rel_dir, problem)
+    return LabSource(
+        slug=directory.name,
+        path=rel,
+        directory=directory,
+        starter=starter,
+        config=config,
+        events=events,
+        content_hash=folder_digest(directory),
+        **front,
+    )
+
+
+def read_front_matter(directory: Path, rel: str, problem, lesson_slugs: set[str] | None) -> dict | None:
+    """lab.md's front matter as LabSource's fields (and its body), or None after reporting why not."""
     try:
         text = (directory / "lab.md").read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -113,14 +143,27 @@ def read_lab(directory: Path, rel_dir: str, problem, lesson_slugs: set[str] | No
         return None
     fields = FieldChecker(front, 1)
     fields.unknown(FIELDS)
-    title = fields.text("title", max_length=120)
-    order = fields.integer("order", minimum=1, maximum=999)
-    summary = fields.text("summary", max_length=300)
-    objectives = fields.text_list("objectives")
-    services = fields.text_list("services")
-    points = fields.integer("points", minimum=1, maximum=1000)
-    minutes = fields.integer("minutes", minimum=1, maximum=600)
-    deploy = fields.text("deploy", max_length=20)
+    values = {
+        "title": fields.text("title", max_length=120),
+        "order": fields.integer("order", minimum=1, maximum=999),
+        "summary": fields.text("summary", max_length=300),
+        "objectives": fields.text_list("objectives"),
+        "services": fields.text_list("services"),
+        "points": fields.integer("points", minimum=1, maximum=1000),
+        "minutes": fields.integer("minutes", minimum=1, maximum=600),
+        "deploy": fields.text("deploy", max_length=20),
+    }
+    values |= read_code_fields(fields, front, values["deploy"], lesson_slugs)
+    values |= read_limits(fields, front.values.get("limits") or {})
+    for line, message in fields.problems:
+        problem(rel, line, message)
+    if fields.problems:
+        return None
+    return values | {"body": body, "body_start": body_start}
+
+
+def read_code_fields(fields: FieldChecker, front, deploy: str | None, lesson_slugs: set[str] | None) -> dict:
+    """How the lab deploys: its kind, handler, main function, and the lesson it belongs to."""
     if deploy is not None and deploy not in DEPLOY_KINDS:
         fields.report("deploy", f"'deploy' must be one of {sorted(DEPLOY_KINDS)}, not {deploy!r}")
     handler = front.values.get("handler", "handler.handler")
@@ -132,7 +175,11 @@ def read_lab(directory: Path, rel_dir: str, problem, lesson_slugs: set[str] | No
     lesson = front.values.get("lesson", "")
     if lesson and lesson_slugs is not None and lesson not in lesson_slugs:
         fields.report("lesson", f"no lesson with slug {lesson!r}")
-    limits = front.values.get("limits") or {}
+    return {"handler": handler, "function": function or "", "lesson": lesson or ""}
+
+
+def read_limits(fields: FieldChecker, limits) -> dict:
+    """The function's memory and timeout (Lambda's defaults unless the lab sets them)."""
     values = {"memory_mb": 128, "timeout_s": 3}
     if not isinstance(limits, dict):
         fields.report("limits", "'limits' must be a mapping like {memory_mb: 128, timeout_s: 3}")
@@ -146,13 +193,12 @@ def read_lab(directory: Path, rel_dir: str, problem, lesson_slugs: set[str] | No
             fields.report("limits", f"limit {key} must be within {LIMIT_FIELDS[key]}")
         else:
             values[key] = value
-    for line, message in fields.problems:
-        problem(rel, line, message)
-    if fields.problems:
-        return None
-    starter = read_files(directory / "starter", f"{rel_dir}/starter", problem)
-    solution = read_files(directory / "solution", f"{rel_dir}/solution", problem)
-    config = {"memory_mb": values["memory_mb"], "timeout_s": values["timeout_s"]}
+    return values
+
+
+def read_configs(rel_dir: str, problem, starter: dict[str, str], solution: dict[str, str]) -> dict:
+    """Take config.json out of both folders (checking each); the starter's is the form's start."""
+    config = {}
     for label, files in (("starter", starter), ("solution", solution)):
         if CONFIG_FILE in files:
             try:
@@ -164,16 +210,11 @@ def read_lab(directory: Path, rel_dir: str, problem, lesson_slugs: set[str] | No
                 continue
             if label == "starter":
                 config |= loaded
-    module = handler.split(".")[0] + ".py"
-    needed = [module] + (["template.yaml"] if deploy == "sam" else [])
-    for name in needed:
-        for label, files in (("starter", starter), ("solution", solution)):
-            if name not in files:
-                problem(f"{rel_dir}/{label}", 1, f"{label}/ needs {name}")
-    if set(starter) != set(solution):
-        problem(f"{rel_dir}/solution", 1, "solution/ must hold the same files as starter/")
+    return config
+
+
+def read_events(events_dir: Path, rel_dir: str, problem) -> dict[str, str]:
     events = {}
-    events_dir = directory / "events"
     for path in sorted(events_dir.glob("*.json")) if events_dir.is_dir() else []:
         try:
             text = path.read_text(encoding="utf-8")
@@ -184,52 +225,16 @@ def read_lab(directory: Path, rel_dir: str, problem, lesson_slugs: set[str] | No
             problem(f"{rel_dir}/events/{path.name}", line, f"not valid JSON: {error}")
     if not events:
         problem(f"{rel_dir}/events", 1, "a lab needs at least one saved test event in events/")
+    return events
+
+
+def folder_digest(directory: Path) -> str:
+    """Every file of the lab folder (solution and checks too), so any change is a new release."""
     digest = hashlib.sha256()
     for path in sorted(directory.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(directory).as_posix().encode() + path.read_bytes())
-    return LabSource(
-        slug=directory.name,
-        path=rel,
-        directory=directory,
-        title=title,
-        order=order,
-        summary=summary,
-        objectives=objectives,
-        services=services,
-        deploy=deploy,
-        handler=handler,
-        function=function or "",
-        memory_mb=values["memory_mb"],
-        timeout_s=values["timeout_s"],
-        points=points,
-        minutes=minutes,
-        lesson=lesson or "",
-        body=body,
-        body_start=body_start,
-        starter=starter,
-        config=config,
-        events=events,
-        content_hash=digest.hexdigest(),
-    )
-
-
-def check_lab_grader(lab: LabSource, problem) -> None:
-    """checks.py must import, define checks, and add up to the lab's points."""
-    from courseware.labrunner.grading import ChecksError, load_checks
-
-    rel = f"{lab.path.rsplit('/', 1)[0]}/checks.py"
-    if not lab.checks_path.is_file():
-        problem(rel, 1, "every lab needs a checks.py")
-        return
-    try:
-        checks = load_checks(lab.checks_path)
-    except ChecksError as error:
-        problem(rel, error.line, error.message)
-        return
-    total = sum(item.points for item in checks)
-    if total != lab.points:
-        problem(lab.path, 1, f"'points' is {lab.points} but the checks in checks.py add up to {total}")
+    return digest.hexdigest()
 
 
 def load_labs(content_dir: Path, problem, lesson_slugs: set[str], render) -> list[LabSource]:
@@ -250,7 +255,6 @@ def load_labs(content_dir: Path, problem, lesson_slugs: set[str], render) -> lis
         if lab.order in orders:
             problem(lab.path, 1, f"order {lab.order} is also used by labs/{orders[lab.order]}")
         orders[lab.order] = lab.slug
-        check_lab_grader(lab, problem)
         lab.html = render(lab.body)
         labs.append(lab)
     return sorted(labs, key=lambda lab: (lab.order, lab.slug))

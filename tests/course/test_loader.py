@@ -2,7 +2,7 @@
 
 import pytest
 
-from courseware.catalog.content import load_course
+from courseware.course.loader import load_course
 from tests.conftest import lesson_text
 
 

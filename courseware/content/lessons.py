@@ -1,21 +1,22 @@
 """Read `lessons/` into validated, rendered lesson sources, collecting every problem found.
 
 Validation never stops at the first problem: an author fixing content wants the whole list, each
-as `path:line: message`.
+as `path:line: message`. What is read here (the outline, the lessons, and how their links
+render) is what quizzes and labs are then checked against (`courseware.course.loader`).
 """
 
 import hashlib
 import posixpath
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import check_course, check_links, split_target
 from .frontmatter import FieldChecker, FrontMatterError, parse_yaml_mapping, split_front_matter
-from .labs import load_labs
 from .problems import ContentProblem
 from .renderer import render_markdown
-from .sources import Course, LessonSource, LinkRef, ModuleSource
+from .sources import LessonSource, LinkRef, ModuleSource
 
 LESSON_FIELDS = {
     "slug",
@@ -43,7 +44,9 @@ def default_image_url(name: str) -> str:
     return f"/lessons/media/{name}"
 
 
-class _Reader:
+class LessonReader:
+    """Reads files under a content directory, collecting each problem with its path and line."""
+
     def __init__(self, content_dir: Path):
         self.content_dir = content_dir
         self.lessons_dir = content_dir / "lessons"
@@ -175,17 +178,36 @@ class _Reader:
         return links
 
 
-def load_course(
+@dataclass
+class Lessons:
+    """The course outline and its lessons, validated and rendered, and the problems found."""
+
+    reader: LessonReader
+    title: str = ""
+    modules: list[ModuleSource] = field(default_factory=list)
+    lessons: list[LessonSource] = field(default_factory=list)  # by (order, slug)
+    render: Callable[[str], str] = str  # Markdown to HTML, links resolved as the lessons' are
+
+    @property
+    def found(self) -> bool:
+        return self.reader.lessons_dir.is_dir()
+
+    @property
+    def problems(self) -> list[ContentProblem]:
+        return self.reader.problems
+
+
+def load_lessons(
     content_dir: Path,
     *,
     lesson_url: Callable[[str], str] = default_lesson_url,
     image_url: Callable[[str], str] = default_image_url,
-) -> Course:
+) -> Lessons:
     """Read, validate and render every lesson under `content_dir/lessons`."""
-    reader = _Reader(Path(content_dir))
+    reader = LessonReader(Path(content_dir))
     if not reader.lessons_dir.is_dir():
         reader.problem("lessons", 1, f"no lessons directory at {reader.lessons_dir}")
-        return Course("", [], [], reader.problems)
+        return Lessons(reader)
     title, modules = reader.read_course()
     lessons = [
         lesson for path in sorted(reader.lessons_dir.glob("*.md")) if (lesson := reader.read_lesson(path)) is not None
@@ -212,44 +234,5 @@ def load_course(
     def render(text: str) -> str:
         return render_markdown(text, resolve_link=resolve_link, resolve_image=resolve_image).html
 
-    quizzes = load_quizzes(reader, lessons, render)
-    labs = load_labs(reader.content_dir, reader.problem, {lesson.slug for lesson in lessons}, render)
     lessons.sort(key=lambda lesson: (lesson.order, lesson.slug))
-    return Course(title, modules, lessons, sorted(reader.problems), quizzes, labs)
-
-
-def load_quizzes(reader: _Reader, lessons: list[LessonSource], render) -> list:
-    """Each `NN-slug.quiz.yaml` belongs to `NN-slug.md`; its sections must be that lesson's."""
-    from courseware.quizzes.spec.loader import (
-        FUNCTIONS_FILE,
-        QUIZ_SUFFIX,
-        load_functions,
-        load_quiz,
-    )
-
-    functions_path = reader.lessons_dir / FUNCTIONS_FILE
-    functions = load_functions(functions_path, reader.rel(functions_path), reader.problems)
-    by_file = {lesson.file_name: lesson for lesson in lessons}
-    quizzes = []
-    for path in sorted(reader.lessons_dir.glob(f"*{QUIZ_SUFFIX}")):
-        rel = reader.rel(path)
-        quiz, problems = load_quiz(path, rel, render=render, functions=functions)
-        reader.problems.extend(problems)
-        if quiz is None:
-            continue
-        lesson = by_file.get(quiz.lesson_file)
-        if lesson is None:
-            reader.problem(rel, 1, f"no lesson lessons/{quiz.lesson_file} for this quiz")
-            continue
-        for question in quiz.questions:
-            if question["section"] and question["section"] not in lesson.anchors:
-                line = quiz.section_lines.get(question["id"], 1)
-                reader.problem(
-                    rel,
-                    line,
-                    f"question '{question['id']}': {lesson.path} has no section '#{question['section']}'",
-                )
-        quiz.lesson_slug = lesson.slug
-        quiz.lesson_title = lesson.title
-        quizzes.append(quiz)
-    return quizzes
+    return Lessons(reader, title, modules, lessons, render)
