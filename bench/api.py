@@ -30,10 +30,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from courseware.labrunner.apigw.callers import iam_credentials  # noqa: E402
-from courseware.labrunner.apigw.client import call_api  # noqa: E402
-from courseware.labrunner.aws import AccountAws, new_account_id  # noqa: E402
-from courseware.labrunner.backend import start_embedded  # noqa: E402
+from courseware.labrunner.client.api import call_api  # noqa: E402
+from courseware.labrunner.client.aws import AccountAws, new_account_id  # noqa: E402
+from courseware.labrunner.client.callers import iam_credentials  # noqa: E402
+from courseware.labrunner.emulator.backend import start_embedded  # noqa: E402
 from tests.apigw_fixtures import integration_uri, make_function, rest_api  # noqa: E402
 
 AUTHORIZER = """

@@ -32,9 +32,9 @@ django.setup()
 
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer  # noqa: E402
 
-from courseware.labrunner.aws import AccountAws, new_account_id  # noqa: E402
-from courseware.labrunner.backend import LabBackend, free_port  # noqa: E402
+from courseware.labrunner.client.aws import AccountAws, new_account_id  # noqa: E402
 from courseware.labrunner.deploy import execution_role  # noqa: E402
+from courseware.labrunner.emulator.backend import LabBackend, free_port  # noqa: E402
 from courseware.sandbox import Sandbox, SandboxLimits  # noqa: E402
 from tests.labrunner.test_account_limits import HAMMER  # noqa: E402
 

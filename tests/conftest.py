@@ -147,7 +147,7 @@ def make_quiz(content, db):
 def lab_backend():
     """One embedded lab backend (moto + sandbox) for the whole run: moto's state and the Lambda
     seam are per process, so every test that deploys shares this one (accounts keep them apart)."""
-    from courseware.labrunner.backend import LabBackend
+    from courseware.labrunner.emulator.backend import LabBackend
     from courseware.sandbox import Sandbox, SandboxLimits
 
     backend = LabBackend(sandbox=Sandbox(SandboxLimits(max_environments=8))).start()

@@ -8,9 +8,9 @@ keeps the request, the response and the trace (what the authorizer decided, the 
 
 import re
 
-from .apigw import callers
-from .apigw.client import api_host, call_api, request_path
-from .aws import AccountAws
+from .client import callers
+from .client.api import api_host, call_api, request_path
+from .client.aws import AccountAws
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 AUTH_CHOICES = {

@@ -5,11 +5,11 @@ import time
 
 from botocore.exceptions import ClientError
 
-from .apigw import callers
-from .apigw.client import ApiResponse, call_api
-from .aws import AccountAws
+from .client import callers
+from .client.api import ApiResponse, call_api
+from .client.aws import AccountAws
+from .client.invocation import Invocation, from_response, throttled
 from .grading import Fail
-from .invocation import Invocation, from_response, throttled
 
 
 def as_text(body) -> str:

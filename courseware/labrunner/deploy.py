@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from botocore.exceptions import ClientError, WaiterError
 
 from . import deploy_after as around
-from .aws import AccountAws
+from .client.aws import AccountAws
 from .deploy_after import ApplyError
 from .sam import Template, TemplateError, parse_template, translate
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .aws import AccountAws
+from .client.aws import AccountAws
 from .deploy_api_stages import REST_APPLIERS
 from .deploy_apis import STACK, remove_rest_apis
 from .deploy_cognito import COGNITO_APPLIERS, remove_user_pools

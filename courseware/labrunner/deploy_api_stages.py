@@ -4,7 +4,7 @@ Applied after the API itself (`deploy_apis.rest_api`); the stage a deployment cr
 stages a template declares, and the keys and plans that govern who may call which stage.
 """
 
-from .aws import AccountAws
+from .client.aws import AccountAws
 from .deploy_apis import METHOD_SETTINGS, generated_name, rest_api, tags_of, text
 
 

@@ -15,7 +15,7 @@ import string
 
 from botocore.exceptions import ClientError
 
-from .aws import AccountAws
+from .client.aws import AccountAws
 
 STACK = "lab"
 OPERATIONS = {"get", "put", "post", "delete", "options", "head", "patch"}

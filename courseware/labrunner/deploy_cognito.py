@@ -10,7 +10,7 @@ import string
 
 from botocore.model import Shape
 
-from .aws import AccountAws
+from .client.aws import AccountAws
 from .deploy_apis import available
 
 CFN_ONLY = {"EnabledMfas"}  # set with set_user_pool_mfa_config after the pool is made

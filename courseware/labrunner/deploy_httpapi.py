@@ -8,7 +8,7 @@ one integration per distinct `x-amazon-apigateway-integration`, a route per oper
 
 import json
 
-from .aws import AccountAws
+from .client.aws import AccountAws
 from .deploy_apis import (
     AUTHORIZER,
     AUTHTYPE,

@@ -9,7 +9,7 @@ before the stack into the stack's own template.
 import re
 from dataclasses import dataclass, field
 
-from .aws import AccountAws
+from .client.aws import AccountAws
 from .deploy_apis import STACK, rest_attribute
 from .deploy_cognito import cognito_attribute
 from .deploy_httpapi import http_attribute

@@ -8,7 +8,7 @@ from pathlib import Path
 from courseware.content.labs import CONFIG_FILE, LabSource, read_files, read_lab
 from courseware.content.renderer import render_markdown
 
-from .aws import AccountAws, new_account_id
+from .client.aws import AccountAws, new_account_id
 from .context import LabContext
 from .deploy import DeployError, Deployment, deploy
 from .grading import GradeReport, load_checks, run_checks

@@ -18,10 +18,10 @@ from courseware.content.labs import MAX_FILE_BYTES
 from courseware.pricing.engine.lambda_ import lambda_estimate
 
 from .api_requests import ApiRequestInvalid, parse_api_request, send_api_request
-from .apigw.callers import CallerError
-from .aws import AccountAws, new_account_id
+from .client.aws import AccountAws, new_account_id
+from .client.callers import CallerError
+from .client.invocation import from_response, throttled
 from .deploy import DeployError, deploy, validate_config
-from .invocation import from_response, throttled
 from .models import STALE_AFTER, Lab, LabRun, LabVersion, LabWorkspace
 from .runner import grade_lab, lab_source
 

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .api_requests import AUTH_CHOICES, METHODS
-from .apigw.callers import API_TYPES
+from .client.callers import API_TYPES
 from .models import Lab, LabRun
 
 CONFIG_FIELDS = ("memory_mb", "timeout_s", "architecture", "environment")

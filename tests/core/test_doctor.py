@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from courseware.course.services import content_sync
-from courseware.labrunner.backend import free_port
+from courseware.labrunner.emulator.backend import free_port
 
 
 @pytest.fixture

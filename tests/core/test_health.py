@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from courseware.labrunner.backend import free_port
+from courseware.labrunner.emulator.backend import free_port
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 import redis
 import requests
 
-from courseware.labrunner.backend import free_port
+from courseware.labrunner.emulator.backend import free_port
 from courseware.settings import BASE_DIR
 
 PG = "postgres://postgres@127.0.0.1:5432"

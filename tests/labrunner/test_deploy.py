@@ -12,9 +12,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from courseware.labrunner.aws import AccountAws, new_account_id
-from courseware.labrunner.backend import free_port
+from courseware.labrunner.client.aws import AccountAws, new_account_id
 from courseware.labrunner.deploy import DeployError, deploy
+from courseware.labrunner.emulator.backend import free_port
 from courseware.labrunner.models import Lab, LabRun, LabWorkspace
 from tests.lab_fixtures import HTMX, solution_post
 

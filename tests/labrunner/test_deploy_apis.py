@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from courseware.labrunner.aws import AccountAws, new_account_id
+from courseware.labrunner.client.aws import AccountAws, new_account_id
 from courseware.labrunner.deploy import DeployError, deploy
 
 HANDLER = "def handler(event, context):\n    return {'statusCode': 200, 'body': 'ok'}\n"

@@ -15,8 +15,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from courseware.labrunner.aws import ACCOUNT_HEADER
-from courseware.labrunner.backend import free_port
+from courseware.labrunner.client.aws import ACCOUNT_HEADER
+from courseware.labrunner.emulator.backend import free_port
 from courseware.labrunner.models import LabWorkspace
 from tests.lab_fixtures import HTMX, solution_post
 

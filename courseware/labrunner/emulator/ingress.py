@@ -24,7 +24,7 @@ import time
 from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
 from werkzeug.exceptions import HTTPException
 
-from ..aws import ACCOUNT_HEADER
+from ..client.aws import ACCOUNT_HEADER
 from . import errors
 from .limits import AccountLimits, Gates, size_text
 from .routing import Router

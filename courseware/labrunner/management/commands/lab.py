@@ -6,6 +6,7 @@
 The function is created with the Lambda API in a fresh 12-digit account of an embedded lab backend
 (moto, with Lambda running in the sandbox) and invoked once."""
 
+import contextlib
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,10 +15,9 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courseware.labrunner.aws import AccountAws, new_account_id
-from courseware.labrunner.backend import LabBackend, start_embedded
-from courseware.labrunner.backend import embedded_backend as lab_backend
+from courseware.labrunner.client.aws import AccountAws, new_account_id
 from courseware.labrunner.deploy import DeployError, deploy
+from courseware.labrunner.emulator.backend import LabBackend, start_embedded
 from courseware.labrunner.runner import LabNotFound, files_in, grade_lab, lab_source
 from courseware.sandbox import Sandbox, SandboxLimits, SandboxUnavailable
 
@@ -152,3 +152,17 @@ def deploy_and_invoke(backend: LabBackend, path: Path, handler: str, memory: int
     except (DeployError, ClientError) as error:
         raise ValueError(f"the emulator refused: {error}") from error
     return backend.last_result(aws.account_id, "lab-invoke")
+
+
+@contextlib.contextmanager
+def lab_backend(max_environments: int = 4):
+    """(endpoint, kind) for a one-off command: LocalStack if configured, else a moto of our own."""
+    if settings.LABS_BACKEND == "localstack":
+        yield settings.LABS_ENDPOINT, "localstack"
+        return
+    backend = start_embedded(max_environments)
+    try:
+        yield backend.endpoint, "moto"
+    finally:
+        backend.stop()
+        backend.sandbox.shutdown()

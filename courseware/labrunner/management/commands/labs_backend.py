@@ -7,7 +7,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courseware.labrunner.backend import LabBackend
+from courseware.labrunner.emulator.backend import LabBackend
 from courseware.labrunner.emulator.ingress import control_token
 from courseware.sandbox import Sandbox, SandboxUnavailable
 

@@ -14,8 +14,8 @@ from moto import mock_aws
 from moto.iam.models import iam_backends
 from moto.sts.models import sts_backends
 
-from courseware.labrunner.apigw import sigv4
-from courseware.labrunner.apigw.sigv4 import (
+from courseware.labrunner.emulator.apigw import sigv4
+from courseware.labrunner.emulator.apigw.sigv4 import (
     Caller,
     SignatureError,
     lookup_credentials,

@@ -1,6 +1,6 @@
 import pytest
 
-from courseware.labrunner.apigw.policy import PolicyError, evaluate, method_arn, validate_document
+from courseware.labrunner.emulator.apigw.policy import PolicyError, evaluate, method_arn, validate_document
 
 ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/Prod/GET/items/42"
 

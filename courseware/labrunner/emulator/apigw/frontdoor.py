@@ -20,14 +20,13 @@ from urllib.parse import unquote
 
 from moto.awslambda.models import lambda_backends
 
-from ..aws import ACCOUNT_HEADER
+from ...client.api import TRACE_HEADER, TRACE_TYPE
+from ...client.aws import ACCOUNT_HEADER
 from . import authorizers, events, routes, usage
 from .cors import cors_headers, preflight, strip_cors
 from .routes import Refusal
 
 log = logging.getLogger(__name__)
-TRACE_HEADER = "x-courseware-trace"
-TRACE_TYPE = "application/vnd.courseware.api-trace+json"
 USER_REQUEST_RE = re.compile(r"^/restapis/(?P<api>[A-Za-z0-9]+)/(?P<stage>[^/]+)/_user_request_(?P<path>/.*)?$")
 HOST_RE = re.compile(r"^(?P<api>[a-z0-9]+)\.execute-api\.[a-z0-9.-]+$")
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit

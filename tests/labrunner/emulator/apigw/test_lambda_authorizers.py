@@ -2,8 +2,8 @@
 
 import pytest
 
-from courseware.labrunner.apigw.client import call_api
-from courseware.labrunner.aws import AccountAws, new_account_id
+from courseware.labrunner.client.api import call_api
+from courseware.labrunner.client.aws import AccountAws, new_account_id
 from tests.apigw_fixtures import http_api, integration_uri, make_function, rest_api
 
 TOKEN_AUTHORIZER = """

@@ -8,7 +8,7 @@ import json
 
 from botocore.exceptions import ClientError
 
-from ..aws import AccountAws
+from .aws import AccountAws
 
 API_TYPES = {"AWS::ApiGateway::RestApi": "REST", "AWS::ApiGatewayV2::Api": "HTTP"}
 DEFAULT_PASSWORD = "Lab-Passw0rd!"

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from courseware.labrunner.apigw.client import call_api
-from courseware.labrunner.aws import AccountAws, new_account_id
+from courseware.labrunner.client.api import call_api
+from courseware.labrunner.client.aws import AccountAws, new_account_id
 from tests.apigw_fixtures import http_api, make_function, rest_api
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from courseware.labrunner.aws import AccountAws, new_account_id
-from courseware.labrunner.backend import LabBackend
+from courseware.labrunner.client.aws import AccountAws, new_account_id
+from courseware.labrunner.emulator.backend import LabBackend
 from courseware.labrunner.emulator.limits import AccountLimits
 from courseware.sandbox import Sandbox, SandboxLimits
 

@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from courseware.labrunner.aws import AccountAws, new_account_id
+from courseware.labrunner.client.aws import AccountAws, new_account_id
 from courseware.labrunner.deploy import execution_role
 from tests.apigw_fixtures import ECHO, http_api, make_function, rest_api, zipped
 

@@ -3,9 +3,9 @@
 import pytest
 from moto.cognitoidp.models import cognitoidp_backends
 
-from courseware.labrunner.apigw import callers
-from courseware.labrunner.apigw.client import call_api
-from courseware.labrunner.aws import AccountAws, new_account_id
+from courseware.labrunner.client import callers
+from courseware.labrunner.client.api import call_api
+from courseware.labrunner.client.aws import AccountAws, new_account_id
 from tests.apigw_fixtures import http_api, make_function, rest_api
 
 USER = "ada@example.com"

@@ -5,10 +5,9 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
-from .integrations import SUMMARY_HEADER
-
 REPORT_RE = re.compile(r"^REPORT RequestId: (?P<id>\S+)(?P<rest>.*)$", re.MULTILINE)
 METRIC_RE = re.compile(r"(Duration|Billed Duration|Memory Size|Max Memory Used|Init Duration): ([\d.]+)")
+SUMMARY_HEADER = "x-courseware-invocation"  # the lab backend's exact figures (`emulator.invoker`)
 STATUS_BY_ERROR = {"Sandbox.Timedout": "timeout", "Runtime.OutOfMemory": "out_of_memory"}
 
 

@@ -2,11 +2,12 @@
 
 moto (5.2) funnels every way a function is run (Invoke, SQS event source mappings, SNS
 subscriptions, DynamoDB Streams, S3 notifications) into `LambdaFunction.invoke` and
-`_invoke_lambda`, which would need Docker. `.integrations` replaces them, in this process, with
-`execute` (the sandbox), and adds Lambda's asynchronous and SQS polling behaviour.
+`_invoke_lambda`, which would need Docker. `.lambda_patches` replaces them, in this process, with
+`execute` (the sandbox), and `.invoker` and `.sqs_poller` add Lambda's asynchronous and SQS
+polling behaviour. Around moto: the ingress (`.ingress`), one socket per account for learner code
+(`.account_socket`), API Gateway's front door (`.apigw`) and the tenancy rules.
 """
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -29,14 +30,14 @@ from courseware.sandbox import (
     SandboxUnavailable,
 )
 
+from ..client.aws import AccountAws
+from . import lambda_patches, outbound, quotas, stacks
+from .account_socket import AccountSockets
 from .apigw.frontdoor import FrontDoor
-from .aws import AccountAws
-from .emulator import outbound, quotas, stacks
-from .emulator.account_socket import AccountSockets
-from .emulator.ingress import Ingress
-from .emulator.limits import AccountLimits
-from .emulator.tenancy import acting_as, install_fence
-from .integrations import Integrations, install
+from .ingress import Ingress
+from .invoker import LambdaInvoker
+from .limits import AccountLimits
+from .tenancy import acting_as, install_fence
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class LabBackend:
         self._code_dir = Path(tempfile.mkdtemp(prefix="courseware-lambda-code-"))
         self._results: dict[str, InvocationResult] = {}
         self._lock = threading.Lock()
-        self.integrations = Integrations(self)
+        self.invoker = LambdaInvoker(self)
 
     @property
     def endpoint(self) -> str:
@@ -92,19 +93,19 @@ class LabBackend:
 
     def start(self) -> "LabBackend":
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per AWS call
-        install(self.integrations)
+        lambda_patches.install(self.invoker)
         install_fence()
         self.quotas = quotas.install(self.limits)
         outbound.install()
         stacks.install()
         self.ingress.router.warm()
         self.server.start()
-        self.integrations.start()
+        self.invoker.start()
         return self
 
     def stop(self) -> None:
         quotas.uninstall(self.quotas)
-        self.integrations.stop()
+        self.invoker.stop()
         self.server.stop()
         self.sockets.close()
 
@@ -128,7 +129,7 @@ class LabBackend:
         with self._lock:
             return self._results.get(f"{account_id}/{function_name}")
 
-    # Called by moto (through .integrations), in its request thread, instead of Docker.
+    # Called by moto (through .lambda_patches), in its request thread, instead of Docker.
     def execute(self, function: LambdaFunction, event) -> InvocationResult:
         if isinstance(event, str | bytes):
             event = json.loads(event or "{}")
@@ -168,19 +169,3 @@ def start_embedded(max_environments: int = 4) -> LabBackend:
         sandbox.shutdown()
         raise SandboxUnavailable("The sandbox self-check failed:\n" + check.report())
     return LabBackend(sandbox=sandbox).start()
-
-
-@contextlib.contextmanager
-def embedded_backend(max_environments: int = 4):
-    """(endpoint, kind) for a one-off command: LocalStack if configured, else a moto of our own."""
-    from django.conf import settings
-
-    if settings.LABS_BACKEND == "localstack":
-        yield settings.LABS_ENDPOINT, "localstack"
-        return
-    backend = start_embedded(max_environments)
-    try:
-        yield backend.endpoint, "moto"
-    finally:
-        backend.stop()
-        backend.sandbox.shutdown()

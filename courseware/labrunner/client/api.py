@@ -15,7 +15,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from ..aws import ACCOUNT_HEADER, AccountAws
+from .aws import ACCOUNT_HEADER, AccountAws
 
 TRACE_HEADER = "x-courseware-trace"
 TRACE_TYPE = "application/vnd.courseware.api-trace+json"

@@ -9,9 +9,9 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from courseware.labrunner.aws import AccountAws, new_account_id
-from courseware.labrunner.backend import LabBackend
+from courseware.labrunner.client.aws import AccountAws, new_account_id
 from courseware.labrunner.emulator import quotas
+from courseware.labrunner.emulator.backend import LabBackend
 from courseware.labrunner.emulator.limits import AccountLimits
 from courseware.sandbox import Sandbox, SandboxLimits
 from tests.apigw_fixtures import make_function

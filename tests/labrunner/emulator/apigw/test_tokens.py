@@ -8,8 +8,8 @@ from moto import mock_aws
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.utilities.utils import load_resource
 
-from courseware.labrunner.apigw import tokens
-from courseware.labrunner.apigw.tokens import TokenError, verify
+from courseware.labrunner.emulator.apigw import tokens
+from courseware.labrunner.emulator.apigw.tokens import TokenError, verify
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
