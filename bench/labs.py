@@ -30,10 +30,10 @@ import django  # noqa: E402
 django.setup()
 
 from courseware.labrunner.client.aws import AccountAws, new_account_id  # noqa: E402
-from courseware.labrunner.context import LabContext  # noqa: E402
 from courseware.labrunner.deploy import deploy  # noqa: E402
 from courseware.labrunner.emulator.backend import LabBackend  # noqa: E402
-from courseware.labrunner.runner import files_in, grade_lab, lab_source  # noqa: E402
+from courseware.labrunner.grading.context import LabContext  # noqa: E402
+from courseware.labrunner.grading.runner import files_in, grade_lab, lab_source  # noqa: E402
 from courseware.sandbox import Sandbox, SandboxLimits  # noqa: E402
 
 

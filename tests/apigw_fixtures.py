@@ -3,7 +3,7 @@
 import io
 import zipfile
 
-from courseware.labrunner.deploy import execution_role
+from courseware.labrunner.deploy.function import execution_role
 
 REGION = "us-east-1"
 

@@ -157,9 +157,12 @@ def lab_backend():
 
 
 @pytest.fixture
-def labs(settings, lab_backend, db):
-    """Labs wired to the embedded backend, tasks run at once, and the real labs/ indexed."""
-    from courseware.labrunner.runner import lab_source
+def labs(settings, lab_backend, transactional_db):
+    """Labs wired to the embedded backend, tasks run at once, and the real labs/ indexed.
+
+    Transactional: a run's task is queued when its transaction commits, which a test wrapped
+    in one never does."""
+    from courseware.labrunner.grading.runner import lab_source
     from courseware.labrunner.sync import lab_sync
 
     settings.LABS_BACKEND = "moto"

@@ -11,7 +11,7 @@ from pathlib import Path
 from courseware.content.labs import LabSource, load_labs
 from courseware.content.lessons import default_image_url, default_lesson_url, load_lessons
 from courseware.content.sources import Course
-from courseware.labrunner.grading import ChecksError, load_checks
+from courseware.labrunner.grading.checks import ChecksError, load_checks
 from courseware.quizzes.spec.loader import load_quizzes
 
 

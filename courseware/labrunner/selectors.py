@@ -1,6 +1,6 @@
 """Reads for labs."""
 
-from .models import Lab, LabRun, LabWorkspace
+from .models import Lab, LabRun, LabVersion, LabWorkspace
 
 
 def lab_list_with_scores(*, user) -> list[tuple[Lab, LabWorkspace | None]]:
@@ -21,3 +21,7 @@ def lab_run_latest(*, workspace: LabWorkspace, kind: str) -> LabRun | None:
 
 def lab_run_get(*, workspace: LabWorkspace, run_id: int) -> LabRun | None:
     return workspace.runs.filter(pk=run_id).select_related("version").first()
+
+
+def lab_versions(*, workspace: LabWorkspace, limit: int = 10) -> list[LabVersion]:
+    return list(workspace.versions.all()[:limit])

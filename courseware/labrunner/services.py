@@ -1,31 +1,26 @@
-"""Writes for labs: drafts, versions, runs (deploy, invoke, grade), reset.
+"""Writes for labs: drafts, versions, runs (deploy, invoke, grade, request), reset.
 
-A run is recorded first and executed by a task (`tasks.lab_run_task`), so a deploy or a grade
-never holds a web worker; the page polls the run. Every deploy snapshots the files as a version,
-and the deployed version is what re-provisions an account the emulator has forgotten.
+A run is only recorded here, and queued when its transaction commits; a task executes it
+(`steps`), so a deploy or a grade never holds a web worker; the page polls the run. Every
+deploy snapshots the files as a version, and the deployed version is what re-provisions an
+account the emulator has forgotten.
 """
 
 import json
-import logging
 import re
+from functools import partial
 
-from botocore.exceptions import BotoCoreError, ClientError
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from courseware.content.labs import MAX_FILE_BYTES
-from courseware.pricing.engine.lambda_ import lambda_estimate
 
-from .api_requests import ApiRequestInvalid, parse_api_request, send_api_request
-from .client.aws import AccountAws, new_account_id
-from .client.callers import CallerError
-from .client.invocation import from_response, throttled
-from .deploy import DeployError, deploy, validate_config
+from .client.aws import new_account_id
+from .deploy import DeployError, validate_config
 from .models import STALE_AFTER, Lab, LabRun, LabVersion, LabWorkspace
-from .runner import grade_lab, lab_source
+from .request_panel import ApiRequestInvalid, parse_api_request
+from .tasks import lab_run_task
 
-log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 256 * 1024  # Lambda's asynchronous payload limit; plenty for a lab
 ENV_LINE_RE = re.compile(r"^([A-Za-z]\w*)=(.*)$")
 
@@ -43,10 +38,6 @@ def active_runs(workspace: LabWorkspace):
         state__in=[LabRun.State.QUEUED, LabRun.State.RUNNING],
         created_at__gte=timezone.now() - STALE_AFTER,
     )
-
-
-def workspace_aws(workspace: LabWorkspace) -> AccountAws:
-    return AccountAws(endpoint=settings.LABS_ENDPOINT, account_id=workspace.account_id, kind=settings.LABS_BACKEND)
 
 
 def lab_workspace_get(*, user, lab: Lab) -> LabWorkspace:
@@ -113,8 +104,6 @@ def lab_run_start(
     *, workspace: LabWorkspace, kind: str, event_text: str = "", event_name: str = "", api_request: dict | None = None
 ) -> LabRun:
     """Record a run (one at a time per learner and lab) and queue its task."""
-    from .tasks import lab_run_task
-
     request = {}
     if kind == LabRun.Kind.REQUEST:
         try:
@@ -149,131 +138,10 @@ def lab_run_start(
             account_id=workspace.account_id,
             request=request,
         )
-    lab_run_task.enqueue(run.pk)
+        # Queued once the run is committed, so no worker looks for a row it cannot see yet.
+        transaction.on_commit(partial(lab_run_task.enqueue, run.pk))
     run.refresh_from_db()  # a worker (or the immediate backend) may already have run it
     return run
-
-
-def lab_run_execute(*, run_id: int) -> LabRun:
-    """The task's body: do the step, record the outcome; failures are recorded, not raised."""
-    updated = LabRun.objects.filter(pk=run_id, state=LabRun.State.QUEUED).update(
-        state=LabRun.State.RUNNING, started_at=timezone.now()
-    )
-    run = LabRun.objects.select_related("workspace__lab", "version").get(pk=run_id)
-    if not updated:
-        return run  # already taken by another worker
-    try:
-        result, state = STEPS[run.kind](run), LabRun.State.DONE
-    except DeployError as error:
-        result, state = {"deploy_error": error.to_dict()}, LabRun.State.FAILED
-    except CallerError as error:  # the template lacks what the request needs
-        result, state = {"error": str(error)}, LabRun.State.FAILED
-    except (BotoCoreError, ClientError, ConnectionError) as error:
-        result = {"error": f"The lab backend did not answer ({type(error).__name__}: {error}). Try again in a moment."}
-        state = LabRun.State.FAILED
-    except Exception:  # recorded, so the page stops polling and the learner can go on
-        log.exception("lab run %s failed", run_id)
-        result = {"error": "Something went wrong on our side while running this step; it has been logged. Try again."}
-        state = LabRun.State.FAILED
-    run.result, run.state, run.finished_at = result, state, timezone.now()
-    run.save(update_fields=["result", "state", "finished_at", "score"])
-    return run
-
-
-def _deploy(run: LabRun) -> dict:
-    workspace, version = run.workspace, run.version
-    deployment = deploy(aws=workspace_aws(workspace), spec=workspace.lab, files=version.files, config=version.config)
-    version.deployment = deployment.to_dict()
-    version.save(update_fields=["deployment"])
-    LabWorkspace.objects.filter(pk=workspace.pk).update(deployed_version=version)
-    return {"version": version.number, **deployment.to_dict()}
-
-
-def ensure_provisioned(aws: AccountAws, workspace: LabWorkspace, version: LabVersion) -> bool:
-    """Re-deploy the learner's deployed version if the emulator has lost it (restart)."""
-    name = (version.deployment or {}).get("function_name")
-    if name:
-        try:
-            aws.client("lambda").get_function(FunctionName=name)
-            return False
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ResourceNotFoundException":
-                raise
-    deployment = deploy(aws=aws, spec=workspace.lab, files=version.files, config=version.config)
-    version.deployment = deployment.to_dict()
-    version.save(update_fields=["deployment"])
-    return True
-
-
-def _invoke(run: LabRun) -> dict:
-    workspace, version = run.workspace, run.version
-    aws = workspace_aws(workspace)  # one set of clients for the check and the invoke
-    reprovisioned = ensure_provisioned(aws, workspace, version)
-    lam = aws.client("lambda")
-    try:
-        response = lam.invoke(
-            FunctionName=version.deployment["function_name"],
-            Payload=json.dumps(run.request["event"]).encode(),
-            LogType="Tail",
-        )
-        invocation = from_response(response)
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "TooManyRequestsException":
-            raise
-        invocation = throttled()
-    return {**invocation.to_dict(), "reprovisioned": reprovisioned, "cost": invocation_cost(invocation, version)}
-
-
-def invocation_cost(invocation, version: LabVersion) -> dict | None:
-    if not invocation.billed_duration_ms:
-        return None
-    config = version.config or {}
-    values = {
-        "duration_ms": str(invocation.billed_duration_ms),
-        "memory_mb": str(invocation.memory_mb or config.get("memory_mb", 128)),
-        "architecture": config.get("architecture", "x86_64"),
-        "free_tier": "false",
-    }
-    one = lambda_estimate({**values, "requests": "1"}).to_dict()
-    million = lambda_estimate({**values, "requests": "1000000"}).to_dict()
-    return {
-        "usd": one["total_exact_usd"],
-        "per_million_usd": million["total_usd"],
-        "formulas": [line["formula"] for line in one["lines"]],
-        "price_set": million.get("price_set"),
-    }
-
-
-def _grade(run: LabRun) -> dict:
-    workspace, version = run.workspace, run.version
-    source = lab_source(settings.CONTENT_DIR, workspace.lab.slug)
-    graded = grade_lab(
-        lab=source,
-        files=version.files,
-        config=version.config,
-        endpoint=settings.LABS_ENDPOINT,
-        kind=settings.LABS_BACKEND,
-    )
-    data = graded.to_dict(source)
-    run.score = data["score"]
-    LabWorkspace.objects.filter(pk=workspace.pk, best_score__lt=data["score"]).update(best_score=data["score"])
-    return data
-
-
-def _api_request(run: LabRun) -> dict:
-    workspace, version = run.workspace, run.version
-    aws = workspace_aws(workspace)
-    reprovisioned = ensure_provisioned(aws, workspace, version)
-    resources = version.deployment.get("resources", {})
-    return {**send_api_request(aws, resources, run.request), "reprovisioned": reprovisioned}
-
-
-STEPS = {
-    LabRun.Kind.DEPLOY: _deploy,
-    LabRun.Kind.INVOKE: _invoke,
-    LabRun.Kind.GRADE: _grade,
-    LabRun.Kind.REQUEST: _api_request,
-}
 
 
 def lab_reset(*, workspace: LabWorkspace) -> LabWorkspace:

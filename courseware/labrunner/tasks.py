@@ -1,8 +1,11 @@
-"""Lab steps as Django tasks (django-tasks; the database queue by default, `db_worker` runs it)."""
+"""Lab steps as Django tasks (django-tasks; the database queue by default, `db_worker` runs it).
+
+`services` enqueues them when a run is committed; `steps` does the work.
+"""
 
 from django_tasks import task
 
-from .services import lab_run_execute
+from .steps import lab_run_execute
 
 
 @task()

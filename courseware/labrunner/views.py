@@ -4,55 +4,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
-from .api_requests import AUTH_CHOICES, METHODS
-from .client.callers import API_TYPES
+from . import presenters, selectors, services
 from .models import Lab, LabRun
 
 CONFIG_FIELDS = ("memory_mb", "timeout_s", "architecture", "environment")
-
-
-def _context(request, lab: Lab, workspace=None, **extra) -> dict:
-    runs = {}
-    if workspace is not None:
-        runs = {kind: selectors.lab_run_latest(workspace=workspace, kind=kind) for kind in LabRun.Kind}
-        shown = request.GET.get("run")
-        if shown and shown.isdigit():
-            run = selectors.lab_run_get(workspace=workspace, run_id=int(shown))
-            if run is not None:
-                runs[run.kind] = run
-    return {
-        "lab": lab,
-        "workspace": workspace,
-        "files": sorted((workspace.files if workspace else lab.starter).items(), key=_file_order),
-        "config": (workspace.config if workspace else lab.config),
-        "environment_text": "\n".join(
-            f"{k}={v}" for k, v in ((workspace.config if workspace else lab.config).get("environment") or {}).items()
-        ),
-        "events": [(name, text) for name, text in sorted(lab.events.items())],
-        "deploy_run": runs.get(LabRun.Kind.DEPLOY),
-        "invoke_run": runs.get(LabRun.Kind.INVOKE),
-        "grade_run": runs.get(LabRun.Kind.GRADE),
-        "request_run": runs.get(LabRun.Kind.REQUEST),
-        "api_methods": METHODS,
-        "api_auth_choices": AUTH_CHOICES.items(),
-        "api_names": _api_names(workspace),
-        "history": selectors.lab_run_history(workspace=workspace) if workspace else [],
-        "versions": list(workspace.versions.all()[:10]) if workspace else [],
-        **extra,
-    }
-
-
-def _api_names(workspace) -> list[str]:
-    """The logical ids of the deployed APIs, for the request panel's API choice."""
-    version = workspace.deployed_version if workspace else None
-    resources = ((version.deployment or {}).get("resources") or {}) if version else {}
-    return sorted(k for k, v in resources.items() if v.get("type") in API_TYPES)
-
-
-def _file_order(item):
-    name = item[0]
-    return (0 if name.endswith(".py") else 1, name)
 
 
 def _workspace(request, slug):
@@ -72,7 +27,9 @@ def lab_page(request, slug):
     workspace = None
     if request.user.is_authenticated:
         workspace = services.lab_workspace_get(user=request.user, lab=lab)
-    return render(request, "labrunner/lab.html", _context(request, lab, workspace))
+    return render(
+        request, "labrunner/lab.html", presenters.lab_page(lab=lab, workspace=workspace, shown=request.GET.get("run"))
+    )
 
 
 def _posted_files(request, lab) -> dict[str, str]:

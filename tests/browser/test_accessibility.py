@@ -16,8 +16,8 @@ from courseware.catalog import services as catalog_services
 from courseware.catalog.models import Lesson
 from courseware.course import services as course_services
 from courseware.labrunner import services as lab_services
+from courseware.labrunner.grading.runner import lab_source
 from courseware.labrunner.models import Lab, LabRun
-from courseware.labrunner.runner import lab_source
 from courseware.labrunner.sync import lab_sync
 from courseware.quizzes import services as quiz_services
 from courseware.quizzes.models import Quiz

@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from courseware.labrunner.grading.runner import lab_source
 from courseware.labrunner.models import LabWorkspace
-from courseware.labrunner.runner import lab_source
 from courseware.labrunner.sync import lab_sync
 from courseware.quizzes.models import Attempt
 from tests.factories import UserFactory

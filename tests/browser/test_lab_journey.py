@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from courseware.labrunner.grading.runner import lab_source
 from courseware.labrunner.models import LabWorkspace
-from courseware.labrunner.runner import lab_source
 from courseware.labrunner.sync import lab_sync
 from tests.browser.test_quiz_journey import log_in
 from tests.factories import UserFactory

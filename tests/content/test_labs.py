@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from courseware.labrunner.runner import files_in, grade_lab, lab_source
+from courseware.labrunner.grading.runner import files_in, grade_lab, lab_source
 
 LABS = sorted(p.name for p in (Path(settings.CONTENT_DIR) / "labs").iterdir() if (p / "lab.md").is_file())
 

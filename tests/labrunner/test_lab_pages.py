@@ -158,7 +158,7 @@ def test_steps_run_through_the_database_task_queue(client, student, lab_backend,
     """The default: the web request only queues; a db_worker runs the step."""
     from django.core.management import call_command
 
-    from courseware.labrunner.runner import lab_source
+    from courseware.labrunner.grading.runner import lab_source
     from courseware.labrunner.sync import lab_sync
 
     settings.LABS_ENDPOINT = lab_backend.endpoint
@@ -181,7 +181,7 @@ def test_a_crashed_step_is_recorded_and_an_abandoned_one_stops_blocking(student_
 
     from django.utils import timezone
 
-    from courseware.labrunner import services
+    from courseware.labrunner import steps
 
     student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
     workspace = LabWorkspace.objects.get(user=student)
@@ -193,7 +193,7 @@ def test_a_crashed_step_is_recorded_and_an_abandoned_one_stops_blocking(student_
     def crash(run):
         raise RuntimeError("a bug of ours")
 
-    monkeypatch.setitem(services.STEPS, "grade", crash)
+    monkeypatch.setitem(steps.STEPS, "grade", crash)
     page = student_client.post(url("run_create", "grade"), **HTMX)
     assert page.status_code == 200 and "Something went wrong on our side" in page.content.decode()
     assert "a bug of ours" not in page.content.decode()

@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from courseware.labrunner.grading.runner import lab_source
 from courseware.labrunner.models import LabRun
-from courseware.labrunner.runner import lab_source
 from courseware.labrunner.sync import lab_sync
 from tests.lab_fixtures import HTMX, solution_post
 

@@ -71,7 +71,7 @@ def fast_password_hashing(settings):
 @functools.cache
 def hello_lambda_source():
     """The real hello-lambda lab, read once per run (reading and rendering it is the slow part)."""
-    from courseware.labrunner.runner import lab_source
+    from courseware.labrunner.grading.runner import lab_source
 
     return lab_source(django_settings.BASE_DIR, "hello-lambda")
 

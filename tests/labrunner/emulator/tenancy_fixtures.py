@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from courseware.labrunner.client.aws import AccountAws, new_account_id
-from courseware.labrunner.deploy import execution_role
+from courseware.labrunner.deploy.function import execution_role
 from tests.apigw_fixtures import ECHO, http_api, make_function, rest_api, zipped
 
 SECRET = "victim-secret-8d1f0c"

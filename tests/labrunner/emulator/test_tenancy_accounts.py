@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from courseware.labrunner.api_requests import ApiRequestInvalid, parse_api_request
 from courseware.labrunner.client.api import call_api
+from courseware.labrunner.request_panel import ApiRequestInvalid, parse_api_request
 
 from .tenancy_fixtures import SECRET, deploy_attacker, invoke, raw, send_raw, signed, statuses
 

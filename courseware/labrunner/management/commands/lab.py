@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from courseware.labrunner.client.aws import AccountAws, new_account_id
 from courseware.labrunner.deploy import DeployError, deploy
 from courseware.labrunner.emulator.backend import LabBackend, start_embedded
-from courseware.labrunner.runner import LabNotFound, files_in, grade_lab, lab_source
+from courseware.labrunner.grading.runner import LabNotFound, files_in, grade_lab, lab_source
 from courseware.sandbox import Sandbox, SandboxLimits, SandboxUnavailable
 
 FIELDS = [

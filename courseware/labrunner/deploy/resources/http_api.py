@@ -8,19 +8,9 @@ one integration per distinct `x-amazon-apigateway-integration`, a route per oper
 
 import json
 
-from .client.aws import AccountAws
-from .deploy_apis import (
-    AUTHORIZER,
-    AUTHTYPE,
-    INTEGRATION,
-    INTEGRATION_TYPES,
-    available,
-    body_of,
-    operations,
-    scheme_named,
-    security_of,
-    tags_of,
-)
+from ...client.aws import AccountAws
+from .naming import tags_of
+from .openapi import AUTHORIZER, INTEGRATION, body_of, integration_type, method_security, operations, security_of
 
 HTTP_DEFAULT_TTL = 0  # an HTTP API Lambda authorizer caches nothing unless told to
 HTTP_DEFAULT_TIMEOUT = 30000  # API Gateway's default (and maximum) for an HTTP API integration
@@ -136,37 +126,18 @@ def http_authorizers(client, api_id: str, schemes: dict) -> dict[str, str]:
     return ids
 
 
-def http_auth(security: list[dict], schemes: dict, authorizers: dict, where: str) -> dict:
-    """create_route's authorization arguments for an operation's `security`."""
-    args: dict = {"AuthorizationType": "NONE"}
-    for entry in security:
-        for name, scopes in entry.items():
-            if name == "NONE":
-                continue
-            scheme = scheme_named(name, schemes, where)
-            authorizer = scheme.get(AUTHORIZER)
-            if authorizer:
-                jwt = str(authorizer.get("type", "")).lower() == "jwt"
-                args["AuthorizationType"] = "JWT" if jwt else "CUSTOM"
-                args["AuthorizerId"] = authorizers[name]
-                if jwt and scopes:
-                    args["AuthorizationScopes"] = list(scopes)
-            elif str(scheme.get(AUTHTYPE, "")).lower() == "awssigv4":
-                args["AuthorizationType"] = "AWS_IAM"
-            else:
-                raise ValueError(
-                    f"{where}: the security scheme {name} is neither an authorizer "
-                    "nor AWS_IAM (HTTP APIs have no API keys)"
-                )
+def http_auth(security) -> dict:
+    """create_route's authorization arguments for an operation's security (`openapi.Security`)."""
+    args: dict = {"AuthorizationType": security.type}
+    if security.authorizer_id:
+        args["AuthorizerId"] = security.authorizer_id
+    if security.scopes:
+        args["AuthorizationScopes"] = security.scopes
     return args
 
 
 def http_integration(integration: dict, where: str) -> dict:
-    kind = INTEGRATION_TYPES.get(str(integration.get("type", "")).lower())
-    if kind is None:
-        raise ValueError(
-            f"{where}: integration type {integration.get('type')!r} is not one of {', '.join(INTEGRATION_TYPES)}"
-        )
+    kind = integration_type(integration, where)
     default_version = "2.0" if kind == "AWS_PROXY" else "1.0"
     args = {
         "IntegrationType": kind,
@@ -203,7 +174,9 @@ def import_http_body(client, api_id: str, body: dict) -> None:
             where = f"{method} {path}"
             default = path == "$default" or operation.get("isDefaultRoute")
             args = {"ApiId": api_id, "RouteKey": "$default" if default else f"{method} {path}"}
-            args |= http_auth(security_of(operation, body), schemes, authorizers, where)
+            args |= http_auth(
+                method_security(security_of(operation, body), schemes, authorizers, where, api_keys=False)
+            )
             if operation.get("operationId"):
                 args["OperationName"] = operation["operationId"]
             integration = operation.get(INTEGRATION)
@@ -244,18 +217,3 @@ def http_attribute(aws: AccountAws, resource: dict, attribute: str) -> str | Non
     if attribute == "ApiEndpoint":
         return aws.client("apigatewayv2").get_api(ApiId=resource["id"])["ApiEndpoint"]
     return resource["id"] if attribute == "ApiId" else None
-
-
-def remove_http_apis(aws: AccountAws) -> None:
-    """Every HTTP API in the (lab's own) account, with its routes, integrations and stages."""
-    client = aws.client("apigatewayv2")
-    if not available(client.get_apis, MaxResults="1"):
-        return
-    for api in client.get_apis(MaxResults="500")["Items"]:
-        client.delete_api(ApiId=api["ApiId"])
-
-
-HTTP_APPLIERS = {
-    "AWS::ApiGatewayV2::Api": http_api,
-    "AWS::ApiGatewayV2::Stage": http_stage,
-}

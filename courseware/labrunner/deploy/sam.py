@@ -149,3 +149,40 @@ def translate(template: Template, *, account_id: str, region: str) -> dict:
     except Exception as error:  # the translator raises plain errors on some malformed input
         message = f"SAM could not translate the template: {type(error).__name__}: {error}"
         raise TemplateError(message, template.line_for(str(error))) from error
+
+
+def error_line(error, template: Template, text: str) -> int | None:
+    """The line to fix for an `ApplyError` (`.plan`): the resource's own line (a generated
+    resource's source, `ApiProdStage` -> `Api`), or the line inside it that names the faulty
+    reference."""
+    lines = template.resource_lines
+    owners = [rid for rid in lines if error.logical_id.startswith(rid)]
+    owner = max(owners, key=len) if owners else None
+    if owner is None and error.logical_id.startswith(("ServerlessRestApi", "ServerlessHttpApi")):
+        kind = "HttpApi" if error.logical_id.startswith("ServerlessHttpApi") else "Api"
+        owner = implicit_api_owner(template, kind)
+    line = lines.get(owner) if owner else None
+    if error.name:
+        starts = sorted(lines.values())
+        first = line or 1
+        last = next((start for start in starts if start > first), None) if line else None
+        words = [re.escape(word) for word in error.name.split(".", 1)]
+        pattern = re.compile(r"(?<![\w:])" + r"\W+".join(words) + r"(?!\w)")
+        for number, content in enumerate(text.splitlines()[first - 1 : last and last - 1], first):
+            if number != line and pattern.search(content.split("#", 1)[0]):
+                line = number
+                break
+    return line
+
+
+def implicit_api_owner(template: Template, kind: str) -> str | None:
+    """The first function whose events make up SAM's implicit API of `kind`."""
+    api_key = "ApiId" if kind == "HttpApi" else "RestApiId"
+    for logical_id, resource in template.body["Resources"].items():
+        events = ((resource.get("Properties") or {}).get("Events") or {}).values()
+        if any(
+            isinstance(event, dict) and event.get("Type") == kind and api_key not in (event.get("Properties") or {})
+            for event in events
+        ):
+            return logical_id
+    return None

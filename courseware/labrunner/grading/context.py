@@ -5,11 +5,11 @@ import time
 
 from botocore.exceptions import ClientError
 
-from .client import callers
-from .client.api import ApiResponse, call_api
-from .client.aws import AccountAws
-from .client.invocation import Invocation, from_response, throttled
-from .grading import Fail
+from ..client import callers
+from ..client.api import ApiResponse, call_api
+from ..client.aws import AccountAws
+from ..client.invocation import Invocation, from_response, throttled
+from .checks import Fail
 
 
 def as_text(body) -> str:

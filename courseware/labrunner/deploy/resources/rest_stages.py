@@ -1,11 +1,23 @@
-"""A REST API's stages, API keys and usage plans, stored as API Gateway would store them.
+"""A REST API's stages and who may call them: deployments, stages, API keys and usage plans,
+stored as API Gateway would store them.
 
-Applied after the API itself (`deploy_apis.rest_api`); the stage a deployment creates, the
-stages a template declares, and the keys and plans that govern who may call which stage.
+Applied after the API itself (`.rest_api`): the stage a deployment creates, the stages a
+template declares, and the keys and plans that govern who may call which stage.
 """
 
-from .client.aws import AccountAws
-from .deploy_apis import METHOD_SETTINGS, generated_name, rest_api, tags_of, text
+from ...client.aws import AccountAws
+from .naming import generated_name, patch_value, tags_of
+
+METHOD_SETTINGS = {
+    "ThrottlingBurstLimit": "throttling/burstLimit",
+    "ThrottlingRateLimit": "throttling/rateLimit",
+    "LoggingLevel": "logging/loglevel",
+    "DataTraceEnabled": "logging/dataTrace",
+    "MetricsEnabled": "metrics/enabled",
+    "CachingEnabled": "caching/enabled",
+    "CacheTtlInSeconds": "caching/ttlInSeconds",
+    "CacheDataEncrypted": "caching/dataEncrypted",
+}
 
 
 def rest_deployment(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
@@ -41,7 +53,7 @@ def rest_stage(aws: AccountAws, logical_id: str, properties: dict, created: dict
         resource = "*" if resource == "/*" else resource.replace("/", "~1")
         prefix = f"/{resource}/{setting.get('HttpMethod', '*')}/"
         patches += [
-            {"op": "replace", "path": prefix + path, "value": text(setting[key])}
+            {"op": "replace", "path": prefix + path, "value": patch_value(setting[key])}
             for key, path in METHOD_SETTINGS.items()
             if key in setting
         ]
@@ -114,13 +126,3 @@ def usage_plan_key(aws: AccountAws, logical_id: str, properties: dict, created: 
         keyType=properties.get("KeyType", "API_KEY"),
     )
     return properties["KeyId"]
-
-
-REST_APPLIERS = {
-    "AWS::ApiGateway::RestApi": rest_api,
-    "AWS::ApiGateway::Deployment": rest_deployment,
-    "AWS::ApiGateway::Stage": rest_stage,
-    "AWS::ApiGateway::ApiKey": api_key,
-    "AWS::ApiGateway::UsagePlan": usage_plan,
-    "AWS::ApiGateway::UsagePlanKey": usage_plan_key,
-}

@@ -9,10 +9,9 @@ before the stack into the stack's own template.
 import re
 from dataclasses import dataclass, field
 
-from .client.aws import AccountAws
-from .deploy_apis import STACK, rest_attribute
-from .deploy_cognito import cognito_attribute
-from .deploy_httpapi import http_attribute
+from ..client.aws import AccountAws
+from .resources import ATTRIBUTE_GETTERS
+from .resources.naming import STACK
 
 SUB_NAME_RE = re.compile(r"\$\{([^}!][^}]*)\}")
 PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", "AWS::StackName": STACK}
@@ -42,7 +41,7 @@ class Context:
         if name not in self.created:
             raise LookupError(name)
         resource = self.created[name]
-        for getter in (rest_attribute, http_attribute, cognito_attribute, stack_attribute):
+        for getter in (*ATTRIBUTE_GETTERS, stack_attribute):
             value = getter(self.aws, resource, attribute)
             if value is not None:
                 return value

@@ -10,8 +10,7 @@ import string
 
 from botocore.model import Shape
 
-from .client.aws import AccountAws
-from .deploy_apis import available
+from ...client.aws import AccountAws
 
 CFN_ONLY = {"EnabledMfas"}  # set with set_user_pool_mfa_config after the pool is made
 
@@ -42,7 +41,8 @@ def call_arguments(client, operation: str, properties: dict) -> dict:
     return {key: coerce(value, shape.members[key]) for key, value in properties.items()}
 
 
-def generated_name(logical_id: str) -> str:
+def cognito_name(logical_id: str) -> str:
+    """A name for a pool or client the template leaves unnamed (logicalid-RANDOM)."""
     suffix = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(12))
     return f"{logical_id}-{suffix}"
 
@@ -52,7 +52,7 @@ def user_pool(aws: AccountAws, logical_id: str, properties: dict, created: dict)
     settings = {key: value for key, value in properties.items() if key not in CFN_ONLY}
     if "UserPoolName" in settings:  # CloudFormation's name for the API's PoolName
         settings["PoolName"] = settings.pop("UserPoolName")
-    settings.setdefault("PoolName", generated_name(logical_id))
+    settings.setdefault("PoolName", cognito_name(logical_id))
     pool_id = client.create_user_pool(**call_arguments(client, "CreateUserPool", settings))["UserPool"]["Id"]
     mfas = properties.get("EnabledMfas") or []
     if mfas:
@@ -72,7 +72,7 @@ def user_pool(aws: AccountAws, logical_id: str, properties: dict, created: dict)
 def user_pool_client(aws: AccountAws, logical_id: str, properties: dict, created: dict) -> str:
     client = aws.client("cognito-idp")
     settings = dict(properties)
-    settings.setdefault("ClientName", generated_name(logical_id))
+    settings.setdefault("ClientName", cognito_name(logical_id))
     arguments = call_arguments(client, "CreateUserPoolClient", settings)
     return client.create_user_pool_client(**arguments)["UserPoolClient"]["ClientId"]
 
@@ -104,19 +104,3 @@ def describe_client(aws: AccountAws, client_id: str) -> dict:
         if any(item["ClientId"] == client_id for item in clients["UserPoolClients"]):
             return client.describe_user_pool_client(UserPoolId=pool["Id"], ClientId=client_id)["UserPoolClient"]
     raise ValueError(f"no user pool client {client_id}")
-
-
-def remove_user_pools(aws: AccountAws) -> None:
-    """Every user pool in the (lab's own) account, with its clients and users."""
-    client = aws.client("cognito-idp")
-    if not available(client.list_user_pools, MaxResults=1):
-        return
-    while pools := client.list_user_pools(MaxResults=60)["UserPools"]:
-        for pool in pools:
-            client.delete_user_pool(UserPoolId=pool["Id"])
-
-
-COGNITO_APPLIERS = {
-    "AWS::Cognito::UserPool": user_pool,
-    "AWS::Cognito::UserPoolClient": user_pool_client,
-}

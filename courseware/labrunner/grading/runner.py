@@ -8,10 +8,10 @@ from pathlib import Path
 from courseware.content.labs import CONFIG_FILE, LabSource, read_files, read_lab
 from courseware.content.renderer import render_markdown
 
-from .client.aws import AccountAws, new_account_id
+from ..client.aws import AccountAws, new_account_id
+from ..deploy import DeployError, Deployment, deploy
+from .checks import GradeReport, load_checks, run_checks
 from .context import LabContext
-from .deploy import DeployError, Deployment, deploy
-from .grading import GradeReport, load_checks, run_checks
 
 
 class LabNotFound(Exception):

@@ -1,0 +1,49 @@
+"""What the lab page shows, assembled for its template from the selectors' reads."""
+
+from . import selectors
+from .client.callers import API_TYPES
+from .models import Lab, LabRun, LabWorkspace
+from .request_panel import AUTH_CHOICES, METHODS
+
+
+def lab_page(*, lab: Lab, workspace: LabWorkspace | None, shown: str | None) -> dict:
+    """The lab page's context: files, settings, events, each step's latest run (or the one `shown`),
+    the request panel's choices, the invocation history and the versions."""
+    runs = {}
+    if workspace is not None:
+        runs = {kind: selectors.lab_run_latest(workspace=workspace, kind=kind) for kind in LabRun.Kind}
+        if shown and shown.isdigit():
+            run = selectors.lab_run_get(workspace=workspace, run_id=int(shown))
+            if run is not None:
+                runs[run.kind] = run
+    return {
+        "lab": lab,
+        "workspace": workspace,
+        "files": sorted((workspace.files if workspace else lab.starter).items(), key=file_order),
+        "config": (workspace.config if workspace else lab.config),
+        "environment_text": "\n".join(
+            f"{k}={v}" for k, v in ((workspace.config if workspace else lab.config).get("environment") or {}).items()
+        ),
+        "events": [(name, text) for name, text in sorted(lab.events.items())],
+        "deploy_run": runs.get(LabRun.Kind.DEPLOY),
+        "invoke_run": runs.get(LabRun.Kind.INVOKE),
+        "grade_run": runs.get(LabRun.Kind.GRADE),
+        "request_run": runs.get(LabRun.Kind.REQUEST),
+        "api_methods": METHODS,
+        "api_auth_choices": AUTH_CHOICES.items(),
+        "api_names": api_names(workspace),
+        "history": selectors.lab_run_history(workspace=workspace) if workspace else [],
+        "versions": selectors.lab_versions(workspace=workspace) if workspace else [],
+    }
+
+
+def api_names(workspace) -> list[str]:
+    """The logical ids of the deployed APIs, for the request panel's API choice."""
+    version = workspace.deployed_version if workspace else None
+    resources = ((version.deployment or {}).get("resources") or {}) if version else {}
+    return sorted(k for k, v in resources.items() if v.get("type") in API_TYPES)
+
+
+def file_order(item):
+    name = item[0]
+    return (0 if name.endswith(".py") else 1, name)
