@@ -1,14 +1,13 @@
 from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from courseware.accounts.roles import instructor_required
 from courseware.quizzes import selectors as quiz_selectors
-from courseware.quizzes.models import Attempt, Quiz
 
-from . import gradebook, statistics
+from . import gradebook, selectors, statistics
 
 
 def _page_number(request) -> int:
@@ -41,22 +40,13 @@ def gradebook_export(request):
 @require_GET
 @instructor_required
 def learner_view(request, user_id):
-    learner = get_object_or_404(gradebook.learners(), pk=user_id)
-    attempts = (
-        Attempt.objects.filter(user=learner).select_related("quiz__lesson").order_by("quiz__lesson__order", "number")
-    )
-    grades = {grade.quiz_id: grade for grade in learner.quiz_grades.all()}
-    return render(
-        request,
-        "instructor/learner.html",
-        {"learner": learner, "attempts": attempts, "grades": grades},
-    )
+    return render(request, "instructor/learner.html", selectors.learner_record(user_id=user_id))
 
 
 @require_GET
 @instructor_required
 def attempt_view(request, attempt_id):
-    attempt = get_object_or_404(Attempt.objects.select_related("quiz__lesson", "user"), pk=attempt_id)
+    attempt = selectors.attempt_get(attempt_id=attempt_id)
     questions = quiz_selectors.attempt_questions(attempt=attempt, reveal=True)
     context = {
         "attempt": attempt,
@@ -71,17 +61,12 @@ def attempt_view(request, attempt_id):
 @require_GET
 @instructor_required
 def statistics_view(request, slug):
-    quiz = get_object_or_404(Quiz.objects.select_related("lesson"), lesson__slug=slug)
+    quiz = selectors.quiz_get(slug=slug)
     return render(request, "instructor/statistics.html", {"stats": statistics.quiz_statistics(quiz=quiz)})
 
 
 @require_GET
 @instructor_required
 def quizzes_view(request):
-    quizzes = Quiz.objects.select_related("lesson").order_by("lesson__order")
-    learner_count = gradebook.learners().count()
-    return render(
-        request,
-        "instructor/quizzes.html",
-        {"quizzes": quizzes, "learner_count": learner_count, "users": get_user_model()},
-    )
+    context = selectors.quizzes_overview() | {"users": get_user_model()}
+    return render(request, "instructor/quizzes.html", context)

@@ -1,5 +1,7 @@
 """What the calculator page shows: the estimate, the sweep, the charts and the comparisons."""
 
+import csv
+import io
 from decimal import Decimal
 
 from .charts import Series, line_chart
@@ -20,6 +22,26 @@ REQUEST_STEPS = [
     3 * 10**8,
     10**9,
 ]
+
+
+def calculator_inputs(values: dict) -> list[tuple]:
+    """Each input field of the form, with the value to show (the default when none was sent)."""
+    return [(field, values.get(field.name, "" if field.default is None else field.default)) for field in LAMBDA_FIELDS]
+
+
+def estimate_csv(estimate) -> str:
+    """An estimate as a spreadsheet: one row per line with its formula, the total, the price set."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["service", "line", "quantity", "unit", "unit price (USD)", "per", "cost (USD)", "formula"])
+    data = estimate.to_dict()
+    for line in data["lines"]:
+        keys = ("service", "label", "quantity", "unit", "unit_price", "per", "cost", "formula")
+        writer.writerow([line[key] for key in keys])
+    writer.writerow(["", "Total", "", "", "", "", data["total_usd"], ""])
+    price_set = f"Price set: {estimate.price_set['title']} ({estimate.price_set['date']})"
+    writer.writerow(["", price_set, "", "", "", "", "", ""])
+    return out.getvalue()
 
 
 def lambda_form_values(query) -> dict:

@@ -1,6 +1,3 @@
-import csv
-import io
-
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,7 +6,6 @@ from django.views.decorators.http import require_GET
 from . import openapi, presenters
 from .engine import PricingInputError
 from .engine.apigateway import rest_vs_http
-from .engine.lambda_ import FIELDS as LAMBDA_FIELDS
 from .engine.lambda_ import lambda_estimate, memory_sweep
 from .engine.registry import SERVICES, estimate
 from .engine.scenario import scenario_estimate
@@ -22,10 +18,7 @@ def _error(error: PricingInputError) -> JsonResponse:
 @require_GET
 def calculator(request):
     values = presenters.lambda_form_values(request.GET)
-    inputs = [
-        (field, values.get(field.name, "" if field.default is None else field.default)) for field in LAMBDA_FIELDS
-    ]
-    context = {"inputs": inputs, "values": values, "query": request.GET.urlencode()}
+    context = {"inputs": presenters.calculator_inputs(values), "values": values, "query": request.GET.urlencode()}
     status = 200
     try:
         context.update(presenters.calculator_context(values))
@@ -43,37 +36,7 @@ def calculator_csv(request):
         estimate = lambda_estimate(values)
     except PricingInputError as error:
         return _error(error)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["service", "line", "quantity", "unit", "unit price (USD)", "per", "cost (USD)", "formula"])
-    data = estimate.to_dict()
-    for line in data["lines"]:
-        writer.writerow(
-            [
-                line["service"],
-                line["label"],
-                line["quantity"],
-                line["unit"],
-                line["unit_price"],
-                line["per"],
-                line["cost"],
-                line["formula"],
-            ]
-        )
-    writer.writerow(["", "Total", "", "", "", "", data["total_usd"], ""])
-    writer.writerow(
-        [
-            "",
-            f"Price set: {estimate.price_set['title']} ({estimate.price_set['date']})",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ]
-    )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(presenters.estimate_csv(estimate), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lambda-estimate.csv"'
     return response
 
