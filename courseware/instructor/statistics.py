@@ -91,38 +91,11 @@ def quiz_statistics(*, quiz: Quiz) -> QuizStats:
         responses.setdefault(response.question_id, {})[response.attempt_id] = response
     percents = [float(percent) for _pk, percent, _s in attempts]
     scores = {pk: float(score) for pk, _p, score in attempts}
-    rows = []
-    for question in questions:
-        answered = responses.get(question.pk, {})
-        if not answered and question.retired:
-            continue
-        fractions = [(attempt_id, r.fraction or 0.0) for attempt_id, r in answered.items()]
-        points = float(question.points)
-        facility = 100 * sum(f for _a, f in fractions) / len(fractions) if fractions else None
-        rest = [scores[a] - f * points for a, f in fractions]
-        r = pearson([f for _a, f in fractions], rest)
-        wrong = Counter(
-            text
-            for resp in answered.values()
-            if (resp.fraction or 0) < 1
-            for text in describe_wrong(question.spec, resp.answer)
-        )
-        common = wrong.most_common(1)
-        row = QuestionStats(
-            key=question.key,
-            type=question.type,
-            prompt=question.spec["prompt"],
-            attempts=len(fractions),
-            facility=facility,
-            discrimination=None if r is None else 100 * r,
-            wrong_answer=common[0][0] if common else "",
-            wrong_count=common[0][1] if common else 0,
-        )
-        if facility is not None and len(fractions) >= 2 and facility == 0:
-            row.flags.append("Nobody got this right: check the key.")
-        if r is not None and r < 0:
-            row.flags.append("Weaker learners did better than stronger ones: check the key and the wording.")
-        rows.append(row)
+    rows = [
+        question_stats(question, responses.get(question.pk, {}), scores)
+        for question in questions
+        if responses.get(question.pk) or not question.retired
+    ]
     bins = [0] * 10
     for percent in percents:
         bins[min(9, int(percent // 10))] += 1
@@ -135,3 +108,35 @@ def quiz_statistics(*, quiz: Quiz) -> QuizStats:
         distribution=list(zip(labels, bins, strict=True)),
         questions=rows,
     )
+
+
+def question_stats(question, answered: dict[int, Response], scores: dict[int, float]) -> QuestionStats:
+    """Facility, discrimination (against the rest of each attempt's score), the commonest wrong
+    answer, and flags for the keys worth checking."""
+    fractions = [(attempt_id, r.fraction or 0.0) for attempt_id, r in answered.items()]
+    points = float(question.points)
+    facility = 100 * sum(f for _a, f in fractions) / len(fractions) if fractions else None
+    rest = [scores[a] - f * points for a, f in fractions]
+    r = pearson([f for _a, f in fractions], rest)
+    wrong = Counter(
+        text
+        for resp in answered.values()
+        if (resp.fraction or 0) < 1
+        for text in describe_wrong(question.spec, resp.answer)
+    )
+    common = wrong.most_common(1)
+    row = QuestionStats(
+        key=question.key,
+        type=question.type,
+        prompt=question.spec["prompt"],
+        attempts=len(fractions),
+        facility=facility,
+        discrimination=None if r is None else 100 * r,
+        wrong_answer=common[0][0] if common else "",
+        wrong_count=common[0][1] if common else 0,
+    )
+    if facility is not None and len(fractions) >= 2 and facility == 0:
+        row.flags.append("Nobody got this right: check the key.")
+    if r is not None and r < 0:
+        row.flags.append("Weaker learners did better than stronger ones: check the key and the wording.")
+    return row

@@ -41,6 +41,9 @@ def _label(value: float, unit: str) -> str:
     return f"{value:g}"
 
 
+PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+
 def line_chart(
     *,
     title: str,
@@ -56,15 +59,14 @@ def line_chart(
     x_min, x_max = min(xs), max(xs)
     fx = (lambda v: math.log10(v)) if x_log else (lambda v: v)
     span_x = (fx(x_max) - fx(x_min)) or 1
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def sx(v: float) -> float:
-        return LEFT + (fx(v) - fx(x_min)) / span_x * plot_w
+        return LEFT + (fx(v) - fx(x_min)) / span_x * PLOT_W
 
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-{id(series)}-t chart-{id(series)}-d" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="chart-{id(series)}-t">{escape(title)}</title><desc id="chart-{id(series)}-d">{escape(description)}</desc>',
-        f'<line class="axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}"/>',
+        f'<line class="axis" x1="{LEFT}" y1="{TOP + PLOT_H}" x2="{LEFT + PLOT_W}" y2="{TOP + PLOT_H}"/>',
     ]
     x_ticks = (
         [10**e for e in range(math.ceil(math.log10(x_min)), math.floor(math.log10(x_max)) + 1)]
@@ -73,40 +75,50 @@ def line_chart(
     )
     for tick in x_ticks:
         parts.append(
-            f'<text class="tick" x="{sx(tick):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{escape(_label(tick, x_unit))}</text>'
+            f'<text class="tick" x="{sx(tick):.1f}" y="{TOP + PLOT_H + 16}" text-anchor="middle">{escape(_label(tick, x_unit))}</text>'
         )
     parts.append(
-        f'<text class="axis-label" x="{LEFT + plot_w / 2}" y="{HEIGHT - 8}" text-anchor="middle">{escape(x_label)}</text>'
+        f'<text class="axis-label" x="{LEFT + PLOT_W / 2}" y="{HEIGHT - 8}" text-anchor="middle">{escape(x_label)}</text>'
     )
     for axis in ("left", "right"):
         members = [s for s in series if s.axis == axis]
-        if not members:
-            continue
-        ys = [y for s in members for _, y in s.points]
-        y_max = max(ys) * 1.05 or 1
-        ticks = _ticks(0, y_max)
-        y_top = max(ticks[-1], y_max)
+        if members:
+            parts += _y_axis(axis, members, sx)
+    return "".join(parts + _legend(series) + ["</svg>"])
 
-        def sy(v: float, top=y_top) -> float:
-            return TOP + plot_h - v / top * plot_h
 
-        x_text = LEFT - 6 if axis == "left" else LEFT + plot_w + 6
-        anchor = "end" if axis == "left" else "start"
-        for tick in ticks:
-            if axis == "left":
-                parts.append(
-                    f'<line class="grid" x1="{LEFT}" y1="{sy(tick):.1f}" x2="{LEFT + plot_w}" y2="{sy(tick):.1f}"/>'
-                )
+def _y_axis(axis: str, members: list[Series], sx) -> list[str]:
+    """One y axis (left or right) with its ticks, and the lines of the series drawn against it."""
+    parts = []
+    ys = [y for s in members for _, y in s.points]
+    y_max = max(ys) * 1.05 or 1
+    ticks = _ticks(0, y_max)
+    y_top = max(ticks[-1], y_max)
+
+    def sy(v: float) -> float:
+        return TOP + PLOT_H - v / y_top * PLOT_H
+
+    x_text = LEFT - 6 if axis == "left" else LEFT + PLOT_W + 6
+    anchor = "end" if axis == "left" else "start"
+    for tick in ticks:
+        if axis == "left":
             parts.append(
-                f'<text class="tick {members[0].css}-text" x="{x_text}" y="{sy(tick) + 4:.1f}" text-anchor="{anchor}">{escape(_label(tick, members[0].unit))}</text>'
+                f'<line class="grid" x1="{LEFT}" y1="{sy(tick):.1f}" x2="{LEFT + PLOT_W}" y2="{sy(tick):.1f}"/>'
             )
-        for s in members:
-            path = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(s.points))
-            parts.append(f'<path class="line {s.css}" d="{path}"><title>{escape(s.name)}</title></path>')
+        parts.append(
+            f'<text class="tick {members[0].css}-text" x="{x_text}" y="{sy(tick) + 4:.1f}" text-anchor="{anchor}">{escape(_label(tick, members[0].unit))}</text>'
+        )
+    for s in members:
+        path = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(s.points))
+        parts.append(f'<path class="line {s.css}" d="{path}"><title>{escape(s.name)}</title></path>')
+    return parts
+
+
+def _legend(series: list[Series]) -> list[str]:
+    parts = []
     legend_x = LEFT + 8
     for index, s in enumerate(series):
         y = TOP + 12 + index * 16
         parts.append(f'<line class="line {s.css}" x1="{legend_x}" y1="{y - 4}" x2="{legend_x + 18}" y2="{y - 4}"/>')
         parts.append(f'<text class="legend" x="{legend_x + 24}" y="{y}">{escape(s.name)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    return parts

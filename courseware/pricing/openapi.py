@@ -55,43 +55,66 @@ def operation(summary: str, fields, ok: dict = ESTIMATE) -> dict:
     }
 
 
-def document(*, server: str) -> dict:
-    paths = {
+LINE = {
+    "type": "object",
+    "properties": {
+        name: {"type": "string"}
+        for name in ("service", "label", "quantity", "unit", "unit_price", "cost", "cost_usd", "formula")
+    }
+    | {"per": {"type": "integer"}},
+}
+SCHEMAS = {
+    "Line": LINE,
+    "Estimate": {
+        "type": "object",
+        "required": ["total_usd", "lines", "price_set"],
+        "properties": {
+            "service": {"type": "string"},
+            "total_usd": {"type": "string", "description": "Decimal string, rounded to cents"},
+            "total_exact_usd": {"type": "string"},
+            "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
+            "notes": {"type": "array", "items": {"type": "string"}},
+            "inputs": {"type": "object"},
+            "price_set": {
+                "type": "object",
+                "properties": {k: {"type": "string"} for k in ("name", "title", "region", "date")},
+            },
+        },
+    },
+    "Error": {
+        "type": "object",
+        "properties": {
+            "error": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            }
+        },
+    },
+}
+FREE_FORM = {"description": "JSON result", "content": {"application/json": {"schema": {"type": "object"}}}}
+
+
+def paths() -> dict:
+    """One path per service's estimate, and the sweep, comparison and scenario beside them."""
+    found = {
         f"/api/pricing/{name}": operation(f"Estimate the monthly cost of {name}", fields)
         for name, (_function, fields) in SERVICES.items()
     }
-    free_form = {
-        "description": "JSON result",
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    }
-    paths["/api/pricing/lambda/sweep"] = operation(
+    found["/api/pricing/lambda/sweep"] = operation(
         "Project cost and duration at every memory size (teaching model)",
         [*lambda_.FIELDS, lambda_.Field("points", "int", 40, "How many memory sizes", "", 2, 200)],
-        free_form,
+        FREE_FORM,
     )
-    paths["/api/pricing/apigateway/compare"] = operation(
-        "REST API against HTTP API for the same requests", SERVICES["apigateway"][1], free_form
+    found["/api/pricing/apigateway/compare"] = operation(
+        "REST API against HTTP API for the same requests", SERVICES["apigateway"][1], FREE_FORM
     )
-    paths["/api/pricing/scenario"] = operation(
-        "API Gateway → Lambda → DynamoDB + logs as one bill", scenario.FIELDS, free_form
+    found["/api/pricing/scenario"] = operation(
+        "API Gateway → Lambda → DynamoDB + logs as one bill", scenario.FIELDS, FREE_FORM
     )
-    line = {
-        "type": "object",
-        "properties": {
-            name: {"type": "string"}
-            for name in (
-                "service",
-                "label",
-                "quantity",
-                "unit",
-                "unit_price",
-                "cost",
-                "cost_usd",
-                "formula",
-            )
-        }
-        | {"per": {"type": "integer"}},
-    }
+    return found
+
+
+def document(*, server: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -101,41 +124,6 @@ def document(*, server: str) -> dict:
             "Money is returned as decimal strings. Prices come from dated, sourced price sets.",
         },
         "servers": [{"url": server}],
-        "paths": paths,
-        "components": {
-            "schemas": {
-                "Line": line,
-                "Estimate": {
-                    "type": "object",
-                    "required": ["total_usd", "lines", "price_set"],
-                    "properties": {
-                        "service": {"type": "string"},
-                        "total_usd": {
-                            "type": "string",
-                            "description": "Decimal string, rounded to cents",
-                        },
-                        "total_exact_usd": {"type": "string"},
-                        "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
-                        "notes": {"type": "array", "items": {"type": "string"}},
-                        "inputs": {"type": "object"},
-                        "price_set": {
-                            "type": "object",
-                            "properties": {k: {"type": "string"} for k in ("name", "title", "region", "date")},
-                        },
-                    },
-                },
-                "Error": {
-                    "type": "object",
-                    "properties": {
-                        "error": {
-                            "type": "object",
-                            "properties": {
-                                "field": {"type": "string"},
-                                "message": {"type": "string"},
-                            },
-                        }
-                    },
-                },
-            }
-        },
+        "paths": paths(),
+        "components": {"schemas": SCHEMAS},
     }

@@ -58,41 +58,11 @@ class Environment:
     # Starting: the INIT phase ------------------------------------------------------------------
     def start(self) -> None:
         read_fd, write_fd = os.pipe()
-        extra = {"_RESULT_FD": str(write_fd)}
-        if self.socket_path is not None:
-            extra.update(
-                {
-                    "_AWS_SOCKET": "/var/run/aws.sock" if not self.unsafe else str(self.socket_path),
-                    "_AWS_PORT": "4566",
-                    "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
-                    # The execution role's session credentials, as Lambda provides them. The socket
-                    # pins the account whatever they say, so they need not be secret.
-                    "AWS_ACCESS_KEY_ID": "ASIALAMBDAEXECROLE01",
-                    "AWS_SECRET_ACCESS_KEY": "lambda-execution-role",
-                    "AWS_SESSION_TOKEN": "lambda-session",
-                }
-            )
-        env = lambda_environment(self.function, extra)
-        if self.unsafe:
-            env.update(
-                {
-                    "LAMBDA_TASK_ROOT": str(self.code_dir),
-                    "PYTHONPATH": str(Path(__file__).parent / "runtime"),
-                }
-            )
-            command = unsafe_command(self.function, self.code_dir)
-        else:
-            command = bwrap_command(self.function, self.code_dir, env, self.socket_path)
-            env = {"PATH": "/usr/bin:/bin"}
+        command, env = self._command({"_RESULT_FD": str(write_fd)})
         if self.cgroups:
             self.cgroups.create(self.function, self.limits, self.cgroups_available)
-        limits, cgroups = self.limits, self.cgroups
-        memory_cgroup, memory_mb = (
-            bool(cgroups and self.cgroups_available.get("memory")),
-            self.function.memory_mb,
-        )
-
-        command = self._confined(command, limits, cgroups, memory_cgroup, memory_mb)
+        memory_cgroup = bool(self.cgroups and self.cgroups_available.get("memory"))
+        command = self._confined(command, self.limits, self.cgroups, memory_cgroup, self.function.memory_mb)
         spawned = time.perf_counter()
         self.process = self.spawn(
             lambda: subprocess.Popen(
@@ -123,6 +93,26 @@ class Environment:
         if self.cgroups and not self.init_error:
             # INIT ran at full speed (as Lambda's init does); invocations get memory/1,769 of a vCPU.
             self.cpu_share_enforced = self.cgroups.set_cpu_share(self.function.memory_mb, self.limits.enforce_cpu_share)
+
+    def _command(self, extra: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+        """The runtime's command line and environment: inside bwrap (which sets Lambda's variables
+        itself), or, in unsafe mode, the host's Python with the runtime on its path."""
+        if self.socket_path is not None:
+            extra = extra | {
+                "_AWS_SOCKET": "/var/run/aws.sock" if not self.unsafe else str(self.socket_path),
+                "_AWS_PORT": "4566",
+                "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
+                # The execution role's session credentials, as Lambda provides them. The socket
+                # pins the account whatever they say, so they need not be secret.
+                "AWS_ACCESS_KEY_ID": "ASIALAMBDAEXECROLE01",
+                "AWS_SECRET_ACCESS_KEY": "lambda-execution-role",
+                "AWS_SESSION_TOKEN": "lambda-session",
+            }
+        env = lambda_environment(self.function, extra)
+        if self.unsafe:
+            env |= {"LAMBDA_TASK_ROOT": str(self.code_dir), "PYTHONPATH": str(Path(__file__).parent / "runtime")}
+            return unsafe_command(self.function, self.code_dir), env
+        return bwrap_command(self.function, self.code_dir, env, self.socket_path), {"PATH": "/usr/bin:/bin"}
 
     @staticmethod
     def _confined(command: list[str], limits: SandboxLimits, cgroups, memory_cgroup: bool, memory_mb: int) -> list[str]:

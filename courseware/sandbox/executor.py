@@ -12,16 +12,10 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .config import (
-    FunctionConfig,
-    InvocationResult,
-    SandboxLimits,
-    code_digest,
-    unsafe_requested,
-    vcpu_share,
-)
+from .config import FunctionConfig, InvocationResult, SandboxLimits, code_digest, unsafe_requested
 from .containment import Cgroups, bwrap_path
-from .environment import Environment, EnvironmentDied
+from .environment import Environment
+from .invocation import error_body, run_invocation
 from .logs import with_lambda_log
 from .selfcheck import SelfCheck, run_self_check
 
@@ -30,10 +24,6 @@ log = logging.getLogger("courseware.sandbox")
 
 class SandboxUnavailable(RuntimeError):
     pass
-
-
-def error_body(kind: str, message: str) -> dict:
-    return {"errorMessage": message, "errorType": kind, "stackTrace": []}
 
 
 class Sandbox:
@@ -99,84 +89,10 @@ class Sandbox:
                 "",
             )
         try:
-            return self._run(environment, cold, function, event, request_id)
+            result, output = run_invocation(environment, cold, function, event, request_id)
+            return self._finish(result, function, output)
         finally:
             self._release(key, environment)
-
-    def _run(
-        self, environment: Environment, cold: bool, function: FunctionConfig, event, request_id: str
-    ) -> InvocationResult:
-        result = InvocationResult("ok", request_id, cold_start=cold)
-        init_log = ""
-        if cold:
-            try:
-                environment.start()
-            except EnvironmentDied as died:
-                environment.kill()
-                result.status, result.error = (
-                    "error",
-                    error_body("Runtime.ExitError", f"RequestId: {request_id} Error: Runtime {died.reason}"),
-                )
-                return self._finish(result, function, died.log)
-            except OSError as error:
-                environment.kill()
-                result.status, result.error = (
-                    "sandbox_error",
-                    error_body("Sandbox.Error", f"could not start the sandbox: {error}"),
-                )
-                return self._finish(result, function, "")
-            result.init_duration_ms, init_log = environment.init_ms, environment.init_log
-        if environment.init_error:
-            environment.kill()  # Lambda retries INIT on the next invocation
-            result.status, result.error = "error", environment.init_error
-            return self._finish(result, function, init_log)
-        request = {
-            "request_id": request_id,
-            "event": event,
-            "invoked_function_arn": function.arn,
-            "deadline": time.time() + function.timeout_s,
-        }
-        started = time.perf_counter()
-        try:
-            outcome, output = environment.invoke(request, function.timeout_s)
-        except EnvironmentDied as died:
-            environment.kill()
-            result.duration_ms = (time.perf_counter() - started) * 1000
-            if died.out_of_memory:
-                result.status = "out_of_memory"
-                result.error = error_body(
-                    "Runtime.OutOfMemory",
-                    f"RequestId: {request_id} Error: Runtime exited with error: signal: killed",
-                )
-            else:
-                result.status = "error"
-                result.error = error_body(
-                    "Runtime.ExitError",
-                    f"RequestId: {request_id} Error: Runtime exited with error: {died.reason}",
-                )
-            result.max_memory_used_mb = function.memory_mb if died.out_of_memory else 0
-            return self._finish(result, function, init_log + died.log)
-        if outcome is None:
-            result.status, result.duration_ms = "timeout", function.timeout_s * 1000
-            result.error = error_body("Sandbox.Timedout", f"Task timed out after {function.timeout_s:.2f} seconds")
-            result.max_memory_used_mb = environment.peak_memory_mb(None)
-            return self._finish(result, function, init_log + output)
-        result.duration_ms, result.cpu_ms = outcome["duration_ms"], outcome["cpu_ms"]
-        result.max_memory_used_mb = environment.peak_memory_mb(outcome.get("max_rss_kb"))
-        result.cpu_share_enforced = environment.cpu_share_enforced
-        if not environment.cpu_share_enforced:
-            result.modelled_duration_ms = outcome["cpu_ms"] / min(1.0, vcpu_share(function.memory_mb))
-            result.notes.append(
-                "CPU share not enforced on this host: modelled_duration_ms = CPU time ÷ (memory / 1,769 MB), a teaching model."
-            )
-        if outcome.get("out_of_memory"):
-            environment.kill()
-            result.status, result.error = "out_of_memory", outcome["error"]
-        elif "error" in outcome:
-            result.status, result.error = "error", outcome["error"]
-        else:
-            result.response = _json(outcome["response"])
-        return self._finish(result, function, init_log + output)
 
     def _finish(self, result: InvocationResult, function: FunctionConfig, output: str) -> InvocationResult:
         return result if result.status == "throttled" else with_lambda_log(result, function, output)
@@ -298,9 +214,3 @@ class Sandbox:
 def _kill_in_background(environments: list) -> None:
     if environments:
         threading.Thread(target=lambda: [env.kill() for env in environments], daemon=True).start()
-
-
-def _json(body: str):
-    import json
-
-    return json.loads(body)

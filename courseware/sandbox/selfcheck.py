@@ -43,56 +43,55 @@ class SelfCheck:
         return "\n".join(lines)
 
 
+CGROUP_EFFECTS = {
+    "memory": "MemorySize enforced by the kernel",
+    "pids": "process count limited",
+    "cpu": "memory/1,769 of a vCPU enforced",
+}
+ESSENTIAL = {
+    "probe",
+    "unprivileged uid",
+    "no capabilities",
+    "no network but loopback",
+    "minimal filesystem",
+    "code read-only",
+    "private /tmp capped",
+    "only Lambda's environment",
+}  # cgroups are welcome, not essential: without them limits are modelled and said so
+
+
 def run_self_check(sandbox) -> SelfCheck:
-    checks: list[tuple[str, bool, str]] = []
     if sandbox.unsafe:
         return SelfCheck(
-            False,
-            [
-                (
-                    "containment",
-                    False,
-                    "UNSAFE mode (LABS_SANDBOX_UNSAFE=1): learner code runs uncontained",
-                )
-            ],
+            False, [("containment", False, "UNSAFE mode (LABS_SANDBOX_UNSAFE=1): learner code runs uncontained")]
         )
-    for kind in ("memory", "pids", "cpu"):
-        available = sandbox.cgroups.get(kind, False)
-        what = {
-            "memory": "MemorySize enforced by the kernel",
-            "pids": "process count limited",
-            "cpu": "memory/1,769 of a vCPU enforced",
-        }[kind]
-        checks.append(
-            (
-                f"cgroup {kind}",
-                available,
-                what if available else f"not writable: {kind} not enforced (run as root with cgroup v1 {kind})",
-            )
-        )
+    checks = cgroup_checks(sandbox.cgroups)
     with tempfile.TemporaryDirectory() as code:
         (Path(code) / "probe.py").write_text(PROBE)
-        result = sandbox.invoke(
-            FunctionConfig(
-                name="sandbox-self-check",
-                handler="probe.handler",
-                code=Path(code),
-                timeout_s=10,
-                ephemeral_mb=512,
-            ),
-            {},
+        function = FunctionConfig(
+            name="sandbox-self-check", handler="probe.handler", code=Path(code), timeout_s=10, ephemeral_mb=512
         )
+        result = sandbox.invoke(function, {})
     if result.status != "ok":
-        checks.append(
-            (
-                "probe",
-                False,
-                f"the probe did not run: {result.status} {json.dumps(result.error)} {result.logs[-500:]}",
-            )
-        )
-        return SelfCheck(False, checks)
-    seen = result.response
-    checks += [
+        detail = f"the probe did not run: {result.status} {json.dumps(result.error)} {result.logs[-500:]}"
+        return SelfCheck(False, [*checks, ("probe", False, detail)])
+    checks += probe_checks(result.response)
+    ok = all(passed for name, passed, _ in checks if name in ESSENTIAL)
+    return SelfCheck(ok, checks)
+
+
+def cgroup_checks(available: dict[str, bool]) -> list[tuple[str, bool, str]]:
+    checks = []
+    for kind, effect in CGROUP_EFFECTS.items():
+        found = available.get(kind, False)
+        detail = effect if found else f"not writable: {kind} not enforced (run as root with cgroup v1 {kind})"
+        checks.append((f"cgroup {kind}", found, detail))
+    return checks
+
+
+def probe_checks(seen: dict) -> list[tuple[str, bool, str]]:
+    """What the probe saw from inside the sandbox, held against what it should see."""
+    return [
         ("unprivileged uid", seen["uid"] != 0, f"uid {seen['uid']}"),
         ("no capabilities", int(seen["caps"], 16) == 0, f"CapEff {seen['caps']}"),
         (
@@ -117,15 +116,3 @@ def run_self_check(sandbox) -> SelfCheck:
             f"{len(seen['env'])} variables",
         ),
     ]
-    essential = {
-        "probe",
-        "unprivileged uid",
-        "no capabilities",
-        "no network but loopback",
-        "minimal filesystem",
-        "code read-only",
-        "private /tmp capped",
-        "only Lambda's environment",
-    }
-    ok = all(passed for name, passed, _ in checks if name in essential)
-    return SelfCheck(ok, checks)

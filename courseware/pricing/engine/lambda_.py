@@ -8,6 +8,7 @@ from .catalog import price_set
 from .core import (
     Estimate,
     Field,
+    Line,
     PricingInputError,
     ceil_to,
     line,
@@ -145,32 +146,11 @@ def lambda_estimate(values: dict) -> Estimate:
     free = inputs["free_tier"] and not provisioned
     if inputs["free_tier"] and provisioned:
         estimate.notes.append("Provisioned concurrency has no free tier, so none is applied.")
-    free_requests = Decimal(prices.setting("lambda_free_requests")) if free else Decimal(0)
-    request_price = prices.price("lambda.requests")
-    billable_requests = max(Decimal(0), requests - free_requests)
-    note = f"{quantity(requests)} minus {quantity(free_requests)} free" if free else ""
-    estimate.lines.append(
-        line(
-            "lambda",
-            "Requests",
-            billable_requests,
-            "requests",
-            request_price.flat,
-            request_price.per,
-            note,
-        )
-    )
+    estimate.lines.append(_requests_line(prices, requests, free))
     if provisioned:
         _provisioned_lines(estimate, prices, inputs, gb, gb_seconds)
     else:
-        free_gbs = Decimal(prices.setting("lambda_free_gb_seconds")) if free else Decimal(0)
-        billable = max(Decimal(0), gb_seconds - free_gbs)
-        if free:
-            estimate.notes.append(
-                f"Free tier: {quantity(min(free_gbs, gb_seconds))} of {quantity(free_gbs)} free GB-s used."
-            )
-        duration = prices.price(f"lambda.duration.{arch}")
-        estimate.lines += tiered_lines("lambda", f"Duration ({arch})", billable, "GB-s", duration.tiers)
+        _duration_lines(estimate, prices, arch, gb_seconds, free)
     if inputs["ephemeral_mb"] > EPHEMERAL_DEFAULT:
         extra_gb = Decimal(inputs["ephemeral_mb"] - EPHEMERAL_DEFAULT) / MB_PER_GB
         storage_gbs = requests * billed_ms / 1000 * extra_gb
@@ -185,6 +165,26 @@ def lambda_estimate(values: dict) -> Estimate:
             )
         )
     return estimate
+
+
+def _requests_line(prices, requests: Decimal, free: bool) -> Line:
+    free_requests = Decimal(prices.setting("lambda_free_requests")) if free else Decimal(0)
+    request_price = prices.price("lambda.requests")
+    billable_requests = max(Decimal(0), requests - free_requests)
+    note = f"{quantity(requests)} minus {quantity(free_requests)} free" if free else ""
+    return line("lambda", "Requests", billable_requests, "requests", request_price.flat, request_price.per, note)
+
+
+def _duration_lines(estimate, prices, arch: str, gb_seconds: Decimal, free: bool) -> None:
+    """On-demand duration: GB-s after the free tier, priced in the architecture's tiers."""
+    free_gbs = Decimal(prices.setting("lambda_free_gb_seconds")) if free else Decimal(0)
+    billable = max(Decimal(0), gb_seconds - free_gbs)
+    if free:
+        estimate.notes.append(
+            f"Free tier: {quantity(min(free_gbs, gb_seconds))} of {quantity(free_gbs)} free GB-s used."
+        )
+    duration = prices.price(f"lambda.duration.{arch}")
+    estimate.lines += tiered_lines("lambda", f"Duration ({arch})", billable, "GB-s", duration.tiers)
 
 
 def _provisioned_lines(estimate, prices, inputs, gb, gb_seconds) -> None:

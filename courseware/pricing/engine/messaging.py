@@ -104,6 +104,15 @@ def sqs_estimate(values: dict) -> Estimate:
     return estimate
 
 
+SNS_DELIVERIES = {
+    "http_deliveries": "HTTP/S deliveries",
+    "email_deliveries": "Email deliveries",
+    "sqs_deliveries": "Deliveries to SQS",
+    "lambda_deliveries": "Deliveries to Lambda",
+}
+SNS_FREE_DELIVERIES = {"http_deliveries", "email_deliveries"}  # queues and functions bill their own side
+
+
 def sns_estimate(values: dict) -> Estimate:
     prices, inputs = _read(values, SNS_FIELDS)
     keys = ("publishes", "http_deliveries", "email_deliveries", "sqs_deliveries", "lambda_deliveries")
@@ -125,36 +134,12 @@ def sns_estimate(values: dict) -> Estimate:
         "The 64 KB SNS chunk size is from the SNS pricing page. "
         "Deliveries are counted one per message per subscriber (an assumption)."
     )
-    estimate.lines += [
-        _free_line("sns", "Publishes", publishes, "requests", price["publishes"], allowance("publishes")),
-        _free_line(
-            "sns",
-            "HTTP/S deliveries",
-            inputs["http_deliveries"],
-            "deliveries",
-            price["http_deliveries"],
-            allowance("http_deliveries"),
-        ),
-        _free_line(
-            "sns",
-            "Email deliveries",
-            inputs["email_deliveries"],
-            "deliveries",
-            price["email_deliveries"],
-            allowance("email_deliveries"),
-        ),
-        _free_line(
-            "sns", "Deliveries to SQS", inputs["sqs_deliveries"], "deliveries", price["sqs_deliveries"], Decimal(0)
-        ),
-        _free_line(
-            "sns",
-            "Deliveries to Lambda",
-            inputs["lambda_deliveries"],
-            "deliveries",
-            price["lambda_deliveries"],
-            Decimal(0),
-        ),
-    ]
+    estimate.lines.append(
+        _free_line("sns", "Publishes", publishes, "requests", price["publishes"], allowance("publishes"))
+    )
+    for key, label in SNS_DELIVERIES.items():
+        free_part = allowance(key) if key in SNS_FREE_DELIVERIES else Decimal(0)
+        estimate.lines.append(_free_line("sns", label, inputs[key], "deliveries", price[key], free_part))
     if free:
         estimate.notes.append(
             f"Free tier (always free, per month): {quantity(allowance('publishes'))} publishes, "

@@ -33,61 +33,87 @@ def export_gift(title: str, questions: list[dict]) -> str:
 
 def export_question(q: dict) -> str:
     kind = q["type"]
-    comments, answers = [], []
+    comments = []
     if q.get("tags"):
         comments.append("// tags: " + ", ".join(q["tags"]))
     if q.get("points", 1) != 1:
         comments.append(f"// points: {number(q['points'])}")
     if q.get("section"):
         comments.append(f"// section: {q['section']}")
-    if kind == "single":
-        answers = [
-            ("=" if c["correct"] else "~") + escape(c["text"]) + feedback(c.get("feedback")) for c in q["choices"]
-        ]
-    elif kind == "multiple":
-        right = [c for c in q["choices"] if c["correct"]]
-        wrong = len(q["choices"]) - len(right)
-        for c in q["choices"]:
-            weight = 100 / len(right) if c["correct"] else -100 * q.get("penalty", 1) / wrong
-            answers.append(f"~%{percent(weight)}%{escape(c['text'])}{feedback(c.get('feedback'))}")
-    elif kind == "truefalse":
-        fb = {key: unparagraph(value) for key, value in (q.get("feedback") or {}).items()}
-        answer = "true" if q["answer"] else "false"
-        right, wrong = fb.get(answer, ""), fb.get("false" if q["answer"] else "true", "")
-        line = "T" if q["answer"] else "F"
-        if right:
-            line += f"#{escape(wrong)}#{escape(right)}"
-        elif wrong:
-            line += f"#{escape(wrong)}"
-        answers = [line]
-    elif kind == "numeric":
-        (tolerance_kind, amount), answer = q["tolerance"], q["answer"]
-        if tolerance_kind == "relative":
-            amount = abs(answer) * amount
-            comments.append(f"// tolerance {number(q['tolerance'][1] * 100)}% exported as ±{number(amount)}")
-        if q.get("unit"):
-            also = f"; also accepted: {', '.join(q['units'])}" if q.get("units") else ""
-            comments.append(f"// unit: {q['unit']} (units are not exported{also})")
-        answers = [f"#{number(answer)}:{number(amount)}"]
-    elif kind == "short":
-        if q.get("pattern"):
-            comments.append(f"// pattern not exported: {q['pattern']}")
-        if q.get("case_sensitive"):
-            comments.append("// case_sensitive not exported (GIFT short answers ignore case)")
-        answers = ["=" + escape(answer) for answer in q["answers"]]
-    elif kind == "matching":
-        if q.get("distractors"):
-            lost = ", ".join(d["text"] for d in q["distractors"])
-            comments.append(f"// distractors not exported: {' '.join(lost.split())}")
-        # GIFT cannot escape '->': on the left it becomes an entity that renders the same.
-        left = [escape(p["left"]).replace("->", "-&gt;") for p in q["pairs"]]
-        answers = [f"={lt} -> {escape(p['right'])}" for lt, p in zip(left, q["pairs"], strict=True)]
-    else:
+    if kind not in ANSWERS:
         return f"// skipped {q['id']}: {kind} questions have no GIFT form"
+    answers = ANSWERS[kind](q, comments)
     answers.append("####" + escape(q.get("explanation") or ""))
     body = "".join(f"\t{answer}\n" for answer in answers)
     question = f"::{escape(q['id'])}::[markdown]{escape(q['prompt'])}{{\n{body}}}"
     return "\n".join([*comments, question])
+
+
+# Each type's answer lines; what GIFT cannot say is added to `comments`, so nothing is lost silently.
+
+
+def single_answers(q: dict, comments: list[str]) -> list[str]:
+    return [("=" if c["correct"] else "~") + escape(c["text"]) + feedback(c.get("feedback")) for c in q["choices"]]
+
+
+def multiple_answers(q: dict, comments: list[str]) -> list[str]:
+    right = [c for c in q["choices"] if c["correct"]]
+    wrong = len(q["choices"]) - len(right)
+    answers = []
+    for c in q["choices"]:
+        weight = 100 / len(right) if c["correct"] else -100 * q.get("penalty", 1) / wrong
+        answers.append(f"~%{percent(weight)}%{escape(c['text'])}{feedback(c.get('feedback'))}")
+    return answers
+
+
+def truefalse_answers(q: dict, comments: list[str]) -> list[str]:
+    fb = {key: unparagraph(value) for key, value in (q.get("feedback") or {}).items()}
+    answer = "true" if q["answer"] else "false"
+    right, wrong = fb.get(answer, ""), fb.get("false" if q["answer"] else "true", "")
+    line = "T" if q["answer"] else "F"
+    if right:
+        line += f"#{escape(wrong)}#{escape(right)}"
+    elif wrong:
+        line += f"#{escape(wrong)}"
+    return [line]
+
+
+def numeric_answers(q: dict, comments: list[str]) -> list[str]:
+    (tolerance_kind, amount), answer = q["tolerance"], q["answer"]
+    if tolerance_kind == "relative":
+        amount = abs(answer) * amount
+        comments.append(f"// tolerance {number(q['tolerance'][1] * 100)}% exported as ±{number(amount)}")
+    if q.get("unit"):
+        also = f"; also accepted: {', '.join(q['units'])}" if q.get("units") else ""
+        comments.append(f"// unit: {q['unit']} (units are not exported{also})")
+    return [f"#{number(answer)}:{number(amount)}"]
+
+
+def short_answers(q: dict, comments: list[str]) -> list[str]:
+    if q.get("pattern"):
+        comments.append(f"// pattern not exported: {q['pattern']}")
+    if q.get("case_sensitive"):
+        comments.append("// case_sensitive not exported (GIFT short answers ignore case)")
+    return ["=" + escape(answer) for answer in q["answers"]]
+
+
+def matching_answers(q: dict, comments: list[str]) -> list[str]:
+    if q.get("distractors"):
+        lost = ", ".join(d["text"] for d in q["distractors"])
+        comments.append(f"// distractors not exported: {' '.join(lost.split())}")
+    # GIFT cannot escape '->': on the left it becomes an entity that renders the same.
+    left = [escape(p["left"]).replace("->", "-&gt;") for p in q["pairs"]]
+    return [f"={lt} -> {escape(p['right'])}" for lt, p in zip(left, q["pairs"], strict=True)]
+
+
+ANSWERS = {
+    "single": single_answers,
+    "multiple": multiple_answers,
+    "truefalse": truefalse_answers,
+    "numeric": numeric_answers,
+    "short": short_answers,
+    "matching": matching_answers,
+}
 
 
 def feedback(text) -> str:

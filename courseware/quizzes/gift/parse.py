@@ -31,8 +31,28 @@ def parse_gift(text: str, path: str) -> tuple[list[dict], list]:
     return questions, problems
 
 
+class BlockProblem(ValueError):
+    """Why a block is not a question; `line` when it is not the block's first."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
 def parse_block(block, path, questions, problems, ordinal) -> int:
     """Parse one blank-line separated block; returns 1 if it held a question, else 0."""
+    meta, lines = block_lines(block)
+    if not lines:
+        return 0
+    try:
+        questions.append(block_question(meta, lines, ordinal, questions))
+    except BlockProblem as error:
+        problems.append(ContentProblem(path, error.line or lines[0][0], error.message))
+    return 1
+
+
+def block_lines(block) -> tuple[dict, list[tuple[int, str]]]:
+    """The `// key: value` comments we read (tags, points, section), and the question's lines."""
     meta: dict = {}
     lines = []
     for number_, line in block:
@@ -43,15 +63,34 @@ def parse_block(block, path, questions, problems, ordinal) -> int:
                 meta[key.strip()] = value.strip()
         elif not stripped.startswith("$CATEGORY:"):
             lines.append((number_, line))
-    if not lines:
-        return 0
-    start = lines[0][0]
+    return meta, lines
 
-    def problem(message: str, line: int = start) -> int:
-        problems.append(ContentProblem(path, line, message))
-        return 1
 
+def block_question(meta: dict, lines: list[tuple[int, str]], ordinal: int, questions: list[dict]) -> dict:
     text = ESCAPE_RE.sub(lambda m: PLACEHOLDER[m.group(1)], "\n".join(t for _, t in lines)).strip()
+    title, prompt, answer_text, explanation = question_parts(text, lines)
+    try:
+        fields = parse_answers(answer_text)
+    except ValueError as error:
+        raise BlockProblem(str(error)) from error
+    question = {"id": unique_id(title, ordinal, questions), "type": fields.pop("type")}
+    if "points" in meta:
+        try:
+            question["points"] = to_number(meta["points"])
+        except ValueError:
+            raise BlockProblem(f"'// points:' is not a number: {meta['points']!r}") from None
+    if "section" in meta:
+        question["section"] = meta["section"]
+    if "tags" in meta:
+        question["tags"] = [tag.strip() for tag in meta["tags"].split(",") if tag.strip()]
+    question["prompt"] = restore(prompt).strip()
+    question.update(fields)
+    question["explanation"] = restore(explanation).strip() or DEFAULT_EXPLANATION
+    return question
+
+
+def question_parts(text: str, lines: list[tuple[int, str]]) -> tuple[str, str, str, str]:
+    """(title, prompt, answer block, general feedback), each problem at the line it is on."""
 
     def line_at(position: int) -> int:
         return lines[min(text[:position].count("\n"), len(lines) - 1)][0]
@@ -60,17 +99,17 @@ def parse_block(block, path, questions, problems, ordinal) -> int:
     if text.startswith("::"):
         end = text.find("::", 2)
         if end < 0:
-            return problem("the question title has no closing '::'")
+            raise BlockProblem("the question title has no closing '::'")
         title, text = restore(text[2:end]).strip(), text[end + 2 :].lstrip()
     opening, closing = text.find("{"), text.find("}")
     if opening < 0 and closing < 0:
-        return problem("a description (text without an answer block) is not a supported question")
+        raise BlockProblem("a description (text without an answer block) is not a supported question")
     if opening >= 0 and (closing < 0 or "{" in text[opening + 1 : closing]):
-        return problem("unclosed '{': no matching '}' before the next blank line", line_at(opening))
+        raise BlockProblem("unclosed '{': no matching '}' before the next blank line", line_at(opening))
     if closing < opening:
-        return problem("'}' without an opening '{'", line_at(closing))
+        raise BlockProblem("'}' without an opening '{'", line_at(closing))
     if "{" in text[closing:] or "}" in text[closing + 1 :]:
-        return problem("more than one answer block (embedded answers are not supported)")
+        raise BlockProblem("more than one answer block (embedded answers are not supported)")
     before, after = text[:opening].rstrip(), text[closing + 1 :].strip()
     prompt = FORMAT_RE.sub("", before).strip() + (" ____ " + after if after else "")
     answer_text = text[opening + 1 : closing].strip()
@@ -78,25 +117,7 @@ def parse_block(block, path, questions, problems, ordinal) -> int:
     if "####" in answer_text:
         answer_text, _, explanation = answer_text.rpartition("####")
         answer_text, explanation = answer_text.strip(), FORMAT_RE.sub("", explanation)
-    try:
-        fields = parse_answers(answer_text)
-    except ValueError as error:
-        return problem(str(error))
-    question = {"id": unique_id(title, ordinal, questions), "type": fields.pop("type")}
-    if "points" in meta:
-        try:
-            question["points"] = to_number(meta["points"])
-        except ValueError:
-            return problem(f"'// points:' is not a number: {meta['points']!r}")
-    if "section" in meta:
-        question["section"] = meta["section"]
-    if "tags" in meta:
-        question["tags"] = [tag.strip() for tag in meta["tags"].split(",") if tag.strip()]
-    question["prompt"] = restore(prompt).strip()
-    question.update(fields)
-    question["explanation"] = restore(explanation).strip() or DEFAULT_EXPLANATION
-    questions.append(question)
-    return 1
+    return title, prompt, answer_text, explanation
 
 
 def restore(text: str) -> str:

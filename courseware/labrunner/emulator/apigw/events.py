@@ -93,7 +93,32 @@ def event_v1(route, request: Request, authorizer: dict | None, identity: dict) -
     binary = _is_binary_media(request.header("content-type"), route.binary_media_types)
     body, encoded = _body(request, base64_encode=binary)
     stage_path = request.path if route.stage == "$default" else f"/{route.stage}{request.path}"
-    context = {
+    context = _context_v1(route, request, stage_path, identity)
+    if authorizer is not None:
+        context["authorizer"] = authorizer
+    event = {
+        "resource": route.resource_path or "/",
+        "path": request.path,
+        "httpMethod": request.method,
+        "headers": headers or None,
+        "multiValueHeaders": multi or None,
+        "queryStringParameters": query or None,
+        "multiValueQueryStringParameters": multi_query or None,
+        "pathParameters": route.path_parameters or None,
+        "stageVariables": route.stage_variables or None,
+        "requestContext": context,
+        "body": body,
+        "isBase64Encoded": encoded,
+    }
+    if route.kind == "HTTP":  # an HTTP API's 1.0 format says so, and names the route
+        event["version"] = "1.0"
+        context["routeKey"] = route.route_key
+    return event
+
+
+def _context_v1(route, request: Request, stage_path: str, identity: dict) -> dict:
+    """Format 1.0's requestContext; `identity` fills in what the authorizer knows of the caller."""
+    return {
         "accountId": route.account_id,
         "apiId": route.api_id,
         "domainName": route.domain,
@@ -125,26 +150,6 @@ def event_v1(route, request: Request, authorizer: dict | None, identity: dict) -
             **identity,
         },
     }
-    if authorizer is not None:
-        context["authorizer"] = authorizer
-    event = {
-        "resource": route.resource_path or "/",
-        "path": request.path,
-        "httpMethod": request.method,
-        "headers": headers or None,
-        "multiValueHeaders": multi or None,
-        "queryStringParameters": query or None,
-        "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": route.path_parameters or None,
-        "stageVariables": route.stage_variables or None,
-        "requestContext": context,
-        "body": body,
-        "isBase64Encoded": encoded,
-    }
-    if route.kind == "HTTP":  # an HTTP API's 1.0 format says so, and names the route
-        event["version"] = "1.0"
-        context["routeKey"] = route.route_key
-    return event
 
 
 def event_v2(route, request: Request, authorizer: dict | None) -> dict:

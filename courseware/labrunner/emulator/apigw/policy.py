@@ -1,7 +1,7 @@
 """IAM policy evaluation, as API Gateway applies it to a request.
 
 Two kinds of documents reach it: the `policyDocument` a Lambda authorizer returns, and the
-identity policies of an AWS_IAM caller (see `sigv4.Caller.policies`). Both are evaluated for one
+identity policies of an AWS_IAM caller (see `credentials.Caller.policies`). Both are evaluated for one
 action (`execute-api:Invoke`) on one resource, the method ARN, with IAM's rules: an explicit Deny
 in any statement wins, otherwise any Allow allows, otherwise the request is implicitly denied.
 

@@ -7,11 +7,11 @@ Failures carry the status and message API Gateway returns; a signature mismatch 
 canonical request and string to sign, as AWS does, which is what a learner needs to find the bug.
 
 Both forms are accepted: the `Authorization` header and a presigned query string (`X-Amz-*`).
+Whose key it is, and what that caller may do, is `.credentials`'s to say.
 """
 
 import hashlib
 import hmac
-import json
 import posixpath
 import time
 from dataclasses import dataclass
@@ -19,14 +19,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, unquote_plus
 
-from moto.iam.models import iam_backends
-from moto.sts.models import sts_backends
+from .credentials import Caller, Found, find_credentials
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 AMZ_DATE = "%Y%m%dT%H%M%SZ"
 MAX_SKEW = 5 * 60
 MAX_EXPIRES = 7 * 24 * 3600
-PARTITION = "aws"  # moto keys IAM and STS by partition; "global" is its alias for "aws"
 MISSING_TOKEN = "Missing Authentication Token"
 INVALID_TOKEN = "The security token included in the request is invalid."
 EXPIRED_TOKEN = "The security token included in the request is expired"
@@ -45,24 +43,6 @@ class SignatureError(Exception):
 
 
 @dataclass
-class Caller:
-    access_key: str
-    account_id: str
-    arn: str
-    user_id: str
-    caller_id: str
-    policies: list[dict]
-
-
-@dataclass
-class _Found:
-    secret: str
-    token: str | None
-    caller: Caller
-    expires: float | None = None  # when an STS session ends
-
-
-@dataclass
 class _Auth:
     credential: str
     signed_headers: list[str]
@@ -70,11 +50,6 @@ class _Auth:
     date: str  # as X-Amz-Date writes it, also when the request sent a Date header
     token: str | None
     expires: int = MAX_SKEW
-
-
-def lookup_credentials(account_id: str, access_key_id: str) -> tuple[str, str | None, Caller] | None:
-    found = _find(account_id, access_key_id)
-    return (found.secret, found.token, found.caller) if found else None
 
 
 def verify_request(
@@ -103,13 +78,43 @@ def verify_request(
         query = [(key, value) for key, value in query if key != "X-Amz-Signature"]
     else:
         raise SignatureError(MISSING_TOKEN)
+    scope = _scope(auth, region, service)
+    _check_time(auth, now)
+    found = _signer(account_id, scope[0], auth, now)
+    encoded = sorted((quote(key, safe="-_.~"), quote(value, safe="-_.~")) for key, value in query)
+    payload = fields.get("x-amz-content-sha256")
+    canonical = "\n".join(
+        [
+            method.upper(),
+            quote(_normalize_path(path), safe="/~"),  # the path arrives encoded: this is the second
+            "&".join(f"{key}={value}" for key, value in encoded),
+            "".join(f"{name}:{_header_value(fields.get(name, []))}\n" for name in auth.signed_headers),
+            ";".join(auth.signed_headers),
+            ",".join(payload) if payload else hashlib.sha256(body).hexdigest(),
+        ]
+    )
+    string_to_sign = "\n".join(
+        [ALGORITHM, auth.date, "/".join(scope[1:]), hashlib.sha256(canonical.encode()).hexdigest()]
+    )
+    key = f"AWS4{found.secret}".encode()
+    for part in scope[1:]:
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    expected = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, auth.signature):
+        raise SignatureError(
+            f"{MISMATCH}\n\nThe Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{string_to_sign}'\n"
+        )
+    return found.caller
 
+
+def _scope(auth: _Auth, region: str, service: str) -> list[str]:
+    """The credential's parts (key, day, region, service, terminator), each checked as AWS does."""
     parts = auth.credential.split("/")
     if len(parts) != 5:
         raise SignatureError(
             f"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '{auth.credential}'"
         )
-    access_key, day, scope_region, scope_service, terminator = parts
+    _, day, scope_region, scope_service, terminator = parts
     if day != auth.date[:8]:
         raise SignatureError(
             f"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{day}' != '{auth.date[:8]}', from '{auth.date}'."
@@ -124,39 +129,19 @@ def verify_request(
         )
     if "host" not in auth.signed_headers and ":authority" not in auth.signed_headers:
         raise SignatureError("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
-    _check_time(auth, now)
+    return parts
 
-    found = _find(account_id, access_key)
+
+def _signer(account_id: str, access_key: str, auth: _Auth, now: float) -> Found:
+    """The key's holder in this account, with a session's token matching and unexpired."""
+    found = find_credentials(account_id, access_key)
     if found is None or (found.token is None) != (auth.token is None):
         raise SignatureError(INVALID_TOKEN)
     if found.token is not None and not hmac.compare_digest(found.token, auth.token):
         raise SignatureError(INVALID_TOKEN)
     if found.expires is not None and now >= found.expires:
         raise SignatureError(EXPIRED_TOKEN)
-
-    encoded = sorted((quote(key, safe="-_.~"), quote(value, safe="-_.~")) for key, value in query)
-    payload = fields.get("x-amz-content-sha256")
-    canonical = "\n".join(
-        [
-            method.upper(),
-            quote(_normalize_path(path), safe="/~"),  # the path arrives encoded: this is the second
-            "&".join(f"{key}={value}" for key, value in encoded),
-            "".join(f"{name}:{_header_value(fields.get(name, []))}\n" for name in auth.signed_headers),
-            ";".join(auth.signed_headers),
-            ",".join(payload) if payload else hashlib.sha256(body).hexdigest(),
-        ]
-    )
-    scope = "/".join(parts[1:])
-    string_to_sign = "\n".join([ALGORITHM, auth.date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
-    key = f"AWS4{found.secret}".encode()
-    for part in (day, scope_region, scope_service, terminator):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    expected = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, auth.signature):
-        raise SignatureError(
-            f"{MISMATCH}\n\nThe Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{string_to_sign}'\n"
-        )
-    return found.caller
+    return found
 
 
 def _from_header(value: str, fields: dict[str, list[str]]) -> _Auth:
@@ -268,47 +253,3 @@ def _normalize_path(path: str) -> str:
     """Dot segments resolved and empty ones dropped, as AWS signs it (`/a//b/../c/` is `/a/c/`)."""
     normalized = posixpath.normpath("/" + path.lstrip("/"))
     return normalized + "/" if path.endswith("/") and normalized != "/" else normalized
-
-
-def _find(account_id: str, access_key_id: str) -> _Found | None:
-    # dict.get, not []: moto's backend dicts create an account on first subscript, and looking
-    # up a stranger's key must not create one.
-    iam = (iam_backends.get(account_id) or {}).get(PARTITION)
-    if iam is None:
-        return None
-    for user in list(iam.users.values()):
-        for key in user.access_keys:
-            if key.access_key_id == access_key_id and key.status == "Active":
-                groups = [group for group in iam.groups.values() if user in group.users]
-                policies = _policies(user) + [doc for group in groups for doc in _policies(group)]
-                caller = Caller(access_key_id, user.account_id, user.arn, user.id, user.id, policies)
-                return _Found(key.secret_access_key, None, caller)
-    sts = (sts_backends.get(account_id) or {}).get(PARTITION)
-    for session in list(sts.assumed_roles) if sts else []:
-        if session.access_key_id == access_key_id:
-            role = next((r for r in iam.roles.values() if r.arn == session.role_arn), None)
-            policies = _policies(role) if role else []
-            user_id = session.user_id  # "{role id}:{session name}", as GetCallerIdentity says
-            caller = Caller(access_key_id, account_id, session.arn, user_id, user_id, policies)
-            expires = session.expiration.replace(tzinfo=UTC).timestamp()  # moto keeps naive UTC
-            return _Found(session.secret_access_key, session.session_token, caller, expires)
-    return None
-
-
-def _policies(holder) -> list[dict]:
-    """Inline policies, then the default version of each attached managed policy."""
-    texts = list(holder.policies.values()) + [
-        version.document
-        for policy in holder.managed_policies.values()
-        for version in policy.versions
-        if version.is_default
-    ]
-    documents = []
-    for text in texts:
-        try:
-            document = json.loads(text) if isinstance(text, str) else text
-        except ValueError:
-            continue  # IAM refuses such a document; moto may have kept it
-        if isinstance(document, dict):
-            documents.append(document)
-    return documents

@@ -15,12 +15,8 @@ from moto.iam.models import iam_backends
 from moto.sts.models import sts_backends
 
 from courseware.labrunner.emulator.apigw import sigv4
-from courseware.labrunner.emulator.apigw.sigv4 import (
-    Caller,
-    SignatureError,
-    lookup_credentials,
-    verify_request,
-)
+from courseware.labrunner.emulator.apigw.credentials import Caller, lookup_credentials
+from courseware.labrunner.emulator.apigw.sigv4 import SignatureError, verify_request
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
