@@ -133,6 +133,13 @@ def test_no_package_imports_itself_back():
     assert not found, "import cycles between packages:\n" + "\n".join(lines)
 
 
+def test_every_folder_of_code_is_a_package():
+    """A folder without __init__.py is a namespace package, which an installed build leaves out."""
+    folders = {path.parent for path in modules().values()}
+    bare = sorted(str(folder.relative_to(ROOT)) for folder in folders if not (folder / "__init__.py").is_file())
+    assert not bare, f"folders of modules without __init__.py: {bare}"
+
+
 def test_no_module_is_over_300_lines():
     long = {
         name: count
