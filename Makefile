@@ -5,13 +5,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 BROWSER_DEPS := chromium:chromium
-SYSTEM_DEPS := bubblewrap:bwrap
+SYSTEM_DEPS := bubblewrap:bwrap e2fsprogs:mkfs.ext4
 
 .PHONY: install run serve test lint format system-deps browser-deps migrate sync clean
 
 install: system-deps $(STAMP)
+	@$(PY) manage.py runtimes build
 
-# bubblewrap contains learners' Lambda code (courseware/sandbox).
+# bubblewrap contains learners' Lambda code (courseware/sandbox); e2fsprogs formats each
+# environment's /tmp (ephemeral storage on disk, not in memory).
 system-deps:
 	@scripts/system-deps.sh $(SYSTEM_DEPS)
 

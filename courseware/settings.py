@@ -211,6 +211,10 @@ LABS_ENDPOINT = (
     if LABS_BACKEND == "localstack"
     else os.environ.get("LABS_ENDPOINT", f"http://127.0.0.1:{LABS_PORT}")
 )
+# A function's requirements.txt is installed at deploy, as wheels, from this index (pip's own
+# configuration when empty), into a cache so a repeated deploy is instant.
+LABS_PACKAGE_INDEX = os.environ.get("LABS_PACKAGE_INDEX", "")
+LABS_DEPS_DIR = Path(os.environ.get("LABS_DEPS_DIR", BASE_DIR / "var" / "deps"))
 
 # Long lab steps (deploy, grade) run as tasks: a database queue by default (`db_worker`).
 TASKS = {

@@ -71,25 +71,30 @@ class LabSource:
         return self.directory / "checks.py"
 
 
+MAX_DEPTH = 6
+
+
 def read_files(directory: Path, rel: str, problem) -> dict[str, str]:
-    """The editable files of starter/ or solution/ (flat, small, UTF-8 text)."""
+    """The editable files of starter/ or solution/: small UTF-8 text files, in sub-folders too (a
+    function per folder, a layer's python/), by their path inside the folder."""
     files: dict[str, str] = {}
     if not directory.is_dir():
         problem(rel, 1, f"missing directory {rel}/")
         return files
-    for path in sorted(directory.iterdir()):
-        name = f"{rel}/{path.name}"
-        if path.name == "__pycache__":
+    for path in sorted(directory.rglob("*")):
+        inside = path.relative_to(directory)
+        name = f"{rel}/{inside.as_posix()}"
+        if "__pycache__" in inside.parts or path.is_dir():
             continue
-        if path.is_dir() or not FILE_NAME_RE.match(path.name):
-            problem(name, 1, "lab files are plain files directly in the folder (no sub-folders)")
+        if len(inside.parts) > MAX_DEPTH or not all(FILE_NAME_RE.match(part) for part in inside.parts):
+            problem(name, 1, f"lab file paths are plain names, at most {MAX_DEPTH} folders deep")
         elif path.suffix not in EDITABLE_SUFFIXES:
             problem(name, 1, f"lab files must be one of {', '.join(sorted(EDITABLE_SUFFIXES))}")
         elif path.stat().st_size > MAX_FILE_BYTES:
             problem(name, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KB")
         else:
             try:
-                files[path.name] = path.read_text(encoding="utf-8")
+                files[inside.as_posix()] = path.read_text(encoding="utf-8")
             except UnicodeDecodeError:
                 problem(name, 1, "not valid UTF-8 text")
     return files

@@ -1,5 +1,7 @@
 """What the lab page shows, assembled for its template from the selectors' reads."""
 
+from courseware.sandbox import Images
+
 from . import selectors
 from .client.callers import API_TYPES
 from .models import Lab, LabRun, LabWorkspace
@@ -19,12 +21,13 @@ def lab_page(*, lab: Lab, workspace: LabWorkspace | None, shown: str | None) -> 
     return {
         "lab": lab,
         "workspace": workspace,
-        "files": sorted((workspace.files if workspace else lab.starter).items(), key=file_order),
+        **lab_editor(lab=lab, workspace=workspace),
         "config": (workspace.config if workspace else lab.config),
         "environment_text": "\n".join(
             f"{k}={v}" for k, v in ((workspace.config if workspace else lab.config).get("environment") or {}).items()
         ),
         "events": [(name, text) for name, text in sorted(lab.events.items())],
+        "runtimes": Images().available(),
         "deploy_run": runs.get(LabRun.Kind.DEPLOY),
         "invoke_run": runs.get(LabRun.Kind.INVOKE),
         "grade_run": runs.get(LabRun.Kind.GRADE),
@@ -37,6 +40,18 @@ def lab_page(*, lab: Lab, workspace: LabWorkspace | None, shown: str | None) -> 
     }
 
 
+def lab_editor(*, lab: Lab, workspace: LabWorkspace | None, selected: str | None = None) -> dict:
+    """The editor's files, in the order a folder is read (the handler first), and which is open."""
+    files = sorted((workspace.files if workspace else lab.starter).items(), key=file_order)
+    names = [name for name, _ in files]
+    return {
+        "lab": lab,
+        "workspace": workspace,
+        "files": files,
+        "selected": selected if selected in names else (names[0] if names else None),
+    }
+
+
 def api_names(workspace) -> list[str]:
     """The logical ids of the deployed APIs, for the request panel's API choice."""
     version = workspace.deployed_version if workspace else None
@@ -45,5 +60,6 @@ def api_names(workspace) -> list[str]:
 
 
 def file_order(item):
+    """Files at the top of the folder first (Python before the rest), then each sub-folder's."""
     name = item[0]
-    return (0 if name.endswith(".py") else 1, name)
+    return (name.count("/"), 0 if name.endswith(".py") else 1, name)

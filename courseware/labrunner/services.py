@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from courseware.content.labs import MAX_FILE_BYTES
 
+from . import workspace_files
 from .client.aws import new_account_id
 from .deploy import DeployError, validate_config
 from .models import STALE_AFTER, Lab, LabRun, LabVersion, LabWorkspace
@@ -74,20 +75,58 @@ def clean_config(*, lab: Lab, raw: dict) -> dict:
 
 
 def lab_draft_save(*, workspace: LabWorkspace, files: dict[str, str], config: dict | None = None):
-    """Save what the learner is typing. Only the lab's own files, each within the size limit."""
-    unknown = set(files) - set(workspace.lab.starter)
-    if unknown:
-        raise LabInputError(f"this lab has no file named {sorted(unknown)[0]!r}")
+    """Save what the learner is typing: the folder's existing files, each within the size limit
+    (files are added, renamed and removed by `lab_file_change`)."""
     for name, text in files.items():
         if len(text.encode()) > MAX_FILE_BYTES:
             raise LabInputError(f"{name} is larger than {MAX_FILE_BYTES // 1024} KB")
     with transaction.atomic():
         workspace = LabWorkspace.objects.select_for_update().get(pk=workspace.pk)
+        unknown = set(files) - set(workspace.files)
+        if unknown:
+            raise LabInputError(f"there is no file named {sorted(unknown)[0]!r} in your folder")
         workspace.files = {**workspace.files, **files}
         if config is not None and workspace.lab.deploy == "function":
             workspace.config = clean_config(lab=workspace.lab, raw=config)
         workspace.draft_saved_at = timezone.now()
         workspace.save(update_fields=["files", "config", "draft_saved_at"])
+    return workspace
+
+
+def lab_file_change(*, workspace: LabWorkspace, action: str, path: str, new_path: str = "") -> LabWorkspace:
+    """Add an empty file, rename one (a folder moves with its files) or delete one, in the
+    learner's function folder; the folder stays within its limits."""
+    try:
+        path = workspace_files.clean_path(path)
+        with transaction.atomic():
+            workspace = LabWorkspace.objects.select_for_update().get(pk=workspace.pk)
+            files = dict(workspace.files)
+            if action == "create":
+                if path in files:
+                    raise LabInputError(f"{path} already exists")
+                files[path] = ""
+            elif action == "rename":
+                target = workspace_files.clean_path(new_path)
+                moved = {name: text for name, text in files.items() if name == path or name.startswith(path + "/")}
+                if not moved:
+                    raise LabInputError(f"there is no file or folder {path}")
+                renamed = {target + name[len(path) :]: text for name, text in moved.items()}
+                if set(renamed) & (set(files) - set(moved)):
+                    raise LabInputError(f"{target} already exists")
+                files = {name: text for name, text in files.items() if name not in moved} | renamed
+            elif action == "delete":
+                if path not in files:
+                    raise LabInputError(f"there is no file {path}")
+                if len(files) == 1:
+                    raise LabInputError("a function needs at least one file")
+                del files[path]
+            else:
+                raise LabInputError(f"unknown file action {action!r}")
+            workspace_files.check_folder(files)
+            workspace.files, workspace.draft_saved_at = files, timezone.now()
+            workspace.save(update_fields=["files", "draft_saved_at"])
+    except workspace_files.BadPath as error:
+        raise LabInputError(str(error)) from error
     return workspace
 
 

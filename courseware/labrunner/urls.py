@@ -7,6 +7,7 @@ urlpatterns = [
     path("labs/", views.lab_list, name="list"),
     path("labs/<slug:slug>/", views.lab_page, name="lab"),
     path("labs/<slug:slug>/draft", views.lab_draft, name="draft"),
+    path("labs/<slug:slug>/files", views.lab_file, name="file"),
     path("labs/<slug:slug>/reset", views.lab_reset, name="reset"),
     path("labs/<slug:slug>/restore", views.lab_restore, name="restore"),
     path("labs/<slug:slug>/runs/<int:run_id>", views.lab_run_status, name="run"),

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import presenters, selectors, services
 from .models import Lab, LabRun
 
-CONFIG_FIELDS = ("memory_mb", "timeout_s", "architecture", "environment")
+CONFIG_FIELDS = ("memory_mb", "timeout_s", "architecture", "environment", "runtime")
 
 
 def _workspace(request, slug):
@@ -32,10 +32,10 @@ def lab_page(request, slug):
     )
 
 
-def _posted_files(request, lab) -> dict[str, str]:
+def _posted_files(request, workspace) -> dict[str, str]:
     return {
         name: request.POST[f"file:{name}"].replace("\r\n", "\n")
-        for name in lab.starter
+        for name in workspace.files
         if f"file:{name}" in request.POST
     }
 
@@ -55,7 +55,7 @@ def lab_draft(request, slug):
     try:
         workspace = services.lab_draft_save(
             workspace=workspace,
-            files=_posted_files(request, lab),
+            files=_posted_files(request, workspace),
             config=_posted_config(request, lab),
         )
         error = None
@@ -69,6 +69,40 @@ def lab_draft(request, slug):
         return redirect(lab.get_absolute_url())
     context = {"lab": lab, "workspace": workspace, "draft_error": error}
     return render(request, "labrunner/lab.html#draft-status", context, status=422 if error else 200)
+
+
+def _file_action(post) -> tuple[str, str, str]:
+    """(action, path, new path) from the editor's file buttons (each names its file)."""
+    if post.get("create"):
+        return "create", post.get("new_file", ""), ""
+    if post.get("delete"):
+        return "delete", post["delete"], ""
+    if post.get("rename"):
+        return "rename", post["rename"], post.get(f"rename_to:{post['rename']}", "")
+    return "", "", ""
+
+
+@require_POST
+@login_required
+def lab_file(request, slug):
+    """Add, rename or delete a file of the learner's folder (what they typed is saved first)."""
+    lab, workspace = _workspace(request, slug)
+    action, path, new_path = _file_action(request.POST)
+    try:
+        workspace = services.lab_draft_save(workspace=workspace, files=_posted_files(request, workspace))
+        workspace = services.lab_file_change(workspace=workspace, action=action, path=path, new_path=new_path)
+        error = None
+    except services.LabInputError as problem:
+        error = str(problem)
+    selected = None if error or action == "delete" else (new_path if action == "rename" else path)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, "Files updated.")
+        return redirect(lab.get_absolute_url())
+    context = presenters.lab_editor(lab=lab, workspace=workspace, selected=selected) | {"file_error": error}
+    return render(request, "labrunner/lab.html#editor", context, status=422 if error else 200)
 
 
 RUN_PARTIALS = {"deploy": "deploy-run", "invoke": "invoke-run", "grade": "grade-run", "request": "request-run"}
@@ -86,7 +120,7 @@ def lab_run_create(request, slug, kind):
         if kind == LabRun.Kind.DEPLOY:  # deploy what is in the editor, even if autosave lagged
             workspace = services.lab_draft_save(
                 workspace=workspace,
-                files=_posted_files(request, lab),
+                files=_posted_files(request, workspace),
                 config=_posted_config(request, lab),
             )
         run = services.lab_run_start(

@@ -10,11 +10,14 @@ caller passes `unsafe=True` (or LABS_SANDBOX_UNSAFE=1), which logs a loud warnin
 
 from .config import FunctionConfig, InvocationResult, SandboxLimits
 from .executor import Sandbox, SandboxUnavailable
+from .images import Images, RuntimeUnavailable
 from .selfcheck import SelfCheck
 
 __all__ = [
     "FunctionConfig",
+    "Images",
     "InvocationResult",
+    "RuntimeUnavailable",
     "Sandbox",
     "SandboxLimits",
     "SandboxUnavailable",

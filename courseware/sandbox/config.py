@@ -14,6 +14,8 @@ class FunctionConfig:
     name: str
     handler: str  # module.function
     code: Path  # a directory (or a .zip, unpacked by the sandbox)
+    runtime: str = "python3.11"
+    layers: tuple[Path, ...] = ()  # directories or .zips, merged at /opt in this order
     memory_mb: int = 128
     timeout_s: float = 3.0
     environment: dict = field(default_factory=dict)
@@ -32,6 +34,8 @@ class FunctionConfig:
             raise ValueError(f"ephemeral_mb must be 512–10,240, not {self.ephemeral_mb}")
         if sum(len(k) + len(str(v)) for k, v in self.environment.items()) > 4096:
             raise ValueError("environment variables exceed Lambda's 4 KB")
+        if len(self.layers) > 5:
+            raise ValueError(f"a function has at most 5 layers, not {len(self.layers)}")
 
     @property
     def arn(self) -> str:
@@ -43,6 +47,8 @@ class FunctionConfig:
             (
                 self.name,
                 self.handler,
+                self.runtime,
+                tuple(str(layer) for layer in self.layers),
                 self.memory_mb,
                 self.timeout_s,
                 sorted(self.environment.items()),
@@ -89,7 +95,8 @@ def billed(duration_ms: float) -> int:
 class InvocationResult:
     status: str  # ok | error | timeout | out_of_memory | throttled | sandbox_error
     request_id: str
-    response: object = None
+    response: object = None  # the payload, parsed, when it is JSON
+    payload: bytes | None = None  # the payload exactly as the function returned it
     error: dict | None = None
     logs: str = ""
     duration_ms: float = 0.0
@@ -97,6 +104,7 @@ class InvocationResult:
     max_memory_used_mb: int = 0
     init_duration_ms: float | None = None
     cold_start: bool = False
+    init_failed: bool = False  # the error is INIT's (the handler never ran)
     cpu_ms: float = 0.0
     cpu_share_enforced: bool = False
     modelled_duration_ms: float | None = None  # when the CPU share could not be enforced

@@ -1,36 +1,35 @@
-"""bubblewrap command lines and cgroup (v1) limits for one execution environment."""
+"""bubblewrap command lines for one execution environment: Lambda's filesystem and variables.
 
-import os
+Inside, a function sees what it would see on Lambda: its code at /var/task (read-only), its layers
+merged at /opt, the runtime image at /var/runtime and the interpreter at /var/lang, ephemeral
+storage at /tmp, and the system's /usr and /lib read-only. Nothing of the platform: not its
+virtualenv, settings, database or other learners' code.
+"""
+
 import shutil
-import sys
-import sysconfig
+from dataclasses import dataclass
 from pathlib import Path
 
-from .config import FunctionConfig, SandboxLimits, vcpu_share
+from .config import FunctionConfig
+from .images import RuntimeImage
 
-RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
-CGROUP_ROOT = Path("/sys/fs/cgroup")
-CGROUP_NAME = "courseware-sandbox"
-PYTHON_IN_SANDBOX = "/opt/python"
-PACKAGES_IN_SANDBOX = "/opt/python-packages"
 SANDBOX_UID, SANDBOX_GID = 993, 990
-CPU_PERIOD_US = 100_000
+
+
+@dataclass(frozen=True)
+class Mounts:
+    code: Path
+    opt: Path | None = None  # the function's layers, merged in order
+    tmp: Path | None = None  # ephemeral storage of its own; else a tmpfs of its size
+    socket: Path | None = None  # the account's AWS socket
 
 
 def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
-def python_layout() -> tuple[Path, str, Path | None]:
-    """(Python installation, its executable inside the sandbox, site-packages with boto3 or None)."""
-    prefix = Path(sys.base_prefix)
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    packages = Path(sysconfig.get_paths()["purelib"])
-    return prefix, f"{PYTHON_IN_SANDBOX}/bin/{version}", packages if packages.is_dir() else None
-
-
-def lambda_environment(function: FunctionConfig, extra: dict) -> dict[str, str]:
-    """Only Lambda's variables (and the function's own): nothing of the host's environment."""
+def lambda_environment(function: FunctionConfig, image: RuntimeImage, extra: dict) -> dict[str, str]:
+    """Only Lambda's variables (with the values Lambda gives them) and the function's own."""
     stream = "2026/11/22/[$LATEST]" + function.fingerprint("")[:32]
     env = {
         "AWS_LAMBDA_FUNCTION_NAME": function.name,
@@ -39,127 +38,72 @@ def lambda_environment(function: FunctionConfig, extra: dict) -> dict[str, str]:
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
         "AWS_LAMBDA_LOG_STREAM_NAME": stream,
         "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
-        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
         "AWS_REGION": function.region,
         "AWS_DEFAULT_REGION": function.region,
+        # Lambda's tracing daemon; here nothing listens, and UDP to loopback fails silently.
+        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
         "LAMBDA_TASK_ROOT": "/var/task",
         "LAMBDA_RUNTIME_DIR": "/var/runtime",
         "_HANDLER": function.handler,
         "TZ": ":UTC",
         "LANG": "en_US.UTF-8",
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "LD_LIBRARY_PATH": f"{PYTHON_IN_SANDBOX}/lib",
-        "PYTHONPATH": f"/var/runtime:{PACKAGES_IN_SANDBOX}",
+        "PATH": "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+        "LD_LIBRARY_PATH": "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+        "PYTHONPATH": "/var/runtime",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONUNBUFFERED": "1",
         "HOME": "/tmp",
+        "_LAMBDA_SYS_PATH": ":".join(image.sys_path()),
     }
     env.update({str(k): str(v) for k, v in function.environment.items()})
     env.update(extra)
     return env
 
 
-def bwrap_command(function: FunctionConfig, code_dir: Path, env: dict, socket_path: Path | None) -> list[str]:
-    prefix, python, packages = python_layout()
+def bwrap_command(function: FunctionConfig, image: RuntimeImage, mounts: Mounts, env: dict) -> list[str]:
     command = [
         bwrap_path() or "bwrap",
         "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
         "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_GID), "--hostname", "sandbox",
         "--ro-bind", "/usr", "/usr", "--ro-bind", "/lib", "/lib", "--ro-bind", "/bin", "/bin",
-        "--ro-bind", str(prefix), PYTHON_IN_SANDBOX,
-        "--ro-bind", str(code_dir), "/var/task",
-        "--ro-bind", str(RUNTIME_DIR), "/var/runtime",
-        "--proc", "/proc", "--dev", "/dev",
-        "--size", str(function.ephemeral_mb * 1024 * 1024), "--tmpfs", "/tmp",
-        "--chdir", "/var/task", "--clearenv",
+        "--ro-bind", str(image.prefix), "/var/lang",
+        "--ro-bind", str(image.runtime_dir), "/var/runtime",
+        "--ro-bind", str(mounts.code), "/var/task",
+        "--proc", "/proc", "--dev", "/dev", "--chdir", "/var/task", "--clearenv",
     ]  # each option beside its arguments, as bwrap reads them  # fmt: skip
+    if image.sdk_mounted_as_site_packages:
+        command += ["--ro-bind", str(image.sdk_dir), image.site_packages]
+    else:
+        command += ["--ro-bind", str(image.sdk_dir), "/var/runtime/sdk"]
     if Path("/lib64").exists():
         command += ["--ro-bind", "/lib64", "/lib64"]
-    if packages is not None:
-        command += ["--ro-bind", str(packages), PACKAGES_IN_SANDBOX]
-    if socket_path is not None:
-        command += ["--ro-bind", str(socket_path), "/var/run/aws.sock"]
+    if mounts.opt is not None:
+        command += ["--ro-bind", str(mounts.opt), "/opt"]
+    if mounts.tmp is not None:
+        command += ["--bind", str(mounts.tmp), "/tmp"]
+    else:
+        command += ["--size", str(function.ephemeral_mb * 1024 * 1024), "--tmpfs", "/tmp"]
+    if mounts.socket is not None:
+        command += ["--ro-bind", str(mounts.socket), "/var/run/aws.sock"]
     for key, value in env.items():
         command += ["--setenv", key, value]
-    # -S: no site module (its .pth scanning is most of Python's start-up); PYTHONPATH names what we allow.
-    return command + [python, "-S", "-u", "/var/runtime/bootstrap.py"]
+    # -S: no site module; the bootstrap sets Lambda's search path (see runtime/bootstrap.py).
+    return command + [image.python, "-S", "-u", "/var/runtime/bootstrap.py"]
 
 
-def unsafe_command(function: FunctionConfig, code_dir: Path) -> list[str]:
-    return [sys.executable, "-u", str(RUNTIME_DIR / "bootstrap.py")]
+def unsafe_command(image: RuntimeImage) -> list[str]:
+    return [str(image.host_python), "-S", "-u", str(image.runtime_dir / "bootstrap.py")]
 
 
-class Cgroups:
-    """One environment's cgroups (v1: memory, pids, cpu), where the host lets us make them."""
-
-    def __init__(self, name: str):
-        self.dirs = {kind: CGROUP_ROOT / kind / CGROUP_NAME / name for kind in ("memory", "pids", "cpu")}
-
-    @staticmethod
-    def available() -> dict[str, bool]:
-        result = {}
-        for kind in ("memory", "pids", "cpu"):
-            base = CGROUP_ROOT / kind
-            try:
-                (base / CGROUP_NAME).mkdir(exist_ok=True)
-                result[kind] = os.access(base / CGROUP_NAME, os.W_OK)
-            except OSError:
-                result[kind] = False
-        return result
-
-    def create(self, function: FunctionConfig, limits: SandboxLimits, available: dict[str, bool]) -> None:
-        if available.get("memory"):
-            self._write("memory", "memory.limit_in_bytes", function.memory_mb * 1024 * 1024)
-            self._write("memory", "memory.swappiness", 0, quiet=True)
-        if available.get("pids"):
-            self._write("pids", "pids.max", limits.max_processes)
-        if available.get("cpu"):
-            self._write("cpu", "cpu.cfs_period_us", CPU_PERIOD_US)
-
-    def _write(self, kind: str, name: str, value, quiet: bool = False) -> None:
-        directory = self.dirs[kind]
-        directory.mkdir(parents=True, exist_ok=True)
-        try:
-            (directory / name).write_text(str(value))
-        except OSError:
-            if not quiet:
-                raise
-
-    def enter(self) -> None:
-        """In the child before exec: move this process (and so the sandbox) into the cgroups."""
-        for directory in self.dirs.values():
-            if directory.is_dir():
-                (directory / "cgroup.procs").write_text(str(os.getpid()))
-
-    def set_cpu_share(self, memory_mb: int, enforce: bool) -> bool:
-        quota = int(CPU_PERIOD_US * vcpu_share(memory_mb)) if enforce else -1
-        path = self.dirs["cpu"] / "cpu.cfs_quota_us"
-        if not path.parent.is_dir():
-            return False
-        path.write_text(str(max(1000, quota) if quota > 0 else -1))
-        return quota > 0
-
-    def reset_peak_memory(self) -> None:
-        path = self.dirs["memory"] / "memory.max_usage_in_bytes"
-        if path.exists():
-            path.write_text("0")
-
-    def peak_memory_mb(self) -> int | None:
-        path = self.dirs["memory"] / "memory.max_usage_in_bytes"
-        return -(-int(path.read_text()) // (1024 * 1024)) if path.exists() else None
-
-    def oom_killed(self) -> bool:
-        path = self.dirs["memory"] / "memory.oom_control"
-        if path.exists():
-            for line in path.read_text().splitlines():
-                if line.startswith("oom_kill ") and int(line.split()[1]) > 0:
-                    return True
-        failcnt = self.dirs["memory"] / "memory.failcnt"
-        return failcnt.exists() and int(failcnt.read_text() or 0) > 0
-
-    def remove(self) -> None:
-        for directory in self.dirs.values():
-            try:
-                directory.rmdir()
-            except OSError:
-                pass
+def unsafe_sys_path(image: RuntimeImage, mounts: Mounts) -> str:
+    """The same search order, in host paths, for unsafe mode."""
+    found = [str(mounts.code)]
+    if mounts.opt is not None:
+        found += [
+            str(mounts.opt / "python" / "lib" / f"python{image.version}" / "site-packages"),
+            str(mounts.opt / "python"),
+        ]
+    return ":".join([*found, str(image.sdk_dir), str(image.runtime_dir)])

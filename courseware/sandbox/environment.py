@@ -8,10 +8,12 @@ import subprocess
 import threading
 import time
 import uuid
-from pathlib import Path
 
+from .cgroups import Cgroups
 from .config import FunctionConfig, SandboxLimits
-from .containment import Cgroups, bwrap_command, lambda_environment, unsafe_command
+from .containment import Mounts, bwrap_command, lambda_environment, unsafe_command, unsafe_sys_path
+from .ephemeral import DiskPool, EphemeralDisk, EphemeralUnavailable
+from .images import RuntimeImage
 
 LOG_END = b"\x1e--lambda-log-end--"
 TIMED_OUT = {"type": "timed-out"}
@@ -31,17 +33,19 @@ class Environment:
     def __init__(
         self,
         function: FunctionConfig,
-        code_dir: Path,
+        image: RuntimeImage,
+        mounts: Mounts,
         limits: SandboxLimits,
         *,
         cgroups_available: dict,
         unsafe: bool,
-        socket_path: Path | None = None,
+        disks: DiskPool | None = None,
         spawn=None,
     ):
         self.id = uuid.uuid4().hex[:12]
-        self.function, self.code_dir, self.limits, self.unsafe = function, code_dir, limits, unsafe
-        self.socket_path = socket_path
+        self.function, self.image, self.mounts, self.limits, self.unsafe = function, image, mounts, limits, unsafe
+        self.disks = disks  # None: /tmp is a tmpfs of the function's size
+        self.disk: EphemeralDisk | None = None
         self.spawn = spawn or (lambda start: start())
         self.cgroups = Cgroups(self.id) if any(cgroups_available.values()) and not unsafe else None
         self.cgroups_available = cgroups_available
@@ -57,6 +61,7 @@ class Environment:
 
     # Starting: the INIT phase ------------------------------------------------------------------
     def start(self) -> None:
+        self._make_disk()
         read_fd, write_fd = os.pipe()
         command, env = self._command({"_RESULT_FD": str(write_fd)})
         if self.cgroups:
@@ -72,7 +77,7 @@ class Environment:
                 stderr=subprocess.STDOUT,
                 pass_fds=(write_fd,),
                 env=env,
-                cwd=self.code_dir if self.unsafe else "/",
+                cwd=self.mounts.code if self.unsafe else "/",
                 start_new_session=True,
             )
         )
@@ -94,25 +99,41 @@ class Environment:
             # INIT ran at full speed (as Lambda's init does); invocations get memory/1,769 of a vCPU.
             self.cpu_share_enforced = self.cgroups.set_cpu_share(self.function.memory_mb, self.limits.enforce_cpu_share)
 
+    def _make_disk(self) -> None:
+        """Ephemeral storage of the function's size, on disk (see `ephemeral`); a tmpfs where the
+        host cannot make one."""
+        if self.disks is None:
+            return
+        try:
+            self.disk = self.disks.take(self.function.ephemeral_mb)
+        except (EphemeralUnavailable, OSError):
+            self.disk = None
+        else:
+            self.mounts = Mounts(self.mounts.code, self.mounts.opt, self.disk.mountpoint, self.mounts.socket)
+
     def _command(self, extra: dict[str, str]) -> tuple[list[str], dict[str, str]]:
         """The runtime's command line and environment: inside bwrap (which sets Lambda's variables
-        itself), or, in unsafe mode, the host's Python with the runtime on its path."""
-        if self.socket_path is not None:
+        itself), or, in unsafe mode, the host's interpreter with the image on its path."""
+        if self.mounts.socket is not None:
             extra = extra | {
-                "_AWS_SOCKET": "/var/run/aws.sock" if not self.unsafe else str(self.socket_path),
+                "_AWS_SOCKET": "/var/run/aws.sock" if not self.unsafe else str(self.mounts.socket),
                 "_AWS_PORT": "4566",
                 "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
                 # The execution role's session credentials, as Lambda provides them. The socket
                 # pins the account whatever they say, so they need not be secret.
                 "AWS_ACCESS_KEY_ID": "ASIALAMBDAEXECROLE01",
+                "AWS_ACCESS_KEY": "ASIALAMBDAEXECROLE01",
                 "AWS_SECRET_ACCESS_KEY": "lambda-execution-role",
                 "AWS_SESSION_TOKEN": "lambda-session",
             }
-        env = lambda_environment(self.function, extra)
+        env = lambda_environment(self.function, self.image, extra)
         if self.unsafe:
-            env |= {"LAMBDA_TASK_ROOT": str(self.code_dir), "PYTHONPATH": str(Path(__file__).parent / "runtime")}
-            return unsafe_command(self.function, self.code_dir), env
-        return bwrap_command(self.function, self.code_dir, env, self.socket_path), {"PATH": "/usr/bin:/bin"}
+            env |= {
+                "LAMBDA_TASK_ROOT": str(self.mounts.code),
+                "_LAMBDA_SYS_PATH": unsafe_sys_path(self.image, self.mounts),
+            }
+            return unsafe_command(self.image), env
+        return bwrap_command(self.function, self.image, self.mounts, env), {"PATH": "/usr/bin:/bin"}
 
     @staticmethod
     def _confined(command: list[str], limits: SandboxLimits, cgroups, memory_cgroup: bool, memory_mb: int) -> list[str]:
@@ -210,9 +231,14 @@ class Environment:
     def _was_oom(self) -> bool:
         return bool(self.cgroups and self.cgroups.oom_killed())
 
-    def peak_memory_mb(self, fallback_kb: int | None) -> int:
+    def peak_memory_mb(self, rss_kb: int | None) -> int:
+        """Max Memory Used: the runtime's peak resident memory, as Lambda reports it. Not the
+        cgroup's peak, which counts the page cache of /tmp writes (a function that wrote 500 MB to
+        /tmp has not used 500 MB of memory); the cgroup's, where the runtime could not say."""
+        if rss_kb:
+            return -(-rss_kb // 1024)
         peak = self.cgroups.peak_memory_mb() if self.cgroups else None
-        return peak if peak is not None else -(-(fallback_kb or 0) // 1024)
+        return peak or 0
 
     @property
     def alive(self) -> bool:
@@ -225,6 +251,9 @@ class Environment:
             except ProcessLookupError:
                 pass
             self.process.wait(timeout=10)
+        if self.disk is not None:
+            self.disk.remove()
+            self.disk = None
         if self.cgroups:
             deadline = time.monotonic() + 2
             while time.monotonic() < deadline:

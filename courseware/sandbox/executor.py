@@ -1,20 +1,22 @@
 """The sandbox: a pool of warm execution environments with Lambda's concurrency rules."""
 
 import atexit
-import hashlib
 import logging
+import os
 import shutil
 import tempfile
 import threading
 import time
 import uuid
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import ephemeral, layers
+from .cgroups import Cgroups
 from .config import FunctionConfig, InvocationResult, SandboxLimits, code_digest, unsafe_requested
-from .containment import Cgroups, bwrap_path
+from .containment import Mounts, bwrap_path
 from .environment import Environment
+from .images import Images, RuntimeUnavailable
 from .invocation import error_body, run_invocation
 from .logs import with_lambda_log
 from .selfcheck import SelfCheck, run_self_check
@@ -33,8 +35,10 @@ class Sandbox:
         *,
         unsafe: bool | None = None,
         workdir: Path | None = None,
+        images: Images | None = None,
     ):
         self.limits = limits or SandboxLimits()
+        self.images = images or Images()
         self.unsafe = unsafe_requested() if unsafe is None else unsafe
         if not self.unsafe and not bwrap_path():
             raise SandboxUnavailable(
@@ -43,6 +47,13 @@ class Sandbox:
             )
         self.cgroups = {} if self.unsafe else Cgroups.available()
         self._workdir = Path(workdir or tempfile.mkdtemp(prefix="courseware-sandbox-"))
+        # /tmp on disk, of each function's ephemeral size, where the host can loop-mount (root).
+        # Owned by the host user the sandbox's user maps to (bwrap maps it to the one starting it).
+        self.disks = (
+            ephemeral.DiskPool(self._workdir / "tmp", uid=os.geteuid(), gid=os.getegid())
+            if not self.unsafe and os.geteuid() == 0 and ephemeral.supported()
+            else None
+        )
         self._lock = threading.Lock()
         self._environments: dict[str, list[Environment]] = {}
         self._closed = threading.Event()
@@ -68,16 +79,26 @@ class Sandbox:
         *,
         socket_path: Path | None = None,
         request_id: str | None = None,
+        context: dict | None = None,
     ) -> InvocationResult:
+        """Run `event` (any JSON-able object, or the payload's raw bytes) through `function`.
+        `context`: what Lambda passes beside the event (client_context, cognito_identity)."""
         request_id = request_id or str(uuid.uuid4())
         if self.unsafe:
             log.warning(
                 "UNSAFE SANDBOX: running %s without containment (LABS_SANDBOX_UNSAFE=1). Never do this with untrusted code.",
                 function.name,
             )
-        code_dir, digest = self._unpack(function.code)
+        try:
+            image = self.images.get(function.runtime)
+            code_dir, digest = self._unpack(function.code)
+            opt = layers.merged(function.layers, self._workdir)
+        except RuntimeUnavailable as error:
+            result = InvocationResult("error", request_id, error=error_body("InvalidRuntimeException", str(error)))
+            return self._finish(result, function, "")
+        mounts = Mounts(code=code_dir, opt=opt, socket=socket_path)
         key = function.fingerprint(digest) + (str(socket_path) if socket_path else "")
-        environment, cold = self._acquire(function, key, code_dir, socket_path)
+        environment, cold = self._acquire(function, key, image, mounts)
         if environment is None:
             return self._finish(
                 InvocationResult(
@@ -89,7 +110,7 @@ class Sandbox:
                 "",
             )
         try:
-            result, output = run_invocation(environment, cold, function, event, request_id)
+            result, output = run_invocation(environment, cold, function, event, request_id, context)
             return self._finish(result, function, output)
         finally:
             self._release(key, environment)
@@ -111,7 +132,7 @@ class Sandbox:
             evicted.append(victim)
         return len(everything) - len(evicted) < self.limits.max_environments
 
-    def _acquire(self, function, key, code_dir, socket_path) -> tuple[Environment | None, bool]:
+    def _acquire(self, function, key, image, mounts) -> tuple[Environment | None, bool]:
         stale, cold = [], False
         with self._lock:
             for other_key, group in list(self._environments.items()):
@@ -139,11 +160,12 @@ class Sandbox:
                 if busy_here < self.limits.max_per_function and self._make_room(stale):
                     environment = Environment(
                         function,
-                        code_dir,
+                        image,
+                        mounts,
                         self.limits,
                         cgroups_available=self.cgroups,
                         unsafe=self.unsafe,
-                        socket_path=socket_path,
+                        disks=self.disks,
                         spawn=self._spawn,
                     )
                     group.append(environment)
@@ -190,25 +212,14 @@ class Sandbox:
             self._environments.clear()
         for environment in everything:
             environment.kill()
+        if self.disks is not None:
+            self.disks.close()
         self._spawner.shutdown(wait=False)
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     # Code -------------------------------------------------------------------------------------
     def _unpack(self, code: Path) -> tuple[Path, str]:
-        code = Path(code)
-        digest = code_digest(code)
-        if code.is_dir():
-            return code.resolve(), digest
-        target = self._workdir / "code" / hashlib.sha256(digest.encode()).hexdigest()[:16]
-        if not target.exists():
-            scratch = target.with_suffix(".tmp")
-            with zipfile.ZipFile(code) as archive:
-                for member in archive.namelist():
-                    if member.startswith("/") or ".." in Path(member).parts:
-                        raise ValueError(f"unsafe path in the zip: {member}")
-                archive.extractall(scratch)
-            scratch.rename(target)
-        return target, digest
+        return layers.unpack(Path(code), self._workdir / "code"), code_digest(Path(code))
 
 
 def _kill_in_background(environments: list) -> None:

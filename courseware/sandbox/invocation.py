@@ -6,11 +6,15 @@ Each step gives back the result and the function's own output; the sandbox wraps
 Lambda's START/END/REPORT lines (`.logs`).
 """
 
+import base64
 import json
+import secrets
 import time
 
 from .config import FunctionConfig, InvocationResult, vcpu_share
 from .environment import Environment, EnvironmentDied
+
+MAX_RESPONSE = 6 * 1024 * 1024  # Lambda's synchronous response payload limit (6 MB)
 
 CPU_NOTE = (
     "CPU share not enforced on this host: modelled_duration_ms = CPU time ÷ (memory / 1,769 MB), a teaching model."
@@ -21,8 +25,29 @@ def error_body(kind: str, message: str) -> dict:
     return {"errorMessage": message, "errorType": kind, "stackTrace": []}
 
 
+def trace_header() -> str:
+    """An X-Ray trace header as Lambda passes one to each invocation (`_X_AMZN_TRACE_ID`)."""
+    return f"Root=1-{int(time.time()):08x}-{secrets.token_hex(12)};Parent={secrets.token_hex(8)};Sampled=0"
+
+
+def request_for(function: FunctionConfig, event, request_id: str, context: dict | None) -> dict:
+    """What the runtime client receives for one invocation, as the Runtime API sends it."""
+    body = event.decode(errors="replace") if isinstance(event, bytes) else json.dumps(event)
+    context = context or {}
+    return {
+        "request_id": request_id,
+        "event": body,
+        "content_type": "application/json",
+        "invoked_function_arn": context.get("invoked_function_arn") or function.arn,
+        "deadline_ms": int((time.time() + function.timeout_s) * 1000),
+        "trace_id": context.get("trace_id") or trace_header(),
+        "client_context": context.get("client_context"),
+        "cognito_identity": context.get("cognito_identity"),
+    }
+
+
 def run_invocation(
-    environment: Environment, cold: bool, function: FunctionConfig, event, request_id: str
+    environment: Environment, cold: bool, function: FunctionConfig, event, request_id: str, context: dict | None = None
 ) -> tuple[InvocationResult, str]:
     """The result and the function's output (INIT's output first, on a cold start)."""
     result = InvocationResult("ok", request_id, cold_start=cold)
@@ -34,14 +59,9 @@ def run_invocation(
         result.init_duration_ms, init_log = environment.init_ms, environment.init_log
     if environment.init_error:
         environment.kill()  # Lambda retries INIT on the next invocation
-        result.status, result.error = "error", environment.init_error
+        result.status, result.error, result.init_failed = "error", environment.init_error, True
         return result, init_log
-    request = {
-        "request_id": request_id,
-        "event": event,
-        "invoked_function_arn": function.arn,
-        "deadline": time.time() + function.timeout_s,
-    }
+    request = request_for(function, event, request_id, context)
     started = time.perf_counter()
     try:
         outcome, output = environment.invoke(request, function.timeout_s)
@@ -99,10 +119,17 @@ def answered(result: InvocationResult, environment: Environment, outcome: dict, 
     if not environment.cpu_share_enforced:
         result.modelled_duration_ms = outcome["cpu_ms"] / min(1.0, vcpu_share(function.memory_mb))
         result.notes.append(CPU_NOTE)
-    if outcome.get("out_of_memory"):
-        environment.kill()
-        result.status, result.error = "out_of_memory", outcome["error"]
-    elif "error" in outcome:
+    if "error" in outcome:
         result.status, result.error = "error", outcome["error"]
-    else:
-        result.response = json.loads(outcome["response"])
+        return
+    payload = base64.b64decode(outcome["payload"])
+    if len(payload) > MAX_RESPONSE:
+        result.status = "error"
+        result.error = error_body(
+            "Function.ResponseSizeTooLarge",
+            f"Response payload size ({len(payload)} bytes) exceeded maximum allowed payload size ({MAX_RESPONSE} bytes).",
+        )
+        return
+    result.payload = payload
+    if outcome.get("content_type") == "application/json":
+        result.response = json.loads(payload)

@@ -17,7 +17,16 @@ def with_lambda_log(result: InvocationResult, function: FunctionConfig, output: 
         report += f"\tInit Duration: {result.init_duration_ms:.2f} ms"
     if result.status in ("timeout", "out_of_memory"):
         report += f"\tStatus: {result.status}"
-    lines = [f"START RequestId: {result.request_id} Version: $LATEST", output.strip("\n")]
+    lines = []
+    if result.init_failed:  # INIT's own output, then the platform's account of it, as Lambda logs it
+        kind = (result.error or {}).get("errorType", "Runtime.Unknown")
+        report += f"\tStatus: error\tError Type: {kind}"
+        lines += [
+            output.strip("\n"),
+            f"INIT_REPORT Init Duration: {result.init_duration_ms or 0:.2f} ms\tPhase: init\tStatus: error\tError Type: {kind}",
+        ]
+        output = ""
+    lines += [f"START RequestId: {result.request_id} Version: $LATEST", output.strip("\n")]
     if result.status == "timeout":
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
         lines.append(f"{stamp} {result.request_id} Task timed out after {function.timeout_s:.2f} seconds")

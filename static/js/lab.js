@@ -10,12 +10,12 @@
   var LEAVING = { name: "leaving", Tab: false, "Shift-Tab": false };
   var PASS_THROUGH = /^(Escape|Tab|Shift|Control|Alt|Meta)$/;
 
-  function setUpEditors(form) {
+  function setUpEditors(root) {
     if (!window.CodeMirror) return;
     // The hint only applies to the editor: without JavaScript, Tab leaves a plain textarea.
     var hint = document.getElementById("editor-keys");
     if (hint) hint.hidden = false;
-    form.querySelectorAll("textarea.code-input").forEach(function (area) {
+    root.querySelectorAll("textarea.code-input").forEach(function (area) {
       var label = area.labels && area.labels[0] ? area.labels[0].textContent : area.name.slice(5);
       var editor = window.CodeMirror.fromTextArea(area, {
         mode: area.dataset.mode === "text" ? null : area.dataset.mode,
@@ -52,6 +52,9 @@
       });
       area.codeMirror = editor;
     });
+  }
+
+  function saveEditorsOnPost(form) {
     // Deploy posts the form: make sure every textarea holds its editor's text first.
     form.addEventListener("htmx:configRequest", function () {
       form.querySelectorAll("textarea.code-input").forEach(function (area) {
@@ -65,8 +68,20 @@
     }, true);
   }
 
-  function setUpTabs(form) {
-    var tabs = Array.prototype.slice.call(form.querySelectorAll(".file-tab"));
+  // Enter in a file name box presses its own button (not the form's first one).
+  function setUpFileNames(root) {
+    root.querySelectorAll(".file-actions input, .file-new input").forEach(function (input) {
+      input.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter") return;
+        event.preventDefault();
+        var button = input.closest(".file-actions, .file-new").querySelector("button");
+        if (button) button.click();
+      });
+    });
+  }
+
+  function setUpTabs(root) {
+    var tabs = Array.prototype.slice.call(root.querySelectorAll(".file-tab"));
     function select(tab) {
       tabs.forEach(function (other) {
         var chosen = other === tab;
@@ -90,10 +105,21 @@
     });
   }
 
+  function setUp(root) {
+    setUpEditors(root);
+    setUpTabs(root);
+    setUpFileNames(root);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("lab-form");
     if (!form) return;
-    setUpEditors(form);
-    setUpTabs(form);
+    setUp(form);
+    saveEditorsOnPost(form);
+    // A file added, renamed or deleted: the editor is swapped in anew, without its editors.
+    document.body.addEventListener("htmx:afterSettle", function () {
+      var editor = document.getElementById("editor");
+      if (editor && !editor.querySelector(".CodeMirror")) setUp(editor);
+    });
   });
 })();

@@ -168,11 +168,12 @@ def test_do_a_lab_with_the_keyboard(live_server, page, sign_in, task_worker):
     editor_holds(page, "def handler(event, context):")
     assert press(page, "Tab")["editor"] == "handler.py", "Tab indents inside the editor"
     page.keyboard.press("Escape")
-    assert press(page, "Tab")["name"] == "memory_mb", "Esc then Tab leaves the editor"
+    # Esc then Tab leaves the editor, for the file's own actions (rename, delete), then the folder's.
+    assert press(page, "Tab")["name"] == "rename_to:handler.py", "Esc then Tab leaves the editor"
     assert press(page, "Shift+Tab")["editor"] == "handler.py", "and Shift+Tab comes back"
     page.keyboard.press("Escape")
-    press(page, "Tab")
-    for value in ("256", "10", None, "GREETING=Hello"):  # memory, timeout, architecture, env
+    assert tab_until(page, lambda el: el["name"] == "memory_mb")["name"] == "memory_mb"
+    for value in ("256", "10", None, None, "GREETING=Hello"):  # memory, timeout, runtime, architecture, env
         if value is not None:
             page.keyboard.press("Control+A")
             page.keyboard.type(value)

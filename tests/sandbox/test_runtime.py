@@ -116,7 +116,13 @@ def test_errors_are_reported_as_lambda_does(sandbox, function, still_works, code
     result = sandbox.invoke(function(code, handler=handler, memory_mb=512), {})
     assert result.status == "error", result.to_dict()
     assert result.error["errorType"] == kind and message in result.error["errorMessage"], result.error
-    assert result.logs.startswith("START RequestId:") and "REPORT RequestId:" in result.logs
+    if result.init_failed:  # INIT's output and Lambda's INIT_REPORT come before the invocation's lines
+        init, _, invocation = result.logs.partition("START RequestId:")
+        assert "INIT_REPORT Init Duration: " in init and f"Phase: init\tStatus: error\tError Type: {kind}" in init
+        assert f"Status: error\tError Type: {kind}" in invocation
+    else:
+        assert result.logs.startswith("START RequestId:")
+    assert "REPORT RequestId:" in result.logs
     still_works()
 
 

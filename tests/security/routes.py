@@ -102,6 +102,8 @@ ROWS = [
     Row("labrunner:lab", each(200), kwargs=lab),
     Row("labrunner:draft", roles(LOGIN, 302, 302, 302), kwargs=lab, method="post",
         data=lambda w: {"file:handler.py": "def handler(event, context):\n    return 1\n"}),
+    Row("labrunner:file", roles(LOGIN, 302, 302, 302), kwargs=lab, method="post",
+        data=lambda w: {"create": "1", "new_file": "requirements.txt"}),
     Row("labrunner:reset", roles(LOGIN, 302, 302, 302), kwargs=lab, method="post"),
     Row("labrunner:restore", roles(LOGIN, 302, 302, 302), kwargs=lab, method="post",
         data=lambda w: {"version": "1"}),

@@ -1,30 +1,16 @@
-"""The learner's code as Lambda receives it: one zip for function and SAM labs alike, uploaded
-for a SAM lab as `sam deploy` uploads it, and the syntax errors Lambda would report only when
-the function is invoked."""
+"""The learner's code on its way to Lambda: packages uploaded as `sam deploy` uploads them (the
+zips themselves are `.packages`'), and the syntax errors Lambda would report only when invoked."""
 
 import hashlib
-import io
-import zipfile
 
 from botocore.exceptions import ClientError
 
 from ..client.aws import AccountAws
 
 
-def code_zip(files: dict[str, str]) -> bytes:
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-        for name in sorted(files):
-            if name != "template.yaml":
-                info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-                info.external_attr = 0o644 << 16
-                zipped.writestr(info, files[name])
-    return archive.getvalue()
-
-
-def upload_code(aws: AccountAws, files: dict[str, str]) -> tuple[str, str]:
+def upload_code(aws: AccountAws, body: bytes) -> tuple[str, str]:
+    """A package into the account's artifacts bucket, named by its digest, as `sam deploy` does."""
     bucket = f"lab-artifacts-{aws.account_id}"
-    body = code_zip(files)
     key = hashlib.sha256(body).hexdigest()[:32] + ".zip"
     s3 = aws.client("s3")
     try:

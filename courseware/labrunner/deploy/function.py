@@ -6,9 +6,11 @@ import re
 
 from botocore.exceptions import ClientError
 
+from courseware.sandbox import Images
+
 from ..client.aws import AccountAws
-from .code import code_zip
 from .outcome import DeployError, Deployment
+from .packages import checked_direct_upload, function_zip
 
 ROLE = "lab-execution-role"
 TRUST = json.dumps(
@@ -48,6 +50,12 @@ def validate_config(config: dict) -> dict:
         raise DeployError("memory must be 128–10,240 MB", file="config")
     if not 1 <= clean["timeout_s"] <= 900:
         raise DeployError("timeout must be 1–900 seconds", file="config")
+    clean["runtime"] = str(config.get("runtime") or "python3.11")
+    available = Images().available()
+    if clean["runtime"] not in available:
+        raise DeployError(
+            f"the runtime {clean['runtime']} is not available; choose {', '.join(available)}", file="config"
+        )
     clean["architecture"] = config.get("architecture", "x86_64")
     if clean["architecture"] not in ("x86_64", "arm64"):
         raise DeployError("architecture must be x86_64 or arm64", file="config")
@@ -82,8 +90,9 @@ def deploy_function(aws: AccountAws, spec, files, config) -> Deployment:
         "MemorySize": config["memory_mb"],
         "Timeout": config["timeout_s"],
         "Environment": {"Variables": config["environment"]},
-        "Runtime": "python3.11",
+        "Runtime": config.get("runtime", "python3.11"),
     }
+    code = checked_direct_upload(function_zip(files, ".", settings["Runtime"]), "requirements.txt")
     try:
         try:
             lam.get_function(FunctionName=name)
@@ -91,12 +100,12 @@ def deploy_function(aws: AccountAws, spec, files, config) -> Deployment:
             lam.create_function(
                 FunctionName=name,
                 Role=execution_role(aws),
-                Code={"ZipFile": code_zip(files)},
+                Code={"ZipFile": code},
                 Architectures=[config["architecture"]],
                 **settings,
             )
         else:
-            lam.update_function_code(FunctionName=name, ZipFile=code_zip(files), Architectures=[config["architecture"]])
+            lam.update_function_code(FunctionName=name, ZipFile=code, Architectures=[config["architecture"]])
             lam.update_function_configuration(FunctionName=name, **settings)
     except ClientError as error:
         raise DeployError(f"Lambda refused the function: {error}") from error

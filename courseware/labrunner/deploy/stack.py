@@ -13,6 +13,7 @@ import warnings
 from botocore.exceptions import BotoCoreError, ClientError, WaiterError
 
 from ..client.aws import AccountAws
+from . import packages
 from .cleanup import remove_applied
 from .code import upload_code
 from .intrinsics import Context, resolve
@@ -49,8 +50,7 @@ def deploy_stack(aws: AccountAws, spec, files) -> Deployment:
     text = files["template.yaml"]
     try:
         template = parse_template(text)
-        bucket, key = upload_code(aws, files)
-        point_code_at(template.body, bucket, key)
+        package_code(aws, template.body, files)
         translated = translate(template, account_id=aws.account_id, region=aws.region)
     except TemplateError as error:
         raise DeployError(error.message, file=error.file, line=error.line) from error
@@ -117,18 +117,28 @@ def apply(context: Context, logical_ids: list[str]) -> None:
         context.created[logical_id] = {"type": kind, "id": physical}
 
 
-def point_code_at(body: dict, bucket: str, key: str) -> None:
-    """Every function's code is the uploaded folder (CodeUri: . or a local path)."""
-    uri = f"s3://{bucket}/{key}"
-    globals_function = (body.get("Globals") or {}).get("Function")
-    if isinstance(globals_function, dict) and "CodeUri" in globals_function:
-        globals_function["CodeUri"] = uri
+def package_code(aws: AccountAws, body: dict, files: dict[str, str]) -> None:
+    """Each function's folder (CodeUri, or the Globals', or the template's folder) and each layer's
+    (ContentUri) zipped with its packages and uploaded, as `sam build` and `sam deploy` do."""
+    defaults = (body.get("Globals") or {}).get("Function") or {}
+    defaults = defaults if isinstance(defaults, dict) else {}
     for resource in body["Resources"].values():
-        if resource["Type"] == "AWS::Serverless::Function":
-            properties = resource.setdefault("Properties", {}) or {}
-            resource["Properties"] = properties
-            if not str(properties.get("CodeUri", ".")).startswith("s3://"):
-                properties["CodeUri"] = uri
+        properties = resource.get("Properties")
+        if not isinstance(properties, dict):
+            properties = resource["Properties"] = {}
+        if resource.get("Type") == "AWS::Serverless::Function" and "InlineCode" not in properties:
+            folder = str(properties.get("CodeUri", defaults.get("CodeUri", ".")))
+            if not folder.startswith("s3://"):
+                runtime = str(properties.get("Runtime", defaults.get("Runtime", "python3.11")))
+                bucket, key = upload_code(aws, packages.function_zip(files, folder, runtime))
+                properties["CodeUri"] = f"s3://{bucket}/{key}"
+        elif resource.get("Type") == "AWS::Serverless::LayerVersion":
+            folder = properties.get("ContentUri", ".")
+            if isinstance(folder, str) and not folder.startswith("s3://"):
+                method = str(((resource.get("Metadata") or {}).get("BuildMethod")) or "")
+                zipped = packages.layer_zip(files, folder, method if method.startswith("python") else None)
+                bucket, key = upload_code(aws, zipped)
+                properties["ContentUri"] = f"s3://{bucket}/{key}"
 
 
 def replace_stack(aws: AccountAws, translated: dict, template: Template) -> None:

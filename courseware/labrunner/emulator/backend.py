@@ -17,7 +17,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from moto.awslambda.models import LambdaFunction
+from moto.awslambda.models import LambdaFunction, lambda_backends
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
@@ -31,7 +31,7 @@ from courseware.sandbox import (
 )
 
 from ..client.aws import AccountAws
-from . import lambda_patches, outbound, quotas, stacks
+from . import lambda_api, lambda_patches, outbound, quotas, stacks
 from .account_socket import AccountSockets
 from .apigw.frontdoor import FrontDoor
 from .ingress import Ingress
@@ -94,6 +94,7 @@ class LabBackend:
     def start(self) -> "LabBackend":
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per AWS call
         lambda_patches.install(self.invoker)
+        lambda_api.install(self.sandbox.images)
         install_fence()
         self.quotas = quotas.install(self.limits)
         outbound.install()
@@ -130,25 +131,31 @@ class LabBackend:
             return self._results.get(f"{account_id}/{function_name}")
 
     # Called by moto (through .lambda_patches), in its request thread, instead of Docker.
-    def execute(self, function: LambdaFunction, event) -> InvocationResult:
-        if isinstance(event, str | bytes):
-            event = json.loads(event or "{}")
-        archive = self._code_dir / f"{hashlib.sha256(function.code_bytes).hexdigest()[:24]}.zip"
-        if not archive.exists():
-            archive.write_bytes(function.code_bytes)
+    def execute(self, function: LambdaFunction, event, context: dict | None = None) -> InvocationResult:
+        """Run `function` on `event` (an object, or the payload's JSON text or bytes, which moto's
+        triggers pass) in the sandbox. `context`: what Lambda passes beside the event."""
+        if isinstance(event, str):
+            event = event.encode()
+        with acting_as(function.account_id, "lambda"):
+            layers = tuple(self._cached(version.code_bytes) for version in self._layers(function))
         config = FunctionConfig(
             name=function.function_name,
             handler=function.handler,
-            code=archive,
+            code=self._cached(function.code_bytes),
+            runtime=function.run_time or "python3.11",
+            layers=layers,
             memory_mb=int(function.memory_size),
             timeout_s=float(function.timeout),
             environment=dict(function.environment_vars or {}),
+            ephemeral_mb=int(function.ephemeral_storage or 512),
             account_id=function.account_id,
             region=function.region,
             architecture=(function.architectures or ["x86_64"])[0],
             revision=str(getattr(function, "revision", 0)),
         )
-        result = self.sandbox.invoke(config, event, socket_path=self.sockets.socket_for(function.account_id))
+        result = self.sandbox.invoke(
+            config, event, socket_path=self.sockets.socket_for(function.account_id), context=context
+        )
         if result.logs:  # CloudWatch Logs, as Lambda writes them, for every way of invoking
             with acting_as(function.account_id, "logs"):
                 try:
@@ -159,6 +166,19 @@ class LabBackend:
         with self._lock:
             self._results[f"{function.account_id}/{function.function_name}"] = result
         return result
+
+    def _cached(self, code: bytes) -> Path:
+        """Code as a zip file the sandbox unpacks once (named by its digest)."""
+        archive = self._code_dir / f"{hashlib.sha256(code).hexdigest()[:24]}.zip"
+        if not archive.exists():
+            archive.write_bytes(code)
+        return archive
+
+    @staticmethod
+    def _layers(function: LambdaFunction) -> list:
+        backend = lambda_backends[function.account_id][function.region]
+        found = [backend.layers_versions_by_arn(layer["Arn"]) for layer in function.layers or []]
+        return [version for version in found if version is not None]
 
 
 def start_embedded(max_environments: int = 4) -> LabBackend:

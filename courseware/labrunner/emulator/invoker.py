@@ -71,13 +71,14 @@ class LambdaInvoker:
 
     def invoke(self, function: LambdaFunction, body, request_headers, response_headers):
         kind = request_headers.get("x-amz-invocation-type", "RequestResponse")
-        event = json.loads(body) if body else {}
+        payload = body if body else b"{}"  # the runtime client unmarshals it, as on Lambda
+        payload = payload.encode() if isinstance(payload, str) else payload
         if kind == "Event":
-            self.pool.submit(self._run_async, function, event)
+            self.pool.submit(self._run_async, function, payload)
             return ""
         if kind == "DryRun":
             return ""
-        result = self.backend.execute(function, event)
+        result = self.backend.execute(function, payload, context=client_context(request_headers))
         if result.status == "throttled" and request_headers:  # an API call, not a trigger
             raise TooManyRequests("Rate Exceeded.")
         tail = result.logs.encode()[-LOG_TAIL_BYTES:]
@@ -86,9 +87,13 @@ class LambdaInvoker:
         if result.status != "ok":
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps(result.error).encode()
-        return json.dumps(result.response).encode()
+        return result.payload if result.payload is not None else json.dumps(result.response).encode()
 
-    def _run_async(self, function: LambdaFunction, event) -> None:
+    def _run_async(self, function: LambdaFunction, payload) -> None:
+        try:
+            event = json.loads(payload)
+        except ValueError:
+            event = payload if isinstance(payload, str) else payload.decode(errors="replace")
         config = function.event_invoke_config[-1].config if function.event_invoke_config else {}
         attempts = 1 + int(config.get("MaximumRetryAttempts", 2))
         request_id = str(uuid.uuid4())
@@ -97,7 +102,7 @@ class LambdaInvoker:
             for attempt in range(attempts):
                 if attempt:
                     time.sleep(RETRY_DELAYS[min(attempt - 1, len(RETRY_DELAYS) - 1)])
-                result = self.backend.execute(function, event)
+                result = self.backend.execute(function, payload)
                 if result.status == "ok":
                     break
             destinations = config.get("DestinationConfig") or {}
@@ -122,6 +127,17 @@ class LambdaInvoker:
             aws.client("lambda").invoke(FunctionName=arn, InvocationType="Event", Payload=body)
         else:
             log.warning("destination %s is not emulated", arn)
+
+
+def client_context(request_headers) -> dict | None:
+    """The Invoke API's X-Amz-Client-Context (base64 JSON), as the runtime passes it on."""
+    encoded = (request_headers or {}).get("x-amz-client-context")
+    if not encoded:
+        return None
+    try:
+        return {"client_context": base64.b64decode(encoded).decode()}
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def destination_record(function, event, result, request_id, condition, count) -> dict:

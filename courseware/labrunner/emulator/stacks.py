@@ -6,8 +6,13 @@ CREATE_IN_PROGRESS forever. On AWS, CreateStack succeeds, the failing resource g
 CREATE_FAILED event with the reason, and the stack rolls back to ROLLBACK_COMPLETE, which is what
 a deploy waits for and reads. Lab quotas make this path common (a template with more queues than
 a lab account may have), so the emulator does the same.
+
+moto's model of `AWS::Lambda::Function` also drops the properties the runtime work depends on
+(Layers, Architectures, EphemeralStorage) and a layer version's `Ref` is empty: both are made
+whole here, so a SAM template's layers and /tmp size reach the function.
 """
 
+from moto.awslambda.models import LambdaFunction, LayerVersion
 from moto.cloudformation import parsing
 from moto.cloudformation.models import Event, Stack
 
@@ -63,6 +68,23 @@ def _create_resources(self: Stack) -> None:
         self._add_stack_event("ROLLBACK_COMPLETE")
 
 
+_original_function = LambdaFunction.create_from_cloudformation_json.__func__
+
+
+def _function(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    function = _original_function(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    properties = cloudformation_json.get("Properties") or {}
+    if properties.get("Layers"):
+        function.update_configuration({"Layers": properties["Layers"]})
+    if properties.get("Architectures"):
+        function.architectures = list(properties["Architectures"])
+    if (properties.get("EphemeralStorage") or {}).get("Size"):
+        function.ephemeral_storage = int(properties["EphemeralStorage"]["Size"])
+    return function
+
+
 def install() -> None:
     parsing.parse_and_create_resource = _create_resource
     Stack.create_resources = _create_resources
+    LambdaFunction.create_from_cloudformation_json = classmethod(_function)
+    LayerVersion.physical_resource_id = property(lambda self: self.arn)  # what Ref gives, as on AWS

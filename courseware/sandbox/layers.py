@@ -1,0 +1,53 @@
+"""Layers as Lambda applies them: each layer's archive extracted into /opt, in the function's
+order, a later layer's files replacing an earlier one's. Merged once per combination and shared
+by every environment that uses it."""
+
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+from .config import code_digest
+
+
+def unpack(archive: Path, into: Path) -> Path:
+    """A zip (or a directory, used as it is) as a directory; paths outside it are refused."""
+    archive = Path(archive)
+    if archive.is_dir():
+        return archive.resolve()
+    digest = hashlib.sha256(code_digest(archive).encode()).hexdigest()[:16]
+    target = into / digest
+    if not target.exists():
+        scratch = target.with_suffix(".tmp")
+        shutil.rmtree(scratch, ignore_errors=True)
+        with zipfile.ZipFile(archive) as zipped:
+            for member in zipped.namelist():
+                if member.startswith("/") or ".." in Path(member).parts:
+                    raise ValueError(f"unsafe path in the zip: {member}")
+            zipped.extractall(scratch)
+        scratch.rename(target)
+    return target
+
+
+def merged(layers: tuple[Path, ...], workdir: Path) -> Path | None:
+    if not layers:
+        return None
+    folders = [unpack(layer, workdir / "layers") for layer in layers]
+    key = hashlib.sha256("\n".join(str(folder) for folder in folders).encode()).hexdigest()[:16]
+    target = workdir / "opt" / key
+    if not target.exists():
+        scratch = target.with_suffix(".tmp")
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        for folder in folders:
+            shutil.copytree(folder, scratch, dirs_exist_ok=True, copy_function=_link_or_copy)
+        scratch.rename(target)
+    return target
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        Path(destination).unlink(missing_ok=True)
+        Path(destination).hardlink_to(source)
+    except OSError:
+        shutil.copy2(source, destination)
