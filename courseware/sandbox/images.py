@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,19 +126,21 @@ class Images:
     def build(self, *, say=print) -> list[str]:
         """Build (or leave alone, when up to date) an image for every runtime the host can run."""
         spec = table()
-        built = []
+        built, stale = [], []
         for runtime, details in spec["runtimes"].items():
             prefix = find_interpreter(details["python"])
             if prefix is None:
                 say(f"{runtime}: no Python {details['python']} on this host; functions declaring it will be refused")
                 continue
             wanted = self._wanted(details["python"], prefix, spec["packages"])
-            if self._manifest(runtime) == wanted:
-                built.append(runtime)
-                continue
-            say(f"{runtime}: building the runtime image with {prefix}/bin/python{details['python']}")
-            self._build_one(runtime, wanted, spec["packages"])
             built.append(runtime)
+            if self._manifest(runtime) != wanted:
+                say(f"{runtime}: building the runtime image with {prefix}/bin/python{details['python']}")
+                stale.append((runtime, wanted))
+        # Two at a time: each build is mostly pip waiting on the index and the disk.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for done in [pool.submit(self._build_one, runtime, wanted, spec["packages"]) for runtime, wanted in stale]:
+                done.result()
         return built
 
     @staticmethod
@@ -194,6 +197,7 @@ def pip_install(requirements: list[str], target: Path, version: str, *, extra: l
         "install",
         "--quiet",
         "--disable-pip-version-check",
+        "--no-compile",  # compiled after, by the image's own interpreter
         "--no-warn-conflicts",
         "--target",
         str(target),
