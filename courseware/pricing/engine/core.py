@@ -28,12 +28,31 @@ def plain(value: Decimal) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+SIGNIFICANT = 3  # digits kept of an amount under a cent: $0.000000565, not $0.0000005645840625
+
+
 def usd(value: Decimal) -> str:
-    """$1,234.56 for display; small amounts keep enough digits to be non-zero."""
+    """$1,234.56 for display; an amount under a cent keeps three significant digits, so it is
+    neither $0.00 nor a string of sixteen. Exact amounts stay in the API's `*_exact_usd` fields."""
+    value = Decimal(value)
     if value == 0:
         return "$0.00"
-    places = 2 if abs(value) >= CENT else min(10, 2 - value.adjusted() + 1)
-    return f"${value:,.{places}f}"
+    if value < 0:
+        return "-" + usd(-value)
+    if value >= CENT:
+        return f"${value.quantize(CENT, ROUND_HALF_UP):,}"
+    places = SIGNIFICANT - 1 - value.adjusted()
+    shown = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    if shown.adjusted() > value.adjusted():  # 0.0099996 rounded up to 0.0100
+        return usd(shown)
+    return f"${shown:f}".rstrip("0").rstrip(".") if shown < CENT else f"${shown:f}"
+
+
+def units(amount: Decimal | int, unit: str) -> str:
+    """The unit for `amount`: '1 request', '2 requests'; 'GB-s' (GB-seconds) never changes."""
+    if Decimal(amount) != 1 or unit.endswith("-s") or not unit.endswith("s"):
+        return unit
+    return unit[:-3] + "y" if unit.endswith("ies") else unit[:-1]
 
 
 def quantity(value: Decimal | int) -> str:
@@ -90,7 +109,7 @@ def line(
     note: str = "",
 ) -> Line:
     cost = amount * price / per
-    formula = f"{quantity(amount)} {unit} × {unit_price(price, per)} = {usd(cost)}"
+    formula = f"{quantity(amount)} {units(amount, unit)} × {unit_price(price, per)} = {usd(cost)}"
     return Line(service, label, amount, unit, price, per, cost, formula + (f" ({note})" if note else ""))
 
 
