@@ -103,7 +103,8 @@ def lab_run_create(request, slug, kind):
             messages.error(request, error)
             return redirect(lab.get_absolute_url())
         return redirect(f"{lab.get_absolute_url()}?run={run.pk}#{kind}")
-    context = {"lab": lab, "workspace": workspace, f"{kind}_run": run, "run_error": error}
+    workspace.refresh_from_db()  # a deploy or a grade may have finished already (immediate tasks)
+    context = {"lab": lab, "workspace": workspace, f"{kind}_run": run, "run_error": error, "status_oob": True}
     return render(request, f"labrunner/lab.html#{RUN_PARTIALS[kind]}", context, status=422 if error else 200)
 
 
@@ -116,7 +117,8 @@ def lab_run_status(request, slug, run_id):
         raise Http404("no such run")
     if not request.htmx:
         return redirect(f"{lab.get_absolute_url()}?run={run.pk}#{run.kind}")
-    context = {"lab": lab, "workspace": workspace, f"{run.kind}_run": run}
+    # The header (what is deployed, the best score) changes when a deploy or a check finishes.
+    context = {"lab": lab, "workspace": workspace, f"{run.kind}_run": run, "status_oob": not run.active}
     if run.kind == LabRun.Kind.INVOKE and not run.active:
         context["history"] = selectors.lab_run_history(workspace=workspace)
         context["history_oob"] = True
@@ -127,6 +129,9 @@ def lab_run_status(request, slug, run_id):
 @login_required
 def lab_reset(request, slug):
     lab, workspace = _workspace(request, slug)
+    if request.POST.get("confirm") != "yes":  # the page's confirmation step sends it
+        messages.error(request, "Nothing was reset: confirm the reset under “Versions and reset”.")
+        return redirect(f"{lab.get_absolute_url()}#versions-title")
     try:
         services.lab_reset(workspace=workspace)
         messages.success(request, "Your lab account is clean: deploy again to start over. Your code is kept.")

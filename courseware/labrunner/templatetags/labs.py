@@ -1,6 +1,9 @@
 import json
+from decimal import Decimal, InvalidOperation
 
 from django import template
+
+from courseware.pricing.engine.core import usd
 
 register = template.Library()
 
@@ -19,3 +22,23 @@ def file_mode(name: str) -> str:
 @register.filter
 def dom_id(name: str) -> str:
     return "file-" + "".join(c if c.isalnum() else "-" for c in name)
+
+
+@register.filter
+def money(value) -> str:
+    """An exact dollar amount (a decimal string) for reading: $0.000000565, $0.56, $1,234.57."""
+    try:
+        return usd(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+@register.filter
+def log_lines(logs: str) -> list[dict]:
+    """A log for the page: each line, with a REPORT line split into its fields, so the page can
+    wrap it between fields instead of clipping the figures the lab is about."""
+    lines = []
+    for text in (logs or "").splitlines():
+        fields = text.split("\t") if text.startswith("REPORT ") else []
+        lines.append({"text": text, "fields": [item for item in fields if item.strip()]})
+    return lines
