@@ -27,7 +27,7 @@ def test_fill_the_calculator_and_read_the_total_and_the_chart(live_server, page,
     assert box["width"] > 300 and box["height"] > 100
     screenshot("calculator")
     page.get_by_label("Memory configured").fill("64")
-    expect(page.get_by_role("alert")).to_contain_text("memory_mb: must be at least 128 MB")
+    expect(page.get_by_role("alert")).to_contain_text("Memory configured (128–10,240 MB) must be at least 128 MB")
     shared = page.url.replace("memory_mb=64", "memory_mb=1024")
     page.goto(shared)  # a shared link reproduces the estimate
     expect(page.get_by_test_id("total")).to_have_text(re.compile(r"^\$\d+\.\d\d$"))

@@ -1,9 +1,6 @@
 import json
-from decimal import Decimal, InvalidOperation
 
 from django import template
-
-from courseware.pricing.engine.core import usd
 
 register = template.Library()
 
@@ -22,15 +19,6 @@ def file_mode(name: str) -> str:
 @register.filter
 def dom_id(name: str) -> str:
     return "file-" + "".join(c if c.isalnum() else "-" for c in name)
-
-
-@register.filter
-def money(value) -> str:
-    """An exact dollar amount (a decimal string) for reading: $0.000000565, $0.56, $1,234.57."""
-    try:
-        return usd(Decimal(str(value)))
-    except (InvalidOperation, ValueError):
-        return str(value)
 
 
 @register.filter

@@ -178,7 +178,11 @@ class Estimate:
 MAX_MAGNITUDE = 30
 
 
-def read_decimal(values: dict, field: str, *, default=None, minimum=None, maximum=None, what: str = "") -> Decimal:
+def read_decimal(
+    values: dict, field: str, *, default=None, minimum=None, maximum=None, what: str = "", why_min: str = "", why_max=""
+) -> Decimal:
+    """A number from `values[field]` within bounds; `what` (a unit) and the bound's reason are
+    added to range errors: "must be at most 10,240 MB (Lambda's memory range), not 20000"."""
     raw = values.get(field, default)
     if raw is None or raw == "":
         if default is None:
@@ -193,9 +197,11 @@ def read_decimal(values: dict, field: str, *, default=None, minimum=None, maximu
     if abs(value.adjusted()) > MAX_MAGNITUDE:  # before any message prints it, or arithmetic overflows
         raise PricingInputError(field, "is far outside any range this calculator takes")
     if minimum is not None and value < Decimal(str(minimum)):
-        raise PricingInputError(field, f"must be at least {minimum}{what}, not {value.normalize():f}")
+        why = f" ({why_min})" if why_min else ""
+        raise PricingInputError(field, f"must be at least {minimum}{what}{why}, not {value.normalize():f}")
     if maximum is not None and value > Decimal(str(maximum)):
-        raise PricingInputError(field, f"must be at most {maximum:,}{what}, not {value.normalize():f}")
+        why = f" ({why_max})" if why_max else ""
+        raise PricingInputError(field, f"must be at most {maximum:,}{what}{why}, not {value.normalize():f}")
     return value
 
 
@@ -242,14 +248,15 @@ class Field:
     minimum: object = None
     maximum: object = None
     choices: tuple = ()
-    limit: str = ""  # why the bounds are what they are, added to range errors
+    limit: str = ""  # why the maximum is what it is, added to its range error
+    floor: str = ""  # why the minimum is what it is (a different reason, or none)
 
     def read(self, values: dict):
-        what = (f" {self.unit}" if self.unit else "") + (f" ({self.limit})" if self.limit else "")
         if self.kind in ("int", "decimal"):
             reader = read_int if self.kind == "int" else read_decimal
             bounds = {"default": self.default, "minimum": self.minimum, "maximum": self.maximum}
-            return reader(values, self.name, **bounds, what=what)
+            what = f" {self.unit}" if self.unit else ""
+            return reader(values, self.name, **bounds, what=what, why_min=self.floor, why_max=self.limit)
         if self.kind == "bool":
             return read_bool(values, self.name, self.default)
         return read_choice(values, self.name, list(self.choices), self.default)
