@@ -234,3 +234,16 @@ def test_a_crashed_step_is_recorded_and_an_abandoned_one_stops_blocking(student_
     assert page.status_code == 200 and "Something went wrong on our side" in page.content.decode()
     assert "a bug of ours" not in page.content.decode()
     assert workspace.runs.filter(kind="grade", state="failed").count() == 1
+
+
+def test_the_labs_list_and_the_dashboard_show_where_the_learner_is(student_client, student, labs):
+    page = student_client.get(reverse("labrunner:list")).content.decode()
+    assert '<span class="status status-not-started">Not started</span>' in page
+    student_client.post(url("draft"), solution_post(), **HTMX)
+    assert "Started: nothing deployed yet" in student_client.get(reverse("labrunner:list")).content.decode()
+    student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+    assert "Deployed version 1" in student_client.get(reverse("labrunner:list")).content.decode()
+    student_client.post(url("run_create", "grade"), **HTMX)
+    assert "Complete: 10/10" in student_client.get(reverse("labrunner:list")).content.decode()
+    dashboard = student_client.get(reverse("catalog:dashboard")).content.decode()
+    assert "Complete: 10/10" in dashboard and "1 of 1 labs complete" in dashboard
