@@ -157,10 +157,10 @@ def lower_first(text: str) -> str:
 
 
 def scale_chart(scale: Field, points: list) -> str:
-    name = lower_first(scale.help)
     return line_chart(
-        title=f"Monthly cost against {name}",
-        description=f"The month's cost for a hundredth to a hundred times the {name} entered, other inputs as entered.",
+        title="Monthly cost from a hundredth to a hundred times this volume",
+        description="The month's cost at a hundredth to a hundred times the volume entered (the horizontal "
+        "axis, log scale), other inputs as entered; the same figures are in the table below.",
         series=[Series("Monthly cost", [(float(v), float(cost)) for v, cost in points], "series-1", unit="$")],
         x_label=f"{scale.help}{f' ({scale.unit})' if scale.unit else ''}, log scale",
         x_log=True,

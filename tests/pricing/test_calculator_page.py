@@ -95,7 +95,7 @@ def test_while_typing_a_bad_value_keeps_the_last_estimate_and_marks_the_field(cl
 
 def test_a_tab_is_swapped_whole_with_its_title(client):
     body = client.get(TABS["sqs"].url, headers={"HX-Request": "true", "HX-Target": "calculator"}).content.decode()
-    assert body.lstrip().startswith('<div id="calculator"') and "<title>SQS · Pricing calculator" in body
+    assert body.lstrip().startswith("<title>SQS · Pricing calculator") and '<div id="calculator"' in body
     assert "hx-swap-oob" not in body
 
 
