@@ -71,6 +71,12 @@ def lab_draft(request, slug):
     return render(request, "labrunner/lab.html#draft-status", context, status=422 if error else 200)
 
 
+def _header(workspace) -> dict:
+    """What a step's answer swaps out of band: the header (deployed version, best score) and the
+    versions to restore from, which a finished deploy or check may have changed."""
+    return {"status_oob": True, "versions": selectors.lab_versions(workspace=workspace)}
+
+
 RUN_PARTIALS = {"deploy": "deploy-run", "invoke": "invoke-run", "grade": "grade-run", "request": "request-run"}
 API_REQUEST_FIELDS = ("api", "method", "path", "headers", "body", "auth")
 
@@ -104,7 +110,7 @@ def lab_run_create(request, slug, kind):
             return redirect(lab.get_absolute_url())
         return redirect(f"{lab.get_absolute_url()}?run={run.pk}#{kind}")
     workspace.refresh_from_db()  # a deploy or a grade may have finished already (immediate tasks)
-    context = {"lab": lab, "workspace": workspace, f"{kind}_run": run, "run_error": error, "status_oob": True}
+    context = {"lab": lab, "workspace": workspace, f"{kind}_run": run, "run_error": error, **_header(workspace)}
     return render(request, f"labrunner/lab.html#{RUN_PARTIALS[kind]}", context, status=422 if error else 200)
 
 
@@ -118,7 +124,12 @@ def lab_run_status(request, slug, run_id):
     if not request.htmx:
         return redirect(f"{lab.get_absolute_url()}?run={run.pk}#{run.kind}")
     # The header (what is deployed, the best score) changes when a deploy or a check finishes.
-    context = {"lab": lab, "workspace": workspace, f"{run.kind}_run": run, "status_oob": not run.active}
+    context = {
+        "lab": lab,
+        "workspace": workspace,
+        f"{run.kind}_run": run,
+        **(_header(workspace) if not run.active else {}),
+    }
     if run.kind == LabRun.Kind.INVOKE and not run.active:
         context["history"] = selectors.lab_run_history(workspace=workspace)
         context["history_oob"] = True

@@ -112,6 +112,8 @@ def test_the_header_follows_deploys_and_checks_without_a_reload(student_client, 
     deployed = student_client.post(url("run_create", "deploy"), solution_post(), **HTMX).content.decode()
     assert 'id="lab-status" class="metrics lab-status" hx-swap-oob="true"' in deployed
     assert "<dt>Deployed</dt><dd>version 1</dd>" in deployed
+    assert '<select id="restore-version" name="version" hx-swap-oob="true">' in deployed
+    assert '<option value="1">version 1 (' in deployed  # the new version can be restored at once
     graded = student_client.post(url("run_create", "grade"), **HTMX).content.decode()
     assert 'hx-swap-oob="true"' in graded and '10/10 <span class="status status-done">Complete</span>' in graded
     run = LabWorkspace.objects.get(user=student).runs.get(kind="grade")
