@@ -28,6 +28,7 @@ class Input:
     value: str
     modes: list[str]
     error: str = ""
+    part: str = ""  # the yes/no field that includes it (a scenario's parts)
 
     @property
     def is_true(self) -> bool:
@@ -70,13 +71,19 @@ def read_form(tab: Tab, query) -> Form:
         mode = str(raw.get(mode_field.name) or mode_field.default)
         mode = mode if mode in tab.modes else str(mode_field.default)
     inputs = [
-        Input(item, raw.get(item.name, "" if item.default is None else str(item.default)), tab.modes_of(item))
+        Input(
+            item,
+            raw.get(item.name, "" if item.default is None else str(item.default)),
+            tab.modes_of(item),
+            part=tab.part_of(item),
+        )
         for item in tab.fields
     ]
     form = Form(tab, inputs, {}, mode)
+    off = {toggle for toggle in tab.parts if str(raw.get(toggle, "")).strip().lower() in {"false", "0", "no", "off"}}
     for item in tab.fields:
         text = raw.get(item.name)
-        if text is None or not tab.applies(item, mode):
+        if text is None or not tab.applies(item, mode, off):
             continue
         if not text.strip():
             if item.default is not None and item.kind in ("int", "decimal"):

@@ -22,6 +22,7 @@ class Tab:
     fields: list[Field]
     scale: dict[str, str]  # mode (or "") -> the volume field the cost chart varies
     modes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # mode -> fields it uses
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # yes/no field -> fields it governs
 
     @property
     def mode_field(self) -> str | None:
@@ -39,11 +40,18 @@ class Tab:
             return reverse("pricing:calculator_csv")
         return reverse("pricing:service_csv", args=[self.slug])
 
-    def applies(self, item: Field, mode: str | None) -> bool:
-        """Whether a field counts in `mode` (the mode field itself and price_set always do)."""
+    def applies(self, item: Field, mode: str | None, off: set[str] = frozenset()) -> bool:
+        """Whether a field counts in `mode` (the mode field itself and price_set always do), with
+        the parts named in `off` left out."""
+        if self.part_of(item) in off:
+            return False
         if not self.modes or item.name in (self.mode_field, "price_set"):
             return True
         return item.name in self.modes.get(mode or "", ())
+
+    def part_of(self, item: Field) -> str:
+        """The yes/no field that includes this one's part of a scenario, or ""."""
+        return next((toggle for toggle, names in self.parts.items() if item.name in names), "")
 
     def modes_of(self, item: Field) -> list[str]:
         """The modes a field belongs to; empty when it belongs to all."""
@@ -125,9 +133,14 @@ TABS = {
             "scenario",
             "Whole workload",
             "Your workload",
-            "API Gateway → Lambda → DynamoDB, with the logs it writes: one bill for one request path.",
+            "Build a request path, API Gateway → Lambda → DynamoDB with its logs, leaving out what you do "
+            "not use: one bill, service by service.",
             scenario.FIELDS,
             {"": "requests"},
+            parts={
+                "include_dynamodb": ("reads_per_request", "writes_per_request", "item_kb", "storage_gb"),
+                "include_logs": ("log_kb_per_request",),
+            },
         ),
     )
 }

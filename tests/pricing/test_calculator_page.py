@@ -116,3 +116,16 @@ def test_a_flat_sweep_is_not_called_cheapest(client):
 def test_an_unknown_tab_is_a_404(client):
     assert client.get("/pricing/ec2/").status_code == 404
     assert client.get("/pricing/ec2/estimate.csv").status_code == 404
+
+
+def test_the_scenario_is_built_from_the_parts_chosen(client):
+    url = TABS["scenario"].url + "?api_type=none&include_logs=false&log_kb_per_request=lots"
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200  # a field of a part left out is not read
+    assert '<p class="muted">Lambda → DynamoDB</p>' in page
+    assert '<th scope="rowgroup" colspan="2">API Gateway</th>' not in page
+    assert '<th scope="rowgroup" colspan="2">CloudWatch Logs</th>' not in page
+    assert re.search(r'<div class="field" data-part="include_logs">\s*<label for="f-log_kb_per_request"', page)
+    data = client.get("/api/pricing/scenario?api_type=none&include_dynamodb=false").json()
+    assert list(data["services"]) == ["lambda", "logs"] and data["scenario"] == "Lambda, with CloudWatch Logs"
