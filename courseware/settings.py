@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "courseware.instructor",
     "courseware.pricing",
     "courseware.labrunner",
+    "courseware.search",
     "courseware.course",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("courseware.pricing.urls")),
     path("", include("courseware.quizzes.urls")),
     path("", include("courseware.labrunner.urls")),
+    path("", include("courseware.search.urls")),
     # The lesson pages and the pages that read the whole course share the `catalog` namespace.
     path("", include((catalog_urls.urlpatterns + course_urls.urlpatterns, "catalog"))),
 ]

@@ -44,6 +44,7 @@ class Lesson(models.Model):
     sources = models.JSONField(default=list)
     body_html = models.TextField(help_text="Rendered and sanitised at sync.")
     toc = models.JSONField(default=list)
+    labs = models.JSONField(default=list, help_text="The labs that practise this lesson: slug, title, order.")
     source_path = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
     synced_at = models.DateTimeField()

@@ -47,13 +47,15 @@ class OutlineModule:
 @dataclass
 class LessonPage:
     lesson: Lesson
-    previous: LessonLink | None
-    next: LessonLink | None
+    previous: LessonLink | None  # within the lesson's module
+    next: LessonLink | None  # within the module
     completed: bool
     prerequisites: list[LessonLink]
-    position: int
-    total: int
+    position: int  # in the module
+    total: int  # lessons in the module
     has_quiz: bool = False
+    next_module: LessonLink | None = None  # the next module's first lesson, at a module's end
+    next_module_title: str = ""
 
 
 @dataclass
@@ -116,29 +118,37 @@ def course_outline(*, user) -> list[OutlineModule]:
 
 
 def lesson_page(*, slug: str, user) -> LessonPage:
+    """A lesson with its neighbours in its module (the pager stays inside a module; at its end it
+    offers the next module), its prerequisites, and the reader's completion."""
     lesson = get_object_or_404(Lesson.objects.select_related("module", "quiz"), slug=slug)
     done = completed_slugs(user=user)
-    sequence = list(Lesson.objects.values_list("slug", "title"))
-    titles = dict(sequence)
-    index = next(i for i, (other, _) in enumerate(sequence) if other == lesson.slug)
+    sequence = list(Lesson.objects.values_list("slug", "title", "module_id", "module__title"))
+    titles = {other: title for other, title, _, _ in sequence}
+    module = [(other, title) for other, title, module_id, _ in sequence if module_id == lesson.module_id]
+    index = next(i for i, (other, _) in enumerate(module) if other == lesson.slug)
 
     def link(position: int) -> LessonLink | None:
-        if 0 <= position < len(sequence):
-            other, title = sequence[position]
+        if 0 <= position < len(module):
+            other, title = module[position]
             return LessonLink(other, title, other in done)
         return None
 
+    here = next(i for i, row in enumerate(sequence) if row[0] == lesson.slug)
+    after = next((row for row in sequence[here + 1 :] if row[2] != lesson.module_id), None)
     prerequisites = [LessonLink(other, titles.get(other, other), other in done) for other in lesson.prerequisites]
-    return LessonPage(
+    page = LessonPage(
         lesson=lesson,
         previous=link(index - 1),
         next=link(index + 1),
         completed=lesson.slug in done,
         prerequisites=prerequisites,
         position=index + 1,
-        total=len(sequence),
+        total=len(module),
         has_quiz=hasattr(lesson, "quiz"),
     )
+    if page.next is None and after is not None:
+        page.next_module, page.next_module_title = LessonLink(after[0], after[1], after[0] in done), after[3]
+    return page
 
 
 def learner_progress(*, user) -> Progress:

@@ -46,6 +46,7 @@ def lesson_values(source, module: Module) -> dict:
         "sources": source.sources,
         "body_html": source.html,
         "toc": source.toc,
+        "labs": sorted(source.labs, key=lambda lab: lab["order"]),
         "source_path": source.path,
         "content_hash": source.content_hash,
     }

@@ -40,11 +40,36 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     raise FrontMatterError(1, "front matter is not closed: no second '---' line")
 
 
+# libyaml's parser when PyYAML was built with it (Debian's and the wheels are): the pure-Python
+# scanner was most of a course load's time (bench/preview.py). Same safe constructor either way.
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse YAML once: its node tree (every key's line) and the values built from that tree, as
+    `yaml.safe_load` builds them. Raises yaml.YAMLError, always the pure-Python parser's: it
+    marks the line an author has to fix, where libyaml often marks the end of the text."""
+    try:
+        return _compose_and_load(text, FAST_SAFE_LOADER)
+    except yaml.YAMLError:
+        if FAST_SAFE_LOADER is yaml.SafeLoader:
+            raise
+        return _compose_and_load(text, yaml.SafeLoader)  # raises the same error, better marked
+
+
+def _compose_and_load(text: str, loader_class) -> tuple[yaml.Node | None, Any]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml_mapping(yaml_text: str, first_line: int) -> FrontMatter:
     """Parse YAML that must be a mapping; `first_line` is the file line of the YAML's first line."""
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(yaml_text)
+        node, values = compose_and_load(yaml_text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)

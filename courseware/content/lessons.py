@@ -226,13 +226,20 @@ def load_lessons(
         normal = posixpath.normpath(target)
         return image_url(normal.removeprefix("images/")) if normal.startswith("images/") else None
 
+    # What the resolvers answer depends on the lesson files and the URL scheme: while those stay,
+    # a text rendered before renders the same (render_markdown remembers it).
+    links_key = repr((sorted(by_file.items()), lesson_url("sample"), image_url("sample.png")))
+
+    def render_one(text: str):
+        return render_markdown(text, resolve_link=resolve_link, resolve_image=resolve_image, links_key=links_key)
+
     for lesson in lessons:
-        rendered = render_markdown(lesson.body, resolve_link=resolve_link, resolve_image=resolve_image)
-        lesson.html, lesson.toc, lesson.anchors = rendered.html, rendered.toc, rendered.anchors
+        rendered = render_one(lesson.body)
+        lesson.html, lesson.toc, lesson.anchors = rendered.html, rendered.toc, set(rendered.anchors)
     check_links(reader, lessons)
 
     def render(text: str) -> str:
-        return render_markdown(text, resolve_link=resolve_link, resolve_image=resolve_image).html
+        return render_one(text).html
 
     lessons.sort(key=lambda lesson: (lesson.order, lesson.slug))
     return Lessons(reader, title, modules, lessons, render)

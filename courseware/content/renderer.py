@@ -7,7 +7,9 @@ this module knows nothing about Django's URL configuration.
 
 import html
 import re
+import threading
 import xml.etree.ElementTree as etree
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -99,14 +101,10 @@ class _RewriteLinks(Treeprocessor):
 
 
 class _LinkExtension(Extension):
-    def __init__(self, resolve_link: LinkResolver | None, resolve_image: LinkResolver | None):
-        super().__init__()
-        self.resolve_link = resolve_link
-        self.resolve_image = resolve_image
-
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's API name)
-        # Priority below inline processing (20) so every <a> and <img> already exists.
-        md.treeprocessors.register(_RewriteLinks(md, self.resolve_link, self.resolve_image), "course_links", 5)
+        # Priority below inline processing (20) so every <a> and <img> already exists. The
+        # resolvers are set per document (render_markdown), since one Markdown serves many.
+        md.treeprocessors.register(_RewriteLinks(md, None, None), "course_links", 5)
 
 
 class _LabelBoxes(Treeprocessor):
@@ -146,7 +144,7 @@ class _BoxLabelExtension(Extension):
         md.treeprocessors.register(_LabelBoxes(md), "course_box_labels", 25)
 
 
-def _markdown(resolve_link: LinkResolver | None, resolve_image: LinkResolver | None):
+def _markdown():
     return markdown.Markdown(
         extensions=[
             "tables",
@@ -163,7 +161,7 @@ def _markdown(resolve_link: LinkResolver | None, resolve_image: LinkResolver | N
             "pymdownx.tabbed",
             "pymdownx.tasklist",
             "pymdownx.betterem",
-            _LinkExtension(resolve_link, resolve_image),
+            _LinkExtension(),
             _BoxLabelExtension(),
         ],
         extension_configs={
@@ -224,13 +222,52 @@ def _cell_align_class(match: re.Match) -> str:
     return match[1] + (f' class="align-{match[2]}"' if match[2] else "")
 
 
+# One Markdown per thread, reset between documents: building one registers fifteen extensions,
+# which cost more than converting a quiz prompt (bench/preview.py measured 912 per course load).
+# An instance is not safe to share between threads, hence one each.
+_converters = threading.local()
+
+
+# Documents already rendered, by (the links' context, text). A course load renders every lesson
+# and every quiz prompt and choice; an instructor previewing after editing one file changed one
+# of them. Bounded, and shared between threads (hence the lock); results are read-only.
+MEMO_SIZE = 4096
+_memo: OrderedDict[tuple[str, str], RenderedMarkdown] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
 def render_markdown(
     text: str,
     *,
     resolve_link: LinkResolver | None = None,
     resolve_image: LinkResolver | None = None,
+    links_key: str | None = None,
 ) -> RenderedMarkdown:
-    md = _markdown(resolve_link, resolve_image)
+    """Render and sanitise. With `links_key` (a string that changes whenever the resolvers would
+    answer differently), a document rendered before in the same context is not rendered again."""
+    if links_key is None:
+        return _render(text, resolve_link, resolve_image)
+    key = (links_key, text)
+    with _memo_lock:
+        found = _memo.get(key)
+        if found is not None:
+            _memo.move_to_end(key)
+            return found
+    rendered = _render(text, resolve_link, resolve_image)
+    with _memo_lock:
+        _memo[key] = rendered
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return rendered
+
+
+def _render(text: str, resolve_link: LinkResolver | None, resolve_image: LinkResolver | None) -> RenderedMarkdown:
+    md = getattr(_converters, "markdown", None)
+    if md is None:
+        md = _converters.markdown = _markdown()
+    md.reset()  # footnotes, abbreviations and heading ids start afresh for each document
+    links = md.treeprocessors["course_links"]
+    links.resolve_link, links.resolve_image = resolve_link, resolve_image
     body = md.convert(text)
     return RenderedMarkdown(html=sanitise(body), toc=_toc(md.toc_tokens), anchors=_anchors(md.toc_tokens))
 

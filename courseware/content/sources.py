@@ -45,6 +45,7 @@ class LessonSource:
     html: str = ""
     toc: list[dict] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
+    labs: list[dict] = field(default_factory=list)  # the labs that practise it: {slug, title, order}
 
 
 @dataclass

@@ -28,8 +28,11 @@ def load_course(
     quizzes = load_quizzes(lessons)
     slugs = {lesson.slug for lesson in lessons.lessons}
     labs = load_labs(lessons.reader.content_dir, lessons.reader.problem, slugs, lessons.render)
+    by_slug = {lesson.slug: lesson for lesson in lessons.lessons}
     for lab in labs:
         check_lab_grader(lab, lessons.reader.problem)
+        if lab.lesson in by_slug:  # a lesson page links to the labs that practise it
+            by_slug[lab.lesson].labs.append({"slug": lab.slug, "title": lab.title, "order": lab.order})
     return Course(lessons.title, lessons.modules, lessons.lessons, sorted(lessons.problems), quizzes, labs)
 
 

@@ -1,7 +1,8 @@
 """`content sync`: validate every file, then import lessons, quizzes and labs in one transaction.
 
 Each app imports its own part (`catalog.sync`, `quizzes.sync`, `labrunner.sync`), all with the
-one upsert of `courseware.content.upsert`; nothing is written if any file is invalid.
+one upsert of `courseware.content.upsert`, and the site search's index is filled from the same
+files (`search.sync`); nothing is written if any file is invalid.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,8 @@ from courseware.content.sources import Course
 from courseware.content.upsert import Upserted
 from courseware.labrunner.sync import lab_sync
 from courseware.quizzes.sync import quiz_sync
+from courseware.search.documents import course_documents
+from courseware.search.sync import search_sync
 
 from .loader import load_course
 
@@ -59,5 +62,6 @@ def content_sync(*, content_dir: Path | None = None) -> SyncResult:
             labs=lab_sync(sources=course.labs),
             release=release_record(modules=course.modules, lessons=course.lessons, labs=course.labs),
         )
+        search_sync(documents=course_documents(course))  # the files are the truth; a sync fills the index
     content_release_forget()
     return result

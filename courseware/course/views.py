@@ -9,21 +9,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from courseware.accounts.roles import instructor_required
-from courseware.catalog.selectors import learner_progress
-from courseware.labrunner.selectors import lab_list_with_scores
-from courseware.quizzes.selectors import learner_quiz_grades
 
-from . import services
+from . import selectors, services
 
 
 @require_GET
 @login_required
 def dashboard(request):
-    context = {
-        "progress": learner_progress(user=request.user),
-        "quiz_grades": learner_quiz_grades(user=request.user),
-        "lab_rows": lab_list_with_scores(user=request.user),
-    }
+    board = selectors.learner_dashboard(user=request.user)
+    context = {"board": board, "progress": board.progress, "quiz_grades": board.quiz_grades, "labs": board.labs}
     return render(request, "course/dashboard.html", context)
 
 

@@ -7,6 +7,9 @@ from .client.callers import API_TYPES
 from .models import Lab, LabRun, LabWorkspace
 from .request_panel import AUTH_CHOICES, METHODS
 
+# Steps whose outcome lives in the learner's account; a grade runs in a fresh one of its own.
+ACCOUNT_STEPS = (LabRun.Kind.DEPLOY, LabRun.Kind.INVOKE, LabRun.Kind.REQUEST)
+
 
 def lab_page(*, lab: Lab, workspace: LabWorkspace | None, shown: str | None) -> dict:
     """The lab page's context: files, settings, events, each step's latest run (or the one `shown`),
@@ -18,6 +21,9 @@ def lab_page(*, lab: Lab, workspace: LabWorkspace | None, shown: str | None) -> 
             run = selectors.lab_run_get(workspace=workspace, run_id=int(shown))
             if run is not None:
                 runs[run.kind] = run
+        for kind in ACCOUNT_STEPS:  # after a reset, what was deployed to the old account is gone
+            if runs[kind] is not None and runs[kind].account_id != workspace.account_id:
+                runs[kind] = None
     return {
         "lab": lab,
         "workspace": workspace,

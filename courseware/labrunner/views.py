@@ -105,6 +105,12 @@ def lab_file(request, slug):
     return render(request, "labrunner/lab.html#editor", context, status=422 if error else 200)
 
 
+def _header(workspace) -> dict:
+    """What a step's answer swaps out of band: the header (deployed version, best score) and the
+    versions to restore from, which a finished deploy or check may have changed."""
+    return {"status_oob": True, "versions": selectors.lab_versions(workspace=workspace)}
+
+
 RUN_PARTIALS = {"deploy": "deploy-run", "invoke": "invoke-run", "grade": "grade-run", "request": "request-run"}
 API_REQUEST_FIELDS = ("api", "method", "path", "headers", "body", "auth")
 
@@ -137,7 +143,8 @@ def lab_run_create(request, slug, kind):
             messages.error(request, error)
             return redirect(lab.get_absolute_url())
         return redirect(f"{lab.get_absolute_url()}?run={run.pk}#{kind}")
-    context = {"lab": lab, "workspace": workspace, f"{kind}_run": run, "run_error": error}
+    workspace.refresh_from_db()  # a deploy or a grade may have finished already (immediate tasks)
+    context = {"lab": lab, "workspace": workspace, f"{kind}_run": run, "run_error": error, **_header(workspace)}
     return render(request, f"labrunner/lab.html#{RUN_PARTIALS[kind]}", context, status=422 if error else 200)
 
 
@@ -150,7 +157,13 @@ def lab_run_status(request, slug, run_id):
         raise Http404("no such run")
     if not request.htmx:
         return redirect(f"{lab.get_absolute_url()}?run={run.pk}#{run.kind}")
-    context = {"lab": lab, "workspace": workspace, f"{run.kind}_run": run}
+    # The header (what is deployed, the best score) changes when a deploy or a check finishes.
+    context = {
+        "lab": lab,
+        "workspace": workspace,
+        f"{run.kind}_run": run,
+        **(_header(workspace) if not run.active else {}),
+    }
     if run.kind == LabRun.Kind.INVOKE and not run.active:
         context["history"] = selectors.lab_run_history(workspace=workspace)
         context["history_oob"] = True
@@ -161,6 +174,9 @@ def lab_run_status(request, slug, run_id):
 @login_required
 def lab_reset(request, slug):
     lab, workspace = _workspace(request, slug)
+    if request.POST.get("confirm") != "yes":  # the page's confirmation step sends it
+        messages.error(request, "Nothing was reset: confirm the reset under “Versions and reset”.")
+        return redirect(f"{lab.get_absolute_url()}#versions-title")
     try:
         services.lab_reset(workspace=workspace)
         messages.success(request, "Your lab account is clean: deploy again to start over. Your code is kept.")

@@ -6,7 +6,10 @@ a <title> and <desc>, and the page shows the same numbers in a table beside it.
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from html import escape
+
+from .engine.core import usd
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 64, 20, 48
@@ -33,7 +36,7 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 def _label(value: float, unit: str) -> str:
     if unit == "$":
-        return f"${value:,.2f}" if value < 1000 else f"${value:,.0f}"
+        return usd(Decimal(repr(value))) if value < 1000 else f"${value:,.0f}"
     if abs(value) >= 1e6:
         return f"{value / 1e6:g}M"
     if abs(value) >= 1e3:
@@ -122,3 +125,32 @@ def _legend(series: list[Series]) -> list[str]:
         parts.append(f'<line class="line {s.css}" x1="{legend_x}" y1="{y - 4}" x2="{legend_x + 18}" y2="{y - 4}"/>')
         parts.append(f'<text class="legend" x="{legend_x + 24}" y="{y}">{escape(s.name)}</text>')
     return parts
+
+
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 22, 10, 230
+
+
+def bar_chart(*, title: str, description: str, bars: list[tuple[str, float]], unit: str = "$") -> str:
+    """Horizontal bars, largest first: where a bill's money goes. Labels sit left of the bars, the
+    amounts at their ends; the page shows the same numbers in its breakdown table."""
+    bars = sorted(((label, value) for label, value in bars if value > 0), key=lambda bar: -bar[1])
+    if not bars:
+        return ""
+    height = TOP + len(bars) * (BAR_HEIGHT + BAR_GAP) + 8
+    widest = max(value for _, value in bars)
+    room = WIDTH - LABEL_WIDTH - RIGHT - 24
+    key = f"bars-{abs(hash((title, tuple(bars))))}"
+    parts = [
+        f'<svg class="chart bar-chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{key}-t {key}-d" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{key}-t">{escape(title)}</title><desc id="{key}-d">{escape(description)}</desc>',
+    ]
+    for index, (label, value) in enumerate(bars):
+        y = TOP + index * (BAR_HEIGHT + BAR_GAP)
+        width = max(1.0, value / widest * room)
+        shown = label if len(label) <= 34 else label[:33] + "…"
+        parts += [
+            f'<text class="tick" x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * 0.7:.1f}" text-anchor="end">{escape(shown)}</text>',
+            f'<rect class="bar-rect series-{1 + index % 2}-fill" x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" rx="3"><title>{escape(label)}: {escape(_label(value, unit))}</title></rect>',
+            f'<text class="tick" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + BAR_HEIGHT * 0.7:.1f}">{escape(usd(Decimal(repr(value))) if unit == "$" else _label(value, unit))}</text>',
+        ]
+    return "".join(parts + ["</svg>"])

@@ -1,43 +1,60 @@
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django_htmx.http import reswap, retarget
 
 from . import openapi, presenters
 from .engine import PricingInputError
 from .engine.apigateway import rest_vs_http
-from .engine.lambda_ import lambda_estimate, memory_sweep
+from .engine.lambda_ import memory_sweep
 from .engine.registry import SERVICES, estimate
 from .engine.scenario import scenario_estimate
+from .exports import bill_csv
+from .tabs import TABS, Tab
 
 
 def _error(error: PricingInputError) -> JsonResponse:
     return JsonResponse({"error": {"field": error.field, "message": error.message}}, status=400)
 
 
-@require_GET
-def calculator(request):
-    values = presenters.lambda_form_values(request.GET)
-    context = {"inputs": presenters.calculator_inputs(values), "values": values, "query": request.GET.urlencode()}
-    status = 200
-    try:
-        context.update(presenters.calculator_context(values))
-    except PricingInputError as error:
-        context["error"] = error
-        status = 422  # a form the learner can fix; htmx swaps 422 in (see base.html's htmx-config)
-    template = "pricing/calculator.html#results" if request.htmx else "pricing/calculator.html"
-    return render(request, template, context, status=status)
+def _tab(service: str) -> Tab:
+    if service not in TABS:
+        raise Http404("No such calculator.")
+    return TABS[service]
 
 
 @require_GET
-def calculator_csv(request):
-    values = presenters.lambda_form_values(request.GET)
-    try:
-        estimate = lambda_estimate(values)
-    except PricingInputError as error:
-        return _error(error)
-    response = HttpResponse(presenters.estimate_csv(estimate), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="lambda-estimate.csv"'
+def calculator(request, service: str = "lambda"):
+    """A tab of the calculator: a GET form, so the URL is the shareable estimate. htmx asks for the
+    results as the learner types (#results), or for the whole tab when another is chosen."""
+    tab = _tab(service)
+    context = {
+        **presenters.calculator_context(tab, request.GET),
+        "tabs": TABS.values(),
+        "query": request.GET.urlencode(),
+    }
+    status = 422 if context["errors"] else 200  # a form the learner can fix; htmx swaps 422 (base.html)
+    if not request.htmx:
+        return render(request, "pricing/calculator.html", context, status=status)
+    swap = "tab" if request.htmx.target == "calculator" else "results"
+    if swap == "results" and context["errors"]:
+        # Keep the last good estimate on the page: only the errors change, beside it.
+        response = render(request, "pricing/calculator.html#errors", {**context, "swap": "errors"}, status=status)
+        return retarget(reswap(response, "outerHTML"), "#calc-errors")
+    return render(request, f"pricing/calculator.html#{swap}", {**context, "swap": swap}, status=status)
+
+
+@require_GET
+def calculator_csv(request, service: str = "lambda"):
+    tab = _tab(service)
+    form = presenters.read_form(tab, request.GET)
+    bill = presenters.bill_for(form) if not form.errors else None
+    if bill is None:
+        name, message = next(iter(form.errors.items()))
+        return JsonResponse({"error": {"field": name, "message": message}}, status=400)
+    response = HttpResponse(bill_csv(bill), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{tab.slug}-estimate.csv"'
     return response
 
 

@@ -47,3 +47,103 @@
   document.addEventListener("change", update);  // lesson tabs are radio buttons
   document.addEventListener("htmx:afterSettle", update);
 })();
+
+// Disclosures that stand open on a wide screen and fold on a narrow one: a lesson's table of
+// contents, a lab's instructions (<details data-fold-below="62rem">). Without JavaScript they
+// are simply open. Refolded only when the width crosses the line, so a reader's toggle stays.
+(function () {
+  "use strict";
+  function fit(details, narrow) {
+    details.open = !narrow;
+  }
+  function setUp() {
+    document.querySelectorAll("details[data-fold-below]").forEach(function (details) {
+      var query = window.matchMedia("(max-width: " + details.dataset.foldBelow + ")");
+      fit(details, query.matches);
+      query.addEventListener("change", function (event) { fit(details, event.matches); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", setUp);
+})();
+
+// The main menu on a narrow screen: the navigation folds behind a Menu button (the stylesheet
+// hides it only when scripting is on, so without JavaScript it simply wraps). Esc closes it.
+(function () {
+  "use strict";
+  function setUp() {
+    var toggle = document.querySelector(".nav-toggle");
+    if (!toggle) return;
+    toggle.addEventListener("click", function () {
+      toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", setUp);
+})();
+
+// A Copy button on every code block of a lesson or a lab. The button says what happened, and a
+// polite live region repeats it for screen readers.
+(function () {
+  "use strict";
+  var BLOCKS = ".prose pre";
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {  // plain http on another host: the old way
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.appendChild(area);
+      area.select();
+      var done = document.execCommand("copy");
+      document.body.removeChild(area);
+      if (done) resolve(); else reject(new Error("copy refused"));
+    });
+  }
+
+  function addButton(pre, status) {
+    var holder = pre.parentElement;
+    if (!holder || holder.querySelector(":scope > .copy-button")) return;
+    if (!holder.classList.contains("highlight")) {  // a bare <pre>: give it a holder of its own
+      holder = document.createElement("div");
+      pre.parentElement.insertBefore(holder, pre);
+      holder.appendChild(pre);
+    }
+    holder.classList.add("has-copy");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy the code");
+    button.addEventListener("click", function () {
+      copyText(pre.innerText.replace(/\n$/, "")).then(
+        function () { say(button, status, "Copied"); },
+        function () { say(button, status, "Press Ctrl+C"); }
+      );
+    });
+    holder.insertBefore(button, pre);
+  }
+
+  function say(button, status, words) {
+    button.textContent = words;
+    status.textContent = words === "Copied" ? "Code copied to the clipboard." : "Copying was refused: select the code and press Ctrl+C.";
+    window.setTimeout(function () { button.textContent = "Copy"; status.textContent = ""; }, 2000);
+  }
+
+  function setUp() {
+    var blocks = document.querySelectorAll(BLOCKS);
+    if (!blocks.length) return;
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    document.body.appendChild(status);
+    blocks.forEach(function (pre) { addButton(pre, status); });
+  }
+  document.addEventListener("DOMContentLoaded", setUp);
+})();

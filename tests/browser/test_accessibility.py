@@ -39,7 +39,16 @@ def test_public_pages(auditor, labs):
         auditor.check(path)
     auditor.check("/pricing/?requests=3000000&memory_mb=128&duration_ms=100&free_tier=false")
     auditor.check("/pricing/?memory_mb=64", "calculator with an input error", status=422)
+    auditor.check("/pricing/scenario/", "calculator: the whole workload")
+    auditor.check("/pricing/dynamodb/?capacity_mode=provisioned&rcu=100000", "calculator: a mode's fields")
+    auditor.check("/pricing/apigateway/?requests=&cache_size_gb=3", "calculator: an empty field", status=422)
+    for watched in (auditor.light, auditor.dark):  # a bad value while typing: the estimate stays
+        watched.page.get_by_label("Hours a month the REST cache runs").fill("lots")
+        expect(watched.page.locator("#error-cache_hours")).not_to_be_empty()
+        auditor.check_here("calculator with an error while typing", watched.scheme)
     auditor.check("/api/pricing/")
+    auditor.check("/search/?q=cold+start", "search results")
+    auditor.check("/search/?q=zzqqxx", "search without results")
     for path in ("/accounts/login/", "/accounts/signup/"):
         auditor.check(path)
         # Submitting empty shows the field errors, which must be announced and readable too.
@@ -159,6 +168,21 @@ def test_lab_pages_after_deploy_invoke_and_grading(auditor, labs):
         page.locator("#history summary").press("Enter")  # the invocation history table
         page.locator("#invoke-run details summary").first.press("Enter")  # the cost working
         auditor.check_here("lab with its details open", watched.scheme)
+    for watched in (auditor.light, auditor.dark):
+        watched.page.locator("summary", has_text="Reset lab…").press("Enter")
+        auditor.check_here("lab with the reset confirmation open", watched.scheme)
     auditor.check("/labs/securing-an-api/", "API lab with the request panel")
     auditor.check("/dashboard/", "dashboard with a lab")
+    # A function that fails: one check says so, the rest are "not run".
+    lab_services.lab_draft_save(
+        workspace=workspace, files={"handler.py": "def handler(event, context):\n    raise KeyError('GREETING')\n"}
+    )
+    for kind in ("deploy", "grade"):
+        run = lab_services.lab_run_start(workspace=workspace, kind=kind)
+        assert run.state == LabRun.State.DONE, (kind, run.result)
+    assert run.result["not_run"] > 0
+    auditor.check("/labs/hello-lambda/", "lab whose function fails its checks")
+    auditor.as_user(UserFactory())
+    auditor.check("/dashboard/", "dashboard of a new learner")
+    auditor.check("/labs/", "labs list, nothing started")
     assert_clean(auditor)

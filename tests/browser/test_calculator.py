@@ -27,7 +27,52 @@ def test_fill_the_calculator_and_read_the_total_and_the_chart(live_server, page,
     assert box["width"] > 300 and box["height"] > 100
     screenshot("calculator")
     page.get_by_label("Memory configured").fill("64")
-    expect(page.get_by_role("alert")).to_contain_text("memory_mb: must be at least 128 MB")
+    expect(page.get_by_role("alert")).to_contain_text("Memory configured (128–10,240 MB) must be at least 128 MB")
     shared = page.url.replace("memory_mb=64", "memory_mb=1024")
     page.goto(shared)  # a shared link reproduces the estimate
     expect(page.get_by_test_id("total")).to_have_text(re.compile(r"^\$\d+\.\d\d$"))
+
+
+def test_tabs_modes_and_errors_that_keep_the_estimate(live_server, page, screenshot):
+    page.goto(live_server.url + "/pricing/")
+    page.get_by_role("navigation", name="Calculators").get_by_role("link", name="DynamoDB").click()
+    expect(page).to_have_url(re.compile(r"/pricing/dynamodb/$"))
+    expect(page).to_have_title(re.compile(r"^DynamoDB · Pricing calculator"))
+    expect(page.get_by_role("heading", name="Your table")).to_be_visible()
+    expect(page.get_by_role("link", name="DynamoDB")).to_have_attribute("aria-current", "page")
+
+    # A mode shows only its fields.
+    reads = page.get_by_label("Reads per month (on-demand)")
+    expect(reads).to_be_visible()
+    page.get_by_label("Capacity mode").select_option("provisioned")
+    expect(reads).to_be_hidden()
+    capacity = page.get_by_label("Provisioned read capacity units")
+    capacity.fill("100000")
+    total = page.get_by_test_id("total")
+    expect(total).to_have_text(re.compile(r"^\$\d{1,3}(,\d{3})+\.\d\d$"))  # thousands separators
+    expect(page).to_have_url(re.compile(r"rcu=100000"))
+    before = total.inner_text()
+
+    # A bad value: named by its label, the field marked, the last estimate kept beside it.
+    writes = page.get_by_label("Provisioned write capacity units")
+    writes.fill("lots")
+    alert = page.locator("#calc-errors")
+    expect(alert).to_contain_text("Provisioned write capacity units must be a number, not 'lots'")
+    expect(writes).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#error-wcu")).to_have_text("Must be a number, not 'lots'.")
+    expect(total).to_have_text(before)
+    expect(alert).to_contain_text("The estimate below is for your last valid inputs.")
+    screenshot("calculator-error")
+    writes.fill("10")
+    expect(alert).to_be_empty()
+    expect(writes).not_to_have_attribute("aria-invalid", "true")
+    csv = page.get_by_role("link", name="Download the breakdown (CSV)")
+    expect(csv).to_have_attribute("href", re.compile(r"^/pricing/dynamodb/estimate\.csv\?.*rcu=100000"))
+
+    # The whole workload: a bill per service, and where the money goes.
+    page.get_by_role("link", name="Whole workload").click()
+    expect(page).to_have_url(re.compile(r"/pricing/scenario/$"))
+    expect(page.get_by_text(re.compile(r"per million requests$"))).to_be_visible()
+    expect(page.get_by_role("img", name="Where the money goes")).to_be_visible()
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/pricing/dynamodb/"))

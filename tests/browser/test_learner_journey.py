@@ -27,7 +27,8 @@ def test_sign_up_open_a_lesson_and_mark_it_complete(live_server, page, screensho
     page.get_by_role("button", name="Sign up").click()
 
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
-    expect(page.get_by_text("0 of")).to_be_visible()
+    expect(page.get_by_role("heading", name="Welcome, grace", level=1)).to_be_visible()  # not "back"
+    expect(page.get_by_text(re.compile(r"^0 of \d+ lessons complete"))).to_be_visible()
     screenshot("03-dashboard")
 
     page.get_by_role("link", name=re.compile(r"^Continue: ")).click()

@@ -102,3 +102,20 @@ def test_lesson_media_serves_images_only_from_the_images_folder(client, synced):
     assert "sandbox" in response["Content-Security-Policy"]
     assert client.get("/lessons/media/..%2F01-intro.md").status_code == 404
     assert client.get(reverse("catalog:lesson_media", args=["missing.svg"])).status_code == 404
+
+
+def test_the_pager_stays_in_the_module_and_offers_the_next_one_at_its_end(client, synced):
+    synced.lesson("03-more.md", slug="more", order=3, module="advanced")
+    from courseware.course import services as course_services
+
+    course_services.content_sync()
+    intro = client.get(reverse("catalog:lesson", args=["intro"])).content.decode()
+    assert "Lesson 1 of 1 in this module" in intro
+    assert "Start of the module</span> Basics" in intro  # nothing before it in its module
+    assert 'rel="next" href="/lessons/next/"><span class="muted">Next module: Advanced</span>' in intro
+    nxt = client.get(reverse("catalog:lesson", args=["next"])).content.decode()
+    assert "Lesson 1 of 2 in this module" in nxt
+    assert '<span class="muted">Next in this module</span> The more lesson' in nxt
+    more = client.get(reverse("catalog:lesson", args=["more"])).content.decode()
+    assert '<span class="muted">Previous in this module</span> The next lesson' in more
+    assert "End of the course" in more

@@ -134,3 +134,28 @@ def test_no_markdown_input_yields_script_or_event_handlers(text):
     assert "<script" not in html
     assert "onerror" not in html
     assert "javascript:" not in html
+
+
+def test_a_remembered_rendering_is_only_reused_in_the_same_links_context():
+    """render_markdown remembers a document by (links_key, text): the same text under another
+    links context (a lesson renamed, another URL scheme) is rendered again."""
+    text = "See [the intro](01-intro.md).\n\n[^1]: A note.\n\nText[^1].\n"
+    first = render_markdown(text, resolve_link=lambda target: "/lessons/intro/", links_key="a")
+    again = render_markdown(text, resolve_link=lambda target: "/elsewhere/", links_key="a")
+    other = render_markdown(text, resolve_link=lambda target: "/lessons/welcome/", links_key="b")
+    assert again is first  # remembered: not rendered a second time
+    assert 'href="/lessons/intro/"' in first.html and 'href="/lessons/welcome/"' in other.html
+    # One converter serves every document: footnotes and heading ids start afresh each time.
+    plain = render_markdown("## Same\n\n## Same\n\nText[^1].\n\n[^1]: One.\n").html
+    assert plain == render_markdown("## Same\n\n## Same\n\nText[^1].\n\n[^1]: One.\n").html
+    assert 'id="same"' in plain and 'id="same_1"' in plain and "fn:1" in plain and "fn:2" not in plain
+
+
+def test_renaming_a_lesson_changes_the_links_to_it_in_lessons_that_did_not_change(content):
+    from courseware.content.lessons import load_lessons
+
+    before = {lesson.slug: lesson for lesson in load_lessons(content.root).lessons}
+    assert 'href="/lessons/intro/#details"' in before["next"].html
+    content.lesson("01-intro.md", slug="welcome", order=1)
+    after = {lesson.slug: lesson for lesson in load_lessons(content.root).lessons}
+    assert 'href="/lessons/welcome/#details"' in after["next"].html

@@ -48,3 +48,33 @@ def test_instructor_sees_preview_link_students_do_not(client, student, instructo
     assert "/instructor/preview/" not in client.get("/").content.decode()
     client.force_login(instructor)
     assert "/instructor/preview/" in client.get("/").content.decode()
+
+
+def test_a_new_learner_is_welcomed_and_a_returning_one_welcomed_back(student_client, synced):
+    page = student_client.get(reverse("catalog:dashboard")).content.decode()
+    assert "<h1>Welcome, " in page and "Welcome back" not in page
+    student_client.post(reverse("catalog:lesson_complete", args=["intro"]))
+    assert "<h1>Welcome back, " in student_client.get(reverse("catalog:dashboard")).content.decode()
+
+
+def test_a_quiz_below_its_pass_mark_says_not_passed_and_counts_in_progress(student_client, student, make_quiz):
+    from courseware.quizzes import services as quiz_services
+
+    quiz = make_quiz()
+    quiz_services.attempt_submit(attempt=quiz_services.attempt_start(user=student, quiz=quiz))  # nothing answered
+    page = student_client.get(reverse("catalog:dashboard")).content.decode()
+    assert '<span class="status status-not-passed">Not passed</span> <span class="muted">pass mark 60%</span>' in page
+    assert "Welcome back" in page  # a quiz taken is a start
+    # Overall: 2 lessons + 1 quiz, nothing done yet.
+    assert "0 of 1 quizzes passed" in page and '<p class="big-number">0%</p>' in page
+    student_client.post(reverse("catalog:lesson_complete", args=["intro"]))
+    page = student_client.get(reverse("catalog:dashboard")).content.decode()
+    assert '<p class="big-number">33%</p>' in page  # 1 of 3: a lesson of two lessons and a quiz
+
+
+def test_a_lesson_links_to_the_labs_that_practise_it(client):
+    from courseware.course import services as course_services
+
+    course_services.content_sync()  # the real lessons/ and labs/
+    page = client.get(reverse("catalog:lesson", args=["lambda-anatomy"])).content.decode()
+    assert "Practise it in a lab" in page and '<a href="/labs/hello-lambda/">Lab 1: Hello Lambda</a>' in page

@@ -1,6 +1,7 @@
 """The lab page end to end through the views: drafts, deploy, invoke, grade, reset, isolation."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -34,6 +35,11 @@ def test_deploy_invoke_and_check_my_progress(student_client, student, labs):
     html = invoked.content.decode()
     assert "Hello, Ada!" in html and "REPORT RequestId" in html and "cold start" in html
     assert "per million" in html  # the invocation's cost, from the pricing engine
+    # Money for reading: three significant digits under a cent, and "1 request", not "1 requests".
+    assert re.search(r"<dt>Cost</dt><dd>\$0\.0*[1-9]\d{0,2} <span", html), html
+    assert "<li>1 request × $0.20 per 1M = $0.0000002</li>" in html
+    # The REPORT line is laid out field by field, so it wraps between them instead of being clipped.
+    assert '<span class="report-field">Billed Duration:' in html
     graded = student_client.post(url("run_create", "grade"), **HTMX).content.decode()
     assert "Score: <strong>10/10</strong>" in graded
     assert "Hidden check" in graded and "should be greeted as world" not in graded
@@ -82,13 +88,45 @@ def test_one_step_at_a_time(student_client, student, labs):
 
 def test_reset_gives_a_clean_account_and_keeps_the_code(student_client, student, labs):
     student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+    student_client.post(url("run_create", "invoke"), {"event_name": "hello"}, **HTMX)
     before = LabWorkspace.objects.get(user=student)
-    student_client.post(url("reset"))
+    unconfirmed = student_client.post(url("reset"), follow=True).content.decode()
+    assert "Nothing was reset" in unconfirmed
+    assert LabWorkspace.objects.get(user=student).account_id == before.account_id
+    page = student_client.post(url("reset"), {"confirm": "yes"}, follow=True).content.decode()
     after = LabWorkspace.objects.get(user=student)
     assert after.account_id != before.account_id and after.deployed_version is None
     assert after.files == before.files
     functions = labs.client("lambda", after.account_id).list_functions()["Functions"]
     assert functions == []
+    # The page agrees with itself: nothing deployed, and no "Version 1 deployed" from the old account.
+    assert "<dt>Deployed</dt><dd>nothing yet</dd>" in page
+    assert "Version 1 deployed" not in page and "Status: <strong>ok</strong>" not in page
+    assert "Invocation history (1)" in page  # the history is kept
+
+
+def test_the_header_follows_deploys_and_checks_without_a_reload(student_client, student, labs):
+    """Each step's answer carries the header out of band, so it is never stale."""
+    page = student_client.get(url("lab")).content.decode()
+    assert "<dt>Deployed</dt><dd>nothing yet</dd>" in page and "0/10" in page
+    deployed = student_client.post(url("run_create", "deploy"), solution_post(), **HTMX).content.decode()
+    assert 'id="lab-status" class="metrics lab-status" hx-swap-oob="true"' in deployed
+    assert "<dt>Deployed</dt><dd>version 1</dd>" in deployed
+    assert '<select id="restore-version" name="version" hx-swap-oob="true">' in deployed
+    assert '<option value="1">version 1 (' in deployed  # the new version can be restored at once
+    graded = student_client.post(url("run_create", "grade"), **HTMX).content.decode()
+    assert 'hx-swap-oob="true"' in graded and '10/10 <span class="status status-done">Complete</span>' in graded
+    run = LabWorkspace.objects.get(user=student).runs.get(kind="grade")
+    polled = student_client.get(url("run", run.pk), **HTMX).content.decode()
+    assert 'hx-swap-oob="true"' in polled and "<dt>Deployed</dt><dd>version 1</dd>" in polled
+
+
+def test_a_running_step_does_not_swap_the_header(student_client, student, labs):
+    student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+    workspace = LabWorkspace.objects.get(user=student)
+    running = LabRun.objects.create(workspace=workspace, kind="grade", account_id=workspace.account_id)
+    polled = student_client.get(url("run", running.pk), **HTMX).content.decode()
+    assert "Checking…" in polled and "hx-swap-oob" not in polled
 
 
 def test_restore_brings_back_a_version(student_client, student, labs):
@@ -198,3 +236,16 @@ def test_a_crashed_step_is_recorded_and_an_abandoned_one_stops_blocking(student_
     assert page.status_code == 200 and "Something went wrong on our side" in page.content.decode()
     assert "a bug of ours" not in page.content.decode()
     assert workspace.runs.filter(kind="grade", state="failed").count() == 1
+
+
+def test_the_labs_list_and_the_dashboard_show_where_the_learner_is(student_client, student, labs):
+    page = student_client.get(reverse("labrunner:list")).content.decode()
+    assert '<span class="status status-not-started">Not started</span>' in page
+    student_client.post(url("draft"), solution_post(), **HTMX)
+    assert "Started: nothing deployed yet" in student_client.get(reverse("labrunner:list")).content.decode()
+    student_client.post(url("run_create", "deploy"), solution_post(), **HTMX)
+    assert "Deployed version 1" in student_client.get(reverse("labrunner:list")).content.decode()
+    student_client.post(url("run_create", "grade"), **HTMX)
+    assert "Complete: 10/10" in student_client.get(reverse("labrunner:list")).content.decode()
+    dashboard = student_client.get(reverse("catalog:dashboard")).content.decode()
+    assert "Complete: 10/10" in dashboard and "1 of 1 labs complete" in dashboard

@@ -126,6 +126,11 @@ ROWS = [
     # Pricing: public, calculator and JSON API.
     Row("pricing:calculator", each(200)),
     Row("pricing:calculator_csv", each(200), html=False),
+    Row("pricing:service", each(200), kwargs=lambda w: {"service": "scenario"}),
+    Row("pricing:service", each(200), kwargs=lambda w: {"service": "dynamodb"}, headers=HTMX, variant="htmx"),
+    Row("pricing:service_csv", each(200), kwargs=lambda w: {"service": "sqs"}, html=False),
+    Row("search:search", each(200), query="?q=lambda"),
+    Row("search:search", each(200), query="?q=lambda", headers=HTMX, variant="htmx"),
     Row("pricing:api_docs", each(200)),
     Row("pricing:api_openapi", each(200), html=False),
     Row("pricing:api_lambda_sweep", each(200), html=False),

@@ -5,6 +5,12 @@ A lab's checks are plain functions decorated with `@check(points=...)`. Each get
 either returns (passed; an optional message for the learner) or raises `Fail("message")`
 (failed, with that message). Hidden checks are reported only as passed or failed: their message,
 title and any error never reach the learner.
+
+When the learner's function fails (an error, a timeout, out of memory), a check that looked only
+at its output judged output that never existed. So the failure is said once, with its error, by
+the first check it failed, and every later check that fails because of the same failure is "not
+run" rather than failed with a misleading message. A check that read the invocation's `status` or
+`error` handled the failure itself (some checks expect one), and its verdict stands.
 """
 
 import importlib.util
@@ -16,6 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 HIDDEN_TITLE = "Hidden check"
+FUNCTION_FAILED = ("error", "timeout", "out_of_memory")  # the learner's function, not the platform
+MAX_ERROR_CHARS = 200
 
 
 class Fail(AssertionError):
@@ -82,6 +90,36 @@ def load_checks(path: Path) -> list[Check]:
 
 
 @dataclass
+class FunctionFailure:
+    """A failed invocation of the learner's function during a check, as the context saw it."""
+
+    text: str  # "KeyError: 'GREETING'"
+    kind: str = ""  # "KeyError"
+    source: object = None  # the Invocation the check was given, which notes what the check read
+    via_api: bool = False  # behind an API: the check saw an HTTP status, never the error
+
+    @property
+    def handled(self) -> bool:
+        """The check read the invocation's status or error, so it judged the failure itself."""
+        return bool(getattr(self.source, "inspected", False))
+
+
+def function_failure(status: str, error: dict | None, *, source=None, via_api: bool = False) -> FunctionFailure:
+    """What went wrong, in one line: the error type and message, or the timeout or memory limit."""
+    error = error if isinstance(error, dict) else {}
+    kind, message = str(error.get("errorType") or ""), str(error.get("errorMessage") or "").strip()
+    if status == "timeout":
+        text = f"a timeout ({message})" if message else "a timeout"
+    elif status == "out_of_memory":
+        text = f"out of memory ({message})" if message else "out of memory"
+    else:
+        text = ": ".join(part for part in (kind, message) if part) or "an error"
+    if len(text) > MAX_ERROR_CHARS:
+        text = text[: MAX_ERROR_CHARS - 1] + "…"
+    return FunctionFailure(text, kind, source, via_api)
+
+
+@dataclass
 class CheckResult:
     name: str
     title: str
@@ -90,11 +128,13 @@ class CheckResult:
     earned: int
     message: str
     hidden: bool = False
+    status: str = "passed"  # passed | failed | not_run (the function failed, so nothing to judge)
 
 
 @dataclass
 class GradeReport:
     checks: list[CheckResult]
+    function_error: str | None = None  # the function's failure, as reported once to the learner
 
     @property
     def score(self) -> int:
@@ -109,24 +149,69 @@ class GradeReport:
             "checks": [asdict(item) for item in self.checks],
             "score": self.score,
             "total": self.total,
+            "function_error": self.function_error,
+            "not_run": sum(item.status == "not_run" for item in self.checks),
         }
 
 
+def _run_one(item: Check, lab) -> tuple[bool, str]:
+    try:
+        message = item.function(lab)
+        return True, message or "Passed."
+    except AssertionError as failure:  # Fail included
+        return False, str(failure) or "Not yet."
+    except Exception as error:  # the learner's resources can be in any state
+        return False, f"This check could not run: {type(error).__name__}: {error}"
+
+
+class _FailureLedger:
+    """Which function failures the learner has been told about, so each is said once."""
+
+    def __init__(self):
+        self.told: list[str] = []
+
+    def verdict(self, failures: list[FunctionFailure], message: str, *, hide: bool) -> tuple[str, str]:
+        """(status, message) for a failed check during which the function failed."""
+        known = next((f.text for f in failures if f.text in self.told), None)
+        if known is not None:
+            return "not_run", f"Not run: your function failed with {known}."
+        if hide:  # a hidden check's invocations are not the learner's to see
+            return "failed", message
+        unhandled = next((f.text for f in failures if not f.handled and not f.via_api), None)
+        if unhandled is not None:
+            self.told.append(unhandled)
+            return "failed", (
+                f"Your function failed with {unhandled}, so its output could not be checked. "
+                "Invoke it to read the traceback in the logs."
+            )
+        behind_api = next((f for f in failures if f.via_api), None)
+        if behind_api is not None:  # the check judged the API's answer; the error is news
+            self.told.append(behind_api.text)
+            if not (behind_api.kind and behind_api.kind in message):
+                message = f"{message} Your function failed with {behind_api.text}."
+            return "failed", message
+        # The check read the error itself; if its message names the error, the learner was told.
+        self.told += [f.text for f in failures if f.kind and f.kind in message]
+        return "failed", message
+
+
 def run_checks(checks: list[Check], lab, *, reveal_hidden: bool = False) -> GradeReport:
-    """Run every check (in order, each on its own); a crash in one fails only that one."""
-    results = []
+    """Run every check (in order, each on its own); a crash in one fails only that one.
+
+    `lab.function_failures`, when the context keeps it, lists the function's failed invocations
+    during the current check; it is emptied before each."""
+    results, ledger = [], _FailureLedger()
+    failures = getattr(lab, "function_failures", None)
     for item in checks:
-        try:
-            message = item.function(lab)
-            passed, message = True, message or "Passed."
-        except Fail as failure:
-            passed, message = False, str(failure) or "Not yet."
-        except AssertionError as failure:
-            passed, message = False, str(failure) or "Not yet."
-        except Exception as error:  # the learner's resources can be in any state
-            passed = False
-            message = f"This check could not run: {type(error).__name__}: {error}"
+        if failures is not None:
+            failures.clear()
+        passed, message = _run_one(item, lab)
         hide = item.hidden and not reveal_hidden
+        status = "passed" if passed else "failed"
+        if not passed and failures:
+            status, message = ledger.verdict(list(failures), message, hide=hide)
+        if hide and status != "not_run":
+            message = "Passed." if passed else "Failed."
         results.append(
             CheckResult(
                 name=item.name if not hide else f"hidden-{len(results) + 1}",
@@ -134,8 +219,9 @@ def run_checks(checks: list[Check], lab, *, reveal_hidden: bool = False) -> Grad
                 passed=passed,
                 points=item.points,
                 earned=item.points if passed else 0,
-                message=message if not hide else ("Passed." if passed else "Failed."),
+                message=message,
                 hidden=item.hidden,
+                status=status,
             )
         )
-    return GradeReport(results)
+    return GradeReport(results, function_error=ledger.told[0] if ledger.told else None)

@@ -2,6 +2,7 @@
 
 import json
 import time
+from dataclasses import fields
 
 from botocore.exceptions import ClientError
 
@@ -9,7 +10,7 @@ from ..client import callers
 from ..client.api import ApiResponse, call_api
 from ..client.aws import AccountAws
 from ..client.invocation import Invocation, from_response, throttled
-from .checks import Fail
+from .checks import FUNCTION_FAILED, Fail, FunctionFailure, function_failure
 
 
 def as_text(body) -> str:
@@ -21,6 +22,17 @@ def string_attributes(attributes: dict) -> dict:
     return {key: {"DataType": "String", "StringValue": str(value)} for key, value in attributes.items()}
 
 
+class WatchedInvocation(Invocation):
+    """An Invocation that notes whether the check read its status or error (see checks.py)."""
+
+    inspected = False
+
+    def __getattribute__(self, name):
+        if name in ("status", "error"):
+            object.__setattr__(self, "inspected", True)
+        return object.__getattribute__(self, name)
+
+
 class LabContext:
     """Passed to every check as `lab`. Clients are bound to the learner's account only."""
 
@@ -30,6 +42,13 @@ class LabContext:
         self.resources = resources  # logical id -> {"type", "id"}
         self.function_name = function_name  # the lab's main function
         self._events = events
+        self.function_failures: list[FunctionFailure] = []  # during the current check (checks.run_checks)
+
+    def _watch(self, invocation: Invocation) -> WatchedInvocation:
+        watched = WatchedInvocation(**{item.name: getattr(invocation, item.name) for item in fields(Invocation)})
+        if invocation.status in FUNCTION_FAILED:
+            self.function_failures.append(function_failure(invocation.status, invocation.error, source=watched))
+        return watched
 
     def client(self, service: str):
         return self.aws.client(service)
@@ -55,9 +74,9 @@ class LabContext:
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "TooManyRequestsException":
-                return throttled()
+                return self._watch(throttled())
             raise
-        return from_response(response)
+        return self._watch(from_response(response))
 
     def invoke_async(self, event=None, *, function: str | None = None) -> int:
         response = self.client("lambda").invoke(
@@ -156,7 +175,7 @@ class LabContext:
             stage = stage or callers.default_stage(self.aws, api_id, kind, self.resources)
         except callers.CallerError as error:
             raise Fail(str(error)) from None
-        return call_api(
+        response = call_api(
             self.aws,
             api_id=api_id,
             stage=stage,
@@ -167,6 +186,11 @@ class LabContext:
             body=body,
             sign=sign,
         )
+        invocation = (response.trace or {}).get("invocation") or {}
+        if invocation.get("status") in FUNCTION_FAILED:
+            failure = function_failure(invocation["status"], invocation.get("error"), via_api=True)
+            self.function_failures.append(failure)
+        return response
 
     def user_pool_tokens(
         self,

@@ -19,3 +19,14 @@ def file_mode(name: str) -> str:
 @register.filter
 def dom_id(name: str) -> str:
     return "file-" + "".join(c if c.isalnum() else "-" for c in name)
+
+
+@register.filter
+def log_lines(logs: str) -> list[dict]:
+    """A log for the page: each line, with a REPORT line split into its fields, so the page can
+    wrap it between fields instead of clipping the figures the lab is about."""
+    lines = []
+    for text in (logs or "").splitlines():
+        fields = text.split("\t") if text.startswith("REPORT ") else []
+        lines.append({"text": text, "fields": [item for item in fields if item.strip()]})
+    return lines

@@ -28,12 +28,31 @@ def plain(value: Decimal) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+SIGNIFICANT = 3  # digits kept of an amount under a cent: $0.000000565, not $0.0000005645840625
+
+
 def usd(value: Decimal) -> str:
-    """$1,234.56 for display; small amounts keep enough digits to be non-zero."""
+    """$1,234.56 for display; an amount under a cent keeps three significant digits, so it is
+    neither $0.00 nor a string of sixteen. Exact amounts stay in the API's `*_exact_usd` fields."""
+    value = Decimal(value)
     if value == 0:
         return "$0.00"
-    places = 2 if abs(value) >= CENT else min(10, 2 - value.adjusted() + 1)
-    return f"${value:,.{places}f}"
+    if value < 0:
+        return "-" + usd(-value)
+    if value >= CENT:
+        return f"${value.quantize(CENT, ROUND_HALF_UP):,}"
+    places = SIGNIFICANT - 1 - value.adjusted()
+    shown = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    if shown.adjusted() > value.adjusted():  # 0.0099996 rounded up to 0.0100
+        return usd(shown)
+    return f"${shown:f}".rstrip("0").rstrip(".") if shown < CENT else f"${shown:f}"
+
+
+def units(amount: Decimal | int, unit: str) -> str:
+    """The unit for `amount`: '1 request', '2 requests'; 'GB-s' (GB-seconds) never changes."""
+    if Decimal(amount) != 1 or unit.endswith("-s") or not unit.endswith("s"):
+        return unit
+    return unit[:-3] + "y" if unit.endswith("ies") else unit[:-1]
 
 
 def quantity(value: Decimal | int) -> str:
@@ -90,7 +109,7 @@ def line(
     note: str = "",
 ) -> Line:
     cost = amount * price / per
-    formula = f"{quantity(amount)} {unit} × {unit_price(price, per)} = {usd(cost)}"
+    formula = f"{quantity(amount)} {units(amount, unit)} × {unit_price(price, per)} = {usd(cost)}"
     return Line(service, label, amount, unit, price, per, cost, formula + (f" ({note})" if note else ""))
 
 
@@ -159,7 +178,11 @@ class Estimate:
 MAX_MAGNITUDE = 30
 
 
-def read_decimal(values: dict, field: str, *, default=None, minimum=None, maximum=None, what: str = "") -> Decimal:
+def read_decimal(
+    values: dict, field: str, *, default=None, minimum=None, maximum=None, what: str = "", why_min: str = "", why_max=""
+) -> Decimal:
+    """A number from `values[field]` within bounds; `what` (a unit) and the bound's reason are
+    added to range errors: "must be at most 10,240 MB (Lambda's memory range), not 20000"."""
     raw = values.get(field, default)
     if raw is None or raw == "":
         if default is None:
@@ -174,9 +197,11 @@ def read_decimal(values: dict, field: str, *, default=None, minimum=None, maximu
     if abs(value.adjusted()) > MAX_MAGNITUDE:  # before any message prints it, or arithmetic overflows
         raise PricingInputError(field, "is far outside any range this calculator takes")
     if minimum is not None and value < Decimal(str(minimum)):
-        raise PricingInputError(field, f"must be at least {minimum}{what}, not {value.normalize():f}")
+        why = f" ({why_min})" if why_min else ""
+        raise PricingInputError(field, f"must be at least {minimum}{what}{why}, not {value.normalize():f}")
     if maximum is not None and value > Decimal(str(maximum)):
-        raise PricingInputError(field, f"must be at most {maximum:,}{what}, not {value.normalize():f}")
+        why = f" ({why_max})" if why_max else ""
+        raise PricingInputError(field, f"must be at most {maximum:,}{what}{why}, not {value.normalize():f}")
     return value
 
 
@@ -223,14 +248,15 @@ class Field:
     minimum: object = None
     maximum: object = None
     choices: tuple = ()
-    limit: str = ""  # why the bounds are what they are, added to range errors
+    limit: str = ""  # why the maximum is what it is, added to its range error
+    floor: str = ""  # why the minimum is what it is (a different reason, or none)
 
     def read(self, values: dict):
-        what = (f" {self.unit}" if self.unit else "") + (f" ({self.limit})" if self.limit else "")
         if self.kind in ("int", "decimal"):
             reader = read_int if self.kind == "int" else read_decimal
             bounds = {"default": self.default, "minimum": self.minimum, "maximum": self.maximum}
-            return reader(values, self.name, **bounds, what=what)
+            what = f" {self.unit}" if self.unit else ""
+            return reader(values, self.name, **bounds, what=what, why_min=self.floor, why_max=self.limit)
         if self.kind == "bool":
             return read_bool(values, self.name, self.default)
         return read_choice(values, self.name, list(self.choices), self.default)

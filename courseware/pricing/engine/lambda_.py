@@ -39,6 +39,7 @@ FIELDS = [
         Decimal("0.001"),
         TIMEOUT_MAX_MS,
         limit="Lambda's 900 s timeout",
+        floor="an invocation takes some time",
     ),
     Field(
         "memory_mb",
@@ -49,6 +50,7 @@ FIELDS = [
         MEMORY_MIN,
         MEMORY_MAX,
         limit="Lambda's memory range",
+        floor="Lambda's memory range",
     ),
     Field(
         "architecture",
@@ -247,14 +249,32 @@ def memory_sweep(values: dict) -> dict:
         )
     cheapest = min(rows, key=lambda row: (Decimal(row["monthly_exact_usd"]), Decimal(row["duration_ms"])))
     fastest = min(rows, key=lambda row: (Decimal(row["duration_ms"]), Decimal(row["monthly_exact_usd"])))
+    # Sizes whose bills match to the cent tie: calling one of them "cheapest" would be noise
+    # (inside the free tier, every size costs $0.00).
+    tied = [row["memory_mb"] for row in rows if row["monthly_usd"] == cheapest["monthly_usd"]]
     return {
         "model": "Teaching model, not an AWS promise: t(M) = t(1769) × 1769 / min(M, 1769) for single-threaded "
         "CPU-bound code; above 1,769 MB (one vCPU) a single thread gets no faster, so cost grows with memory.",
         "measured": {"memory_mb": measured_mb, "duration_ms": str(measured_ms.normalize())},
         "points": rows,
         "cheapest": cheapest,
+        "cheapest_tie": tied,
         "fastest": fastest,
-        "summary": f"Cheapest: {cheapest['memory_mb']:,} MB at {usd(Decimal(cheapest['monthly_exact_usd']))}/month; "
-        f"fastest: {fastest['memory_mb']:,} MB at {fastest['duration_ms']} ms.",
+        "summary": _sweep_summary(rows, cheapest, fastest, tied),
         "price_set": price_set(values.get("price_set")).describe(),
     }
+
+
+def _sweep_summary(rows: list[dict], cheapest: dict, fastest: dict, tied: list[int]) -> str:
+    fast = f"fastest: {fastest['memory_mb']:,} MB at {fastest['duration_ms']} ms."
+    cost = usd(Decimal(cheapest["monthly_usd"]))
+    if len(tied) == len(rows):
+        return f"Every memory size costs the same, {cost}/month, so choose on speed: {fast}"
+    if len(tied) > 1:
+        order = [row["memory_mb"] for row in rows]
+        run = order[order.index(tied[0]) : order.index(tied[-1]) + 1] == tied  # one stretch of sizes
+        shown = [f"{memory:,} MB" for memory in tied]
+        sizes = f"{shown[0]} to {shown[-1]}" if run and len(tied) > 2 else ", ".join(shown[:4])
+        sizes += "…" if not run and len(tied) > 4 else ""
+        return f"{len(tied)} sizes tie for cheapest at {cost}/month ({sizes}); {fast}"
+    return f"Cheapest: {cheapest['memory_mb']:,} MB at {usd(Decimal(cheapest['monthly_exact_usd']))}/month; {fast}"

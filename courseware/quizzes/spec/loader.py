@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from courseware.content.frontmatter import SLUG_RE
+from courseware.content.frontmatter import SLUG_RE, compose_and_load
 from courseware.content.lessons import Lessons
 from courseware.content.problems import ContentProblem
 
@@ -116,8 +116,7 @@ def load_quiz(
 
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(text)
+        node, values = compose_and_load(text)
     except UnicodeDecodeError as error:
         return None, [ContentProblem(rel, 1, f"not valid UTF-8 text ({error.reason})")]
     except yaml.MarkedYAMLError as error:

@@ -118,8 +118,10 @@ class Command(BaseCommand):
             return
         if run.deploy_error:
             self.stdout.write(f"Deploy failed: {run.deploy_error}")
+        if data.get("function_error"):
+            self.stdout.write(f"Your function failed with {data['function_error']}.")
         for item in data["checks"]:
-            mark = "✔" if item["passed"] else "✘"
+            mark = {"passed": "✔", "not_run": "–"}.get(item["status"], "✘")
             self.stdout.write(f"{mark} {item['earned']}/{item['points']}  {item['title']}: {item['message']}")
         self.stdout.write(f"Score: {data['score']}/{data['total']} ({data['seconds']} s)")
 
