@@ -212,8 +212,7 @@ LABS_ENDPOINT = (
     if LABS_BACKEND == "localstack"
     else os.environ.get("LABS_ENDPOINT", f"http://127.0.0.1:{LABS_PORT}")
 )
-# A function's requirements.txt is installed at deploy, as wheels, from this index (pip's own
-# configuration when empty), into a cache so a repeated deploy is instant.
+# Functions' requirements.txt: wheels from this index (pip's own when empty), cached for repeats.
 LABS_PACKAGE_INDEX = os.environ.get("LABS_PACKAGE_INDEX", "")
 LABS_DEPS_DIR = Path(os.environ.get("LABS_DEPS_DIR", BASE_DIR / "var" / "deps"))
 
