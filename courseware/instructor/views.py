@@ -49,6 +49,7 @@ def attempt_view(request, attempt_id):
     attempt = selectors.attempt_get(attempt_id=attempt_id)
     questions = quiz_selectors.attempt_questions(attempt=attempt, reveal=True)
     context = {
+        "progress": quiz_selectors.attempt_progress(views=questions),
         "attempt": attempt,
         "quiz": attempt.quiz,
         "questions": questions,

@@ -95,6 +95,10 @@ ROWS = [
     Row("quizzes:check", roles(LOGIN, 302, 404, 404), method="post",
         kwargs=lambda w: {"attempt_id": w.open_attempt.pk, "key": "name-it"},
         data=lambda w: {"q-name-it": "overwritten"}),
+    # Interactive mode only: this world's quiz checks once, so "Try again" is refused (403).
+    Row("quizzes:retry", roles(LOGIN, 403, 404, 404), method="post",
+        kwargs=lambda w: {"attempt_id": w.open_attempt.pk, "key": "name-it"}),
+    Row("quizzes:summary", OWNER_ONLY, kwargs=open_attempt),
     Row("quizzes:submit", roles(LOGIN, 302, 404, 404), kwargs=open_attempt, method="post"),
     Row("quizzes:review", OWNER_ONLY, kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk}),
     # Labs: the page is public (instructions and starter); every write is to your own workspace.
