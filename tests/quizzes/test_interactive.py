@@ -9,36 +9,12 @@ from courseware.quizzes import checking, services
 from courseware.quizzes.models import Quiz, Response
 from courseware.quizzes.services import QuizRefused
 from courseware.quizzes.spec.grading import AnswerForged
+from tests.quiz_fixtures import INTERACTIVE
 
 from .test_spec import problems
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
-
-INTERACTIVE = """\
-settings:
-  reveal: interactive
-  tries: 3
-  try_penalty: 25%
-  shuffle_choices: false
-questions:
-  - id: colour
-    type: single
-    prompt: Which colour?
-    explanation: SECRET-EXPLANATION-colour
-    hints: [HINT-one, HINT-two]
-    choices:
-      - {text: Red, correct: true, feedback: FB-red}
-      - {text: Blue, feedback: FB-blue}
-      - {text: Green, feedback: FB-green}
-      - {text: Black}
-  - id: count
-    type: numeric
-    prompt: How many?
-    explanation: SECRET-EXPLANATION-count
-    answer: 42
-    tolerance: 0
-"""
 
 
 @pytest.fixture

@@ -120,7 +120,11 @@ ROWS = [
     # Instructor pages.
     Row("instructor:gradebook", INSTRUCTORS),
     Row("instructor:gradebook_csv", INSTRUCTORS, html=False),
+    Row("instructor:class", INSTRUCTORS),
+    Row("instructor:lab_class", INSTRUCTORS, kwargs=lab),
+    Row("instructor:quiz_class", INSTRUCTORS, kwargs=slug),
     Row("instructor:learner", INSTRUCTORS, kwargs=lambda w: {"user_id": w.a.pk}),
+    Row("instructor:learner_lab", INSTRUCTORS, kwargs=lambda w: {"user_id": w.a.pk, "slug": w.lab.slug}),
     Row("instructor:attempt", INSTRUCTORS,
         kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk}),
     Row("instructor:quizzes", INSTRUCTORS),

@@ -1,0 +1,226 @@
+"""Read-only selectors over learners' lab work, for the instructor's pages: scores, the runs a
+learner made and what each came to, in a fixed number of queries whatever the class size.
+
+Nothing here writes, and nothing reads a lab's solution or checks.py: what a grade run stored
+is all there is (hidden checks were already reduced to "Hidden check", passed or failed). A
+run's JSON is read key by key in SQL, so an invocation's logs never leave the database for a
+class-wide page.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Cast, Coalesce, RowNumber
+
+from .models import Lab, LabRun, LabVersion, LabWorkspace
+
+# The parts of LabRun.result an outcome needs (never the logs, files or responses).
+OUTCOME_KEYS = {
+    "status": "result__status",
+    "error": "result__error",
+    "deploy_error": "result__deploy_error",
+    "checks": "result__checks",
+    "total": "result__total",
+    "version": "result__version",
+    "http": "result__response__status",
+}
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one run came to, in a line an instructor reads, and what the stuck list compares."""
+
+    ok: bool
+    text: str
+    error: str = ""  # the error's signature, "" when the run went well
+    failed: tuple[tuple[str, str], ...] = ()  # grade runs: (check name, title) of each failed check
+    passed: tuple[tuple[str, str], ...] = ()
+
+
+def run_outcome(kind: str, state: str, result: dict | None, score: int | None = None) -> RunOutcome:
+    result = result or {}
+    if state in (LabRun.State.QUEUED, LabRun.State.RUNNING):
+        return RunOutcome(True, state.capitalize() + "…")
+    deploy_error = result.get("deploy_error")
+    if deploy_error:
+        text = deploy_error.get("text") or deploy_error.get("message") or "the deploy failed"
+        return RunOutcome(False, f"Deploy failed: {text}", f"deploy: {text}")
+    if state == LabRun.State.FAILED:
+        text = str(result.get("error") or "the step failed")
+        return RunOutcome(False, f"Failed: {text}", f"{kind}: {text}")
+    if kind == LabRun.Kind.GRADE:
+        checks = result.get("checks") or []
+        failed = tuple((c.get("name", ""), c.get("title", "")) for c in checks if not c.get("passed"))
+        passed = tuple((c.get("name", ""), c.get("title", "")) for c in checks if c.get("passed"))
+        total = result.get("total") or sum(c.get("points", 0) for c in checks)
+        return RunOutcome(not failed, f"Score {score if score is not None else 0}/{total}", "", failed, passed)
+    if kind == LabRun.Kind.INVOKE:
+        status = result.get("status") or "ok"
+        if status == "ok":
+            return RunOutcome(True, "Invoked: ok")
+        error = result.get("error") or {}
+        text = f"{error.get('errorType', status)}: {error.get('errorMessage', '')}".strip(": ")
+        return RunOutcome(False, f"Invoked: {status} ({text})", f"invoke: {text}")
+    if kind == LabRun.Kind.DEPLOY:
+        return RunOutcome(True, f"Version {result.get('version', '?')} deployed")
+    status = result.get("http") or (result.get("response") or {}).get("status")
+    return RunOutcome(True, f"Request: HTTP {status}" if status else "Request sent")
+
+
+@dataclass
+class RunRow:
+    user_id: int
+    lab_id: int
+    kind: str
+    state: str
+    created_at: datetime
+    outcome: RunOutcome
+
+
+def _outcome_values(runs: QuerySet) -> QuerySet:
+    keys = {f"r_{name}": F(path) for name, path in OUTCOME_KEYS.items()}
+    return runs.values(
+        "kind", "state", "created_at", "score", user_id=F("workspace__user_id"), lab_id=F("workspace__lab_id"), **keys
+    )
+
+
+def _row(values: dict) -> RunRow:
+    result = {name: values[f"r_{name}"] for name in OUTCOME_KEYS if values.get(f"r_{name}") is not None}
+    outcome = run_outcome(values["kind"], values["state"], result, values["score"])
+    return RunRow(values["user_id"], values["lab_id"], values["kind"], values["state"], values["created_at"], outcome)
+
+
+def recent_runs(*, users: QuerySet, labs: list[int] | None = None, per_kind: int = 3) -> list[RunRow]:
+    """Each learner's last `per_kind` runs of each kind in each lab (newest first): what the stuck
+    list needs, in one query, however long a learner's history."""
+    runs = LabRun.objects.filter(workspace__user__in=users)
+    if labs is not None:
+        runs = runs.filter(workspace__lab_id__in=labs)
+    ranked = runs.annotate(
+        rank=Window(
+            RowNumber(), partition_by=[F("workspace_id"), F("kind")], order_by=[F("created_at").desc(), F("pk").desc()]
+        )
+    ).filter(rank__lte=per_kind)
+    return [_row(values) for values in _outcome_values(ranked).order_by("workspace__user_id", "-created_at")]
+
+
+@dataclass
+class CheckReach:
+    name: str
+    title: str
+    learners: set[int] = field(default_factory=set)  # who has passed it in some grade run
+
+
+def check_reach(*, lab: Lab, users: QuerySet) -> list[CheckReach]:
+    """Each check of a lab (in the order the latest grade run lists them) and who has passed it."""
+    rows = (
+        LabRun.objects.filter(
+            workspace__lab=lab, workspace__user__in=users, kind=LabRun.Kind.GRADE, state=LabRun.State.DONE
+        )
+        .order_by("-created_at")
+        .values_list("workspace__user_id", "result__checks")
+    )
+    checks: dict[str, CheckReach] = {}
+    for user_id, items in rows:
+        for item in items or []:
+            reach = checks.setdefault(item.get("name", ""), CheckReach(item.get("name", ""), item.get("title", "")))
+            if item.get("passed"):
+                reach.learners.add(user_id)
+    return list(checks.values())
+
+
+def workspaces(*, users: QuerySet, labs: list[int] | None = None) -> QuerySet:
+    """Each learner's workspace per lab with what a gradebook and the stuck list read: the best
+    score, how many runs and grade runs, the last run, and when the best score was first reached."""
+    rows = LabWorkspace.objects.filter(user__in=users)
+    if labs is not None:
+        rows = rows.filter(lab_id__in=labs)
+    reached = (
+        LabRun.objects.filter(workspace=OuterRef("pk"), kind=LabRun.Kind.GRADE, score=OuterRef("best_score"))
+        .order_by()
+        .values("workspace")
+        .annotate(first=Min("created_at"))
+        .values("first")
+    )
+    return rows.annotate(
+        grade_runs=Count("runs", filter=Q(runs__kind=LabRun.Kind.GRADE)),
+        run_count=Count("runs"),
+        last_run_at=Max("runs__created_at"),
+        best_reached_at=Subquery(reached[:1]),
+    ).values(
+        "user_id",
+        "lab_id",
+        "best_score",
+        "created_at",
+        "draft_saved_at",
+        "grade_runs",
+        "run_count",
+        "last_run_at",
+        "best_reached_at",
+    )
+
+
+def best_score(*, lab_id: int) -> Subquery:
+    """A learner's best score in one lab, for sorting users (OuterRef("pk") is the user)."""
+    return Subquery(LabWorkspace.objects.filter(user=OuterRef("pk"), lab_id=lab_id).values("best_score")[:1])
+
+
+def percent_sum() -> Coalesce:
+    """The sum over a learner's labs of best score as a percentage of the lab's points (0 for a
+    lab not started), for a course total in SQL (OuterRef("pk") is the user)."""
+    share = Cast(F("best_score"), FloatField()) * 100.0 / Cast(F("lab__points"), FloatField())
+    total = (
+        LabWorkspace.objects.filter(user=OuterRef("pk"), lab__points__gt=0)
+        .order_by()
+        .values("user")
+        .annotate(total=Sum(share))
+        .values("total")
+    )
+    return Coalesce(Subquery(total[:1], output_field=FloatField()), Value(0.0))
+
+
+def lab_history(*, user, lab: Lab) -> tuple[LabWorkspace | None, list[LabVersion], list[tuple[LabRun, RunOutcome]]]:
+    """One learner's whole history in one lab: the workspace, every version (with its files) and
+    every run, newest first, each with its outcome."""
+    workspace = LabWorkspace.objects.filter(user=user, lab=lab).select_related("deployed_version").first()
+    if workspace is None:
+        return None, [], []
+    versions = list(workspace.versions.order_by("-number"))
+    runs = list(workspace.runs.select_related("version").order_by("-created_at", "-pk"))
+    return workspace, versions, [(run, run_outcome(run.kind, run.state, run.result, run.score)) for run in runs]
+
+
+def last_lab_activity(*, user_ids) -> dict[int, tuple[datetime, str]]:
+    """Per learner: when they last ran a step in a lab or saved a draft, and which it was."""
+    found = {}
+    rows = (
+        LabWorkspace.objects.filter(user__in=user_ids)
+        .order_by()
+        .values("user_id")
+        .annotate(draft=Max("draft_saved_at"), run=Max("runs__created_at"))
+    )
+    for row in rows:
+        moments = [(row["run"], "ran a lab step"), (row["draft"], "edited lab code")]
+        moments = [moment for moment in moments if moment[0] is not None]
+        if moments:
+            found[row["user_id"]] = max(moments)
+    return found
+
+
+def score_rows(*, users: QuerySet):
+    """(user id, lab id, best score, grade runs) for every workspace of `users`, ordered as the
+    gradebook CSV lists learners (username, then id), streamed from a server-side cursor."""
+    return (
+        LabWorkspace.objects.filter(user__in=users)
+        .annotate(grade_runs=Count("runs", filter=Q(runs__kind=LabRun.Kind.GRADE)))
+        .order_by("user__username", "user_id")
+        .values_list("user_id", "lab_id", "best_score", "grade_runs")
+        .iterator(chunk_size=5000)
+    )
+
+
+def version_counts(*, user) -> dict[int, int]:
+    """How many versions (deploys) a learner made in each lab, by lab id."""
+    rows = LabVersion.objects.filter(workspace__user=user).order_by().values("workspace__lab_id")
+    return {row["workspace__lab_id"]: row["count"] for row in rows.annotate(count=Count("pk"))}
