@@ -5,7 +5,9 @@ page reads in a fixed number of queries, whatever the size of the class."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils.timezone import now as utc_now
 
 from courseware.labrunner import progress as lab_progress
 from courseware.quizzes.models import Attempt, Quiz, QuizGrade, Response
@@ -59,32 +61,52 @@ def overview(*, group: str = "") -> tuple[list[course.ModuleGroup], dict[str, Gl
 
 
 def quiz_stuck(*, users, quizzes: list[Quiz]):
-    """(user id, quiz id, reasons) for each stuck learner of `quizzes`: two queries."""
-    grades = {
-        (g.user_id, g.quiz_id): g
-        for g in QuizGrade.objects.filter(user__in=users, quiz__in=quizzes).only("user", "quiz", "best", "passed")
-    }
-    attempts = defaultdict(list)
-    rows = (
+    """(user id, quiz id, reasons) for each stuck learner of `quizzes`: three queries, each reading
+    only the learners who may be stuck (no pass yet, or an attempt left open too long)."""
+    unpassed = QuizGrade.objects.filter(user__in=users, quiz__in=quizzes, passed=False)
+    best = {(user, quiz): value for user, quiz, value in unpassed.values_list("user_id", "quiz_id", "best")}
+    counts = (
         Attempt.objects.filter(user__in=users, quiz__in=quizzes)
-        .annotate(last_saved=Max("responses__updated_at"))
-        .order_by("-number")
-        .values("user_id", "quiz_id", "state", "started_at", "last_saved")
+        .filter(Exists(unpassed.filter(user=OuterRef("user"), quiz=OuterRef("quiz"))))
+        .order_by()
+        .values("user_id", "quiz_id")
+        .annotate(
+            submitted=Count("pk", filter=Q(state=Attempt.State.SUBMITTED)),
+            total=Count("pk"),
+            open=Count("pk", filter=Q(state=Attempt.State.IN_PROGRESS)),
+        )
     )
-    for row in rows:
-        attempts[(row["user_id"], row["quiz_id"])].append(row)
+    found = {(row["user_id"], row["quiz_id"]): row for row in counts}
+    cutoff = utc_now() - stuck.IDLE
+    idle = defaultdict(list)
+    open_attempts = (
+        Attempt.objects.filter(user__in=users, quiz__in=quizzes, state=Attempt.State.IN_PROGRESS)
+        .annotate(touched=Coalesce(Max("responses__updated_at"), "started_at"))
+        .filter(touched__lt=cutoff)
+        .values_list("user_id", "quiz_id", "touched")
+    )
+    for user_id, quiz_id, touched in open_attempts:
+        idle[(user_id, quiz_id)].append(touched)
     allowed = {quiz.pk: quiz.settings.get("attempts", 0) for quiz in quizzes}
-    for (user_id, quiz_id), found in attempts.items():
-        reasons = stuck.quiz_reasons(grade=grades.get((user_id, quiz_id)), attempts=found, allowed=allowed[quiz_id])
+    for pair in found.keys() | idle.keys():
+        row = found.get(pair, {"submitted": 0, "total": 0, "open": 1})
+        reasons = stuck.quiz_reasons(
+            best=best.get(pair),
+            submitted=row["submitted"],
+            attempts=row["total"],
+            open_attempt=bool(row["open"]),
+            idle=idle.get(pair, []),
+            allowed=allowed[pair[1]],
+        )
         if reasons:
-            yield user_id, quiz_id, reasons
+            yield pair[0], pair[1], reasons
 
 
 def lab_glances(*, users, labs: list[course.Activity], glances: dict[str, Glance]) -> list[Glance]:
     """Started, full marks, average and who is stuck, per lab: two queries for every lab."""
     by_pk = {a.lab.pk: glances[a.key] for a in labs}
     runs = defaultdict(list)
-    for run in lab_progress.recent_runs(users=users, labs=list(by_pk), per_kind=stuck.REPEATS):
+    for run in lab_progress.repeated_failures(users=users, labs=list(by_pk), repeats=stuck.REPEATS):
         runs[(run.user_id, run.lab_id)].append(run)
     scores = defaultdict(list)
     for space in lab_progress.workspaces(users=users, labs=list(by_pk)):

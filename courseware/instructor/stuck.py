@@ -58,20 +58,19 @@ def lab_reasons(*, workspace: dict, runs: list[RunRow], points: int, now: dateti
     return reasons
 
 
-def quiz_reasons(*, grade, attempts: list[dict], allowed: int, now: datetime | None = None) -> list[str]:
-    """Why one learner is stuck in one quiz. `attempts`: their attempts (state, started_at,
-    last_saved) newest first; `grade`: their QuizGrade, if any."""
+def quiz_reasons(
+    *, best, submitted: int, attempts: int, open_attempt: bool, idle: list[datetime], allowed: int, now=None
+) -> list[str]:
+    """Why one learner is stuck in one quiz. `best`: their best percent when they have a grade and
+    have not passed (None otherwise); `idle`: when each attempt left open was last touched, if
+    that is over IDLE ago."""
     now = now or utc_now()
     reasons = []
-    submitted = [a for a in attempts if a["state"] == "submitted"]
-    best = f"best {grade.best:.0f}%" if grade is not None else "no grade"
-    if grade is not None and not grade.passed:
-        if allowed and len(attempts) >= allowed and not any(a["state"] == "in_progress" for a in attempts):
-            reasons.append(f"Used all {allowed} attempts without passing ({best})")
-        elif len(submitted) >= REPEATS:
-            reasons.append(f"Not passed after {len(submitted)} attempts ({best})")
-    for attempt in attempts:
-        touched = attempt.get("last_saved") or attempt["started_at"]
-        if attempt["state"] == "in_progress" and now - touched > IDLE:
-            reasons.append(f"An attempt left open, untouched for {ago(touched, now)}")
+    if best is not None:
+        if allowed and attempts >= allowed and not open_attempt:
+            reasons.append(f"Used all {allowed} attempts without passing (best {best:.0f}%)")
+        elif submitted >= REPEATS:
+            reasons.append(f"Not passed after {submitted} attempts (best {best:.0f}%)")
+    for touched in idle:
+        reasons.append(f"An attempt left open, untouched for {ago(touched, now)}")
     return reasons

@@ -7,23 +7,49 @@ run's JSON is read key by key in SQL, so an invocation's logs never leave the da
 class-wide page.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, RowNumber
 
 from .models import Lab, LabRun, LabVersion, LabWorkspace
 
-# The parts of LabRun.result an outcome needs (never the logs, files or responses).
+# The parts of LabRun.result an outcome needs (never the logs, files or responses), each read as
+# text in SQL and only for the runs that have it (a CASE per key, so the database parses a run's
+# JSON once or twice, not once per key): nothing is decoded in Python but a check's list.
+GRADE, INVOKE, DEPLOY, REQUEST = (LabRun.Kind.GRADE, LabRun.Kind.INVOKE, LabRun.Kind.DEPLOY, LabRun.Kind.REQUEST)
 OUTCOME_KEYS = {
-    "status": "result__status",
-    "error": "result__error",
-    "deploy_error": "result__deploy_error",
-    "checks": "result__checks",
-    "total": "result__total",
-    "version": "result__version",
-    "http": "result__response__status",
+    "status": ("result__status", Q(kind=INVOKE)),
+    "error": ("result__error", Q(state=LabRun.State.FAILED)),
+    "error_type": ("result__error__errorType", Q(kind=INVOKE, state=LabRun.State.DONE)),
+    "error_message": ("result__error__errorMessage", Q(kind=INVOKE, state=LabRun.State.DONE)),
+    "deploy_error": ("result__deploy_error__text", Q(kind__in=[DEPLOY, GRADE])),
+    "checks": ("result__checks", Q(kind=GRADE, state=LabRun.State.DONE)),
+    "total": ("result__total", Q(kind=GRADE, state=LabRun.State.DONE)),
+    "version": ("result__version", Q(kind=DEPLOY, state=LabRun.State.DONE)),
+    "http": ("result__response__status", Q(kind=REQUEST, state=LabRun.State.DONE)),
 }
 
 
@@ -79,30 +105,98 @@ class RunRow:
 
 
 def _outcome_values(runs: QuerySet) -> QuerySet:
-    keys = {f"r_{name}": F(path) for name, path in OUTCOME_KEYS.items()}
+    keys = {
+        f"r_{name}": Case(When(condition, then=KT(path)), default=Value(None), output_field=TextField())
+        for name, (path, condition) in OUTCOME_KEYS.items()
+    }
+    extra = ("space",) if "space" in runs.query.annotations else ()
     return runs.values(
-        "kind", "state", "created_at", "score", user_id=F("workspace__user_id"), lab_id=F("workspace__lab_id"), **keys
+        "kind",
+        "state",
+        "created_at",
+        "score",
+        *extra,
+        user_id=F("workspace__user_id"),
+        lab_id=F("workspace__lab_id"),
+        **keys,
     )
 
 
 def _row(values: dict) -> RunRow:
-    result = {name: values[f"r_{name}"] for name in OUTCOME_KEYS if values.get(f"r_{name}") is not None}
-    outcome = run_outcome(values["kind"], values["state"], result, values["score"])
+    outcome = run_outcome(values["kind"], values["state"], _result(values), values["score"])
     return RunRow(values["user_id"], values["lab_id"], values["kind"], values["state"], values["created_at"], outcome)
 
 
-def recent_runs(*, users: QuerySet, labs: list[int] | None = None, per_kind: int = 3) -> list[RunRow]:
-    """Each learner's last `per_kind` runs of each kind in each lab (newest first): what the stuck
-    list needs, in one query, however long a learner's history."""
+def _result(values: dict) -> dict:
+    """The stored result's outcome keys, rebuilt from the text SQL read (`OUTCOME_KEYS`)."""
+    text = {name: values[f"r_{name}"] for name in OUTCOME_KEYS if values.get(f"r_{name}") is not None}
+    result = {key: text[key] for key in ("status", "version", "http") if key in text}
+    if "error_type" in text or "error_message" in text:  # an invocation's error object
+        result["error"] = {"errorType": text.get("error_type", ""), "errorMessage": text.get("error_message", "")}
+    elif "error" in text:
+        result["error"] = text["error"]
+    if "deploy_error" in text:
+        result["deploy_error"] = {"text": text["deploy_error"]}
+    if "checks" in text:
+        checks = text["checks"]
+        result["checks"] = json.loads(checks) if isinstance(checks, str) else checks
+    if "total" in text:
+        result["total"] = int(float(text["total"]))
+    return result
+
+
+def _ranked(runs: QuerySet) -> QuerySet:
+    """Runs numbered newest first within each workspace and kind."""
+    order = [F("created_at").desc(), F("pk").desc()]
+    return runs.annotate(recency=Window(RowNumber(), partition_by=[F("workspace_id"), F("kind")], order_by=order))
+
+
+def _runs_of(users, labs: list[int] | None) -> QuerySet:
     runs = LabRun.objects.filter(workspace__user__in=users)
-    if labs is not None:
-        runs = runs.filter(workspace__lab_id__in=labs)
-    ranked = runs.annotate(
-        rank=Window(
-            RowNumber(), partition_by=[F("workspace_id"), F("kind")], order_by=[F("created_at").desc(), F("pk").desc()]
-        )
-    ).filter(rank__lte=per_kind)
+    return runs.filter(workspace__lab_id__in=labs) if labs is not None else runs
+
+
+def recent_runs(*, users, labs: list[int] | None = None, per_kind: int = 3) -> list[RunRow]:
+    """Each learner's last `per_kind` runs of each kind in each lab (newest first), each with its
+    outcome: one query, however long a learner's history."""
+    ranked = _ranked(_runs_of(users, labs)).filter(recency__lte=per_kind)
     return [_row(values) for values in _outcome_values(ranked).order_by("workspace__user_id", "-created_at")]
+
+
+def repeated_failures(*, users, labs: list[int] | None = None, repeats: int = 3) -> list[RunRow]:
+    """The last `repeats` runs of a kind in a lab, only where every one of them went wrong (a
+    failed step, an invoke that errored, a check short of full marks): the only runs in which a
+    repeated failing check or error can be. Two queries; the first, which reads every learner's
+    last runs, counts them in SQL and reads no JSON but an invoke's status."""
+    bad = Case(
+        When(Q(state=LabRun.State.FAILED), then=Value(1)),
+        When(
+            Q(kind=LabRun.Kind.GRADE) & (Q(score__isnull=True) | Q(score__lt=F("workspace__lab__points"))),
+            then=Value(1),
+        ),
+        When(Q(kind=LabRun.Kind.INVOKE) & ~Q(result__status="ok"), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    inner = _ranked(_runs_of(users, labs).filter(state__in=[LabRun.State.DONE, LabRun.State.FAILED]))
+    inner = inner.annotate(bad=bad).values("workspace_id", "kind", "recency", "bad")
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # no labs, or no learners: nothing can repeat
+        return []
+    counted = (
+        f"SELECT ranked.workspace_id, ranked.kind FROM ({sql}) ranked WHERE ranked.recency <= %s "
+        "GROUP BY ranked.workspace_id, ranked.kind HAVING SUM(ranked.bad) = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(counted, [*params, repeats, repeats])
+        groups = set(cursor.fetchall())
+    if not groups:
+        return []
+    runs = LabRun.objects.filter(workspace_id__in={workspace for workspace, _kind in groups})
+    ranked = _ranked(runs.filter(state__in=[LabRun.State.DONE, LabRun.State.FAILED])).filter(recency__lte=repeats)
+    rows = _outcome_values(ranked.annotate(space=F("workspace_id"))).order_by("workspace__user_id", "-created_at")
+    return [_row(values) for values in rows if (values["space"], values["kind"]) in groups]
 
 
 @dataclass

@@ -92,6 +92,7 @@ def lab_work(users, labs, *, grade_runs: int = 2, score: int = 5, ago: timedelta
         runs.append(LabRun(kind=LabRun.Kind.DEPLOY, result={"version": 1, "function_name": "f"}, **base))
         runs.append(LabRun(kind=LabRun.Kind.INVOKE, result={"status": "ok", "logs": "START\n" * 40}, **base))
         for _ in range(grade_runs):
-            runs.append(LabRun(kind=LabRun.Kind.GRADE, result=grade_result(score, ("greets",)), score=score, **base))
+            failing = () if score >= 10 else ("greets",)
+            runs.append(LabRun(kind=LabRun.Kind.GRADE, result=grade_result(score, failing), score=score, **base))
     LabRun.objects.bulk_create(runs, batch_size=5000)
     LabRun.objects.filter(workspace__in=spaces).update(created_at=now - ago)
