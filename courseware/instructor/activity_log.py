@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Max
 
 from courseware.catalog.models import LessonCompletion
-from courseware.labrunner import progress as lab_progress
+from courseware.labrunner import scores as lab_scores
 from courseware.quizzes.models import Attempt, Response
 
 
@@ -27,6 +27,6 @@ def last_activity(*, user_ids) -> dict[int, tuple[datetime, str]]:
     completions = LessonCompletion.objects.filter(user__in=user_ids).order_by().values("user_id")
     for row in completions.annotate(done=Max("completed_at")):
         add(row["user_id"], row["done"], "completed a lesson")
-    for user_id, (when, what) in lab_progress.last_lab_activity(user_ids=user_ids).items():
+    for user_id, (when, what) in lab_scores.last_lab_activity(user_ids=user_ids).items():
         add(user_id, when, what)
     return {user_id: max(found) for user_id, found in moments.items()}

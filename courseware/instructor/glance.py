@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.timezone import now as utc_now
 
 from courseware.labrunner import progress as lab_progress
+from courseware.labrunner import scores as lab_scores
 from courseware.quizzes.models import Attempt, Quiz, QuizGrade, Response
 
 from . import activities as course
@@ -109,7 +110,7 @@ def lab_glances(*, users, labs: list[course.Activity], glances: dict[str, Glance
     for run in lab_progress.repeated_failures(users=users, labs=list(by_pk), repeats=stuck.REPEATS):
         runs[(run.user_id, run.lab_id)].append(run)
     scores = defaultdict(list)
-    for space in lab_progress.workspaces(users=users, labs=list(by_pk)):
+    for space in lab_scores.workspaces(users=users, labs=list(by_pk)):
         glance = by_pk[space["lab_id"]]
         points = glance.activity.lab.points
         if not space["run_count"]:

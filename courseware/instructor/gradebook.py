@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import F, FloatField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from courseware.labrunner import progress as lab_progress
+from courseware.labrunner import scores as lab_scores
 from courseware.quizzes.models import QuizGrade
 
 from . import activities as course
@@ -65,7 +65,7 @@ def total_expression(activity_count: int):
         .values("total")
     )
     quizzes = Coalesce(Subquery(quiz_sum[:1], output_field=FloatField()), Value(0.0))
-    return (quizzes + lab_progress.percent_sum()) / Value(float(max(1, activity_count)))
+    return (quizzes + lab_scores.percent_sum()) / Value(float(max(1, activity_count)))
 
 
 def sort_keys(columns: list[course.Activity]) -> set[str]:
@@ -82,7 +82,7 @@ def ordered(users, sort: str, columns: list[course.Activity]):
             grade = QuizGrade.objects.filter(user=OuterRef("pk"), quiz=activity.quiz).values("grade")[:1]
             users = users.annotate(sort_value=Subquery(grade))
         else:
-            users = users.annotate(sort_value=lab_progress.best_score(lab_id=activity.lab.pk))
+            users = users.annotate(sort_value=lab_scores.best_score(lab_id=activity.lab.pk))
     column = F("total" if field == "total" else "sort_value")
     return users.order_by(column.desc(nulls_last=True) if descending else column.asc(nulls_last=True), "username")
 
@@ -100,7 +100,7 @@ def gradebook_page(*, search: str = "", group: str = "", sort: str = "learner", 
     page_users = list(users[(page - 1) * PER_PAGE : page * PER_PAGE])
     ids = [user.pk for user in page_users]
     grades = {(g.user_id, g.quiz_id): g for g in QuizGrade.objects.filter(user__in=ids)}
-    spaces = {(w["user_id"], w["lab_id"]): w for w in lab_progress.workspaces(users=ids)}
+    spaces = {(w["user_id"], w["lab_id"]): w for w in lab_scores.workspaces(users=ids)}
     active = last_activity(user_ids=ids)
     rows = []
     for user in page_users:

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator
 from decimal import Decimal
 
-from courseware.labrunner import progress as lab_progress
+from courseware.labrunner import scores as lab_scores
 from courseware.quizzes.models import QuizGrade
 
 from . import activities as course
@@ -50,7 +50,7 @@ def gradebook_csv(*, search: str = "", group: str = "") -> Iterator[str]:
         .order_by(*order)
         .values_list("user_id", "quiz_id", "grade", "best", "last", "attempts")
         .iterator(chunk_size=5000),
-        "labs": lab_progress.score_rows(users=users),
+        "labs": lab_scores.score_rows(users=users),
         "groups": users.model.groups.through.objects.filter(user__in=users)
         .order_by(*order)
         .values_list("user_id", "group__name")

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from courseware.catalog.models import Lesson, LessonCompletion
 from courseware.labrunner import progress as lab_progress
+from courseware.labrunner import scores as lab_scores
 from courseware.labrunner.models import Lab
 from courseware.quizzes.models import Attempt, Quiz
 
@@ -50,8 +51,8 @@ def learner_record(*, user_id: int) -> dict:
         Attempt.objects.filter(user=learner).select_related("quiz__lesson").order_by("quiz__lesson__order", "number")
     )
     grades = {grade.quiz_id: grade for grade in learner.quiz_grades.all()}
-    spaces = {row["lab_id"]: row for row in lab_progress.workspaces(users=[learner.pk])}
-    versions = lab_progress.version_counts(user=learner)
+    spaces = {row["lab_id"]: row for row in lab_scores.workspaces(users=[learner.pk])}
+    versions = lab_scores.version_counts(user=learner)
     labs = []
     for lab in Lab.objects.order_by("order", "slug"):
         row = spaces.get(lab.pk)

@@ -4,7 +4,8 @@ the lab runner stored (and only the keys it needs, read in SQL)."""
 import pytest
 
 from courseware.labrunner.models import LabRun, LabWorkspace
-from courseware.labrunner.progress import recent_runs, run_outcome, workspaces
+from courseware.labrunner.progress import recent_runs, run_outcome
+from courseware.labrunner.scores import workspaces
 from tests.instructor import classroom
 
 
