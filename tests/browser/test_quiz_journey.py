@@ -5,8 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from courseware.course import services as course_services
 from courseware.quizzes.models import Attempt, QuizGrade
 from tests.factories import UserFactory
+from tests.quiz_fixtures import INTERACTIVE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -134,3 +136,29 @@ def test_a_blank_quiz_shows_its_summary_before_anything_is_submitted(live_server
     expect(page.locator("#question-name-it")).to_contain_text("Correct")
     expect(page.locator("#question-pick-one")).to_contain_text("Not answered")
     assert QuizGrade.objects.get(user=learner).attempts == 1
+
+
+def test_interactive_tries_with_a_hint_and_try_again(live_server, page, screenshot, content):
+    content.write("01-intro.quiz.yaml", INTERACTIVE)
+    course_services.content_sync()
+    learner = UserFactory()
+    log_in(page, live_server, learner)
+    page.goto(live_server.url + "/lessons/intro/quiz/")
+    expect(page.get_by_text("with 3 tries and a hint after each wrong one")).to_be_visible()
+    page.get_by_role("button", name="Start the quiz").click()
+    question = page.locator("#question-colour")
+    question.get_by_label("Blue").check()
+    question.get_by_role("button", name="Check answer").click()
+    expect(page.locator("#question-colour")).to_contain_text("Not correct")
+    expect(page.locator("#question-colour")).to_contain_text("HINT-one")
+    expect(page.locator("#question-colour").get_by_label("Red")).to_be_disabled()
+    screenshot("wrong-try", page.locator("#question-colour"))
+    page.locator("#question-colour").get_by_role("button", name="Try again").click()
+    expect(page.locator("#question-colour")).to_contain_text("Try 2 of 3.")
+    expect(page.locator("#question-colour").get_by_label("Red")).to_be_enabled()
+    page.locator("#question-colour").get_by_label("Red").check()
+    page.locator("#question-colour").get_by_role("button", name="Check answer").click()
+    expect(page.locator("#question-colour")).to_contain_text("Correct")
+    expect(page.locator("#question-colour")).to_contain_text("75% of the points, on try 2")
+    expect(page.locator("#question-colour")).to_contain_text("SECRET-EXPLANATION-colour")
+    screenshot("right-on-try-2", page.locator("#question-colour"))
