@@ -30,6 +30,9 @@ def attempt_check(*, attempt: Attempt, key: str, form) -> SaveResult:
         response, _ = Response.objects.get_or_create(attempt=attempt, question=question)
         if response.checked or response.awaiting_retry:
             raise AnswerForged("this question was already checked")
+        if not engine.answered(question.spec, response.answer):  # as Moodle: a blank costs no try
+            result.errors[key] = "Give an answer before checking it."
+            return result
         raw = engine.grade(question.spec, attempt.layout["questions"][key], response.answer).fraction
         response.tries += 1
         allowed = attempt.settings.get("tries", 1) if attempt.settings.get("reveal") == "interactive" else 1

@@ -55,6 +55,14 @@ def test_a_wrong_try_shows_feedback_and_a_hint_then_try_again(student_client, st
         checking.attempt_check(attempt=attempt, key="colour", form=pick(attempt, 0))
 
 
+def test_checking_a_blank_answer_costs_no_try(student_client, student, quiz):
+    attempt = services.attempt_start(user=student, quiz=quiz)
+    url = reverse("quizzes:check", args=[attempt.pk, "count"])
+    response = student_client.post(url, {"q-count": ""}, headers=HTMX)
+    assert response.status_code == 422 and "Give an answer before checking it." in response.content.decode()
+    assert not Response.objects.filter(attempt=attempt, question__key="count", tries__gt=0).exists()
+
+
 def test_out_of_tries_finishes_the_question_with_the_answer_shown(student, quiz):
     attempt = services.attempt_start(user=student, quiz=quiz)
     for index in (1, 2, 3):
