@@ -120,3 +120,30 @@ def right_answers(attempt) -> dict[str, list[str]]:
             for i in range(len(spec["items"])):
                 form[f"{name}-{layout['ids'][i]}"] = [str(i + 1)]
     return form
+
+
+# An interactive quiz (Moodle's "interactive with multiple tries"): hints, three tries, 25% a try.
+INTERACTIVE = """\
+settings:
+  reveal: interactive
+  tries: 3
+  try_penalty: 25%
+  shuffle_choices: false
+questions:
+  - id: colour
+    type: single
+    prompt: Which colour?
+    explanation: SECRET-EXPLANATION-colour
+    hints: [HINT-one, HINT-two]
+    choices:
+      - {text: Red, correct: true, feedback: FB-red}
+      - {text: Blue, feedback: FB-blue}
+      - {text: Green, feedback: FB-green}
+      - {text: Black}
+  - id: count
+    type: numeric
+    prompt: How many?
+    explanation: SECRET-EXPLANATION-count
+    answer: 42
+    tolerance: 0
+"""

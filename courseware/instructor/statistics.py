@@ -6,19 +6,24 @@ learners get right and weak learners get wrong scores high, and one where weak l
 better than strong ones scores below zero.
 """
 
+import html
 import statistics as stats
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
 from courseware.quizzes.models import Attempt, Quiz, Response
 from courseware.quizzes.spec.grading import normalise_text
+from courseware.quizzes.spec.numeric import PLACEHOLDER_RE
 
 
 @dataclass
 class QuestionStats:
     key: str
     type: str
-    prompt: str
+    prompt: SafeString  # one line of plain text; a calculated question's parameters as <var>name</var>
     attempts: int
     facility: float | None  # percent
     discrimination: float | None  # percent (correlation × 100)
@@ -51,6 +56,15 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     if sxx == 0 or syy == 0:
         return None
     return sxy / (sxx * syy) ** 0.5
+
+
+def prompt_summary(spec: dict, length: int = 120) -> SafeString:
+    """The prompt as a reader sees it (rendered, not Markdown), on one line, with a calculated
+    question's `{name:,}` placeholders shown as the parameter's name."""
+    text = " ".join(html.unescape(strip_tags(spec.get("prompt_html") or spec["prompt"])).split())
+    if len(text) > length:
+        text = text[: length - 1].rstrip() + "…"
+    return mark_safe(PLACEHOLDER_RE.sub(lambda match: f"<var>{match.group(1)}</var>", escape(text)))
 
 
 def describe_wrong(spec: dict, answer) -> list[str]:
@@ -128,7 +142,7 @@ def question_stats(question, answered: dict[int, Response], scores: dict[int, fl
     row = QuestionStats(
         key=question.key,
         type=question.type,
-        prompt=question.spec["prompt"],
+        prompt=prompt_summary(question.spec),
         attempts=len(fractions),
         facility=facility,
         discrimination=None if r is None else 100 * r,

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from .spec.grading import Grade
 from .spec.loader import FUNCTIONS_FILE, load_functions, question_types
-from .spec.typed import fill_parameters
+from .spec.numeric import fill_parameters
 
 _functions_cache: dict[str, tuple[float, dict]] = {}
 
@@ -134,3 +134,29 @@ def public_answer(spec: dict, layout: dict, answer):
     if kind == "ordering":
         return {layout["ids"][int(k)]: position for k, position in answer.items()}
     return answer
+
+
+def adjusted_fraction(settings: dict, fraction: float, *, tries: int, finished: bool) -> float:
+    """Interactive mode: each wrong try before the one graded costs `try_penalty`. A question
+    finished by a check was graded on its last try; one still open at submit is graded on a
+    further try, the submit itself. Other modes grade the answer as it is."""
+    if settings.get("reveal") != "interactive":
+        return fraction
+    wrong = max(0, tries - 1) if finished else tries
+    return max(0.0, fraction - settings.get("try_penalty", 1 / 3) * wrong)
+
+
+def hint_html(spec: dict, tries: int) -> str:
+    """The hint after the `tries`-th wrong try (the last one again when there are fewer)."""
+    hints = spec.get("hints_html") or []
+    return hints[min(tries, len(hints)) - 1] if hints and tries else ""
+
+
+def review(spec: dict, layout: dict, answer) -> dict:
+    """Marks for what the learner gave, keyed by the page's ids (see each type's `review`)."""
+    if not answered(spec, answer):
+        return {}
+    try:
+        return types()[spec["type"]].review(spec, layout, answer)
+    except (IndexError, KeyError, ValueError):  # the question changed shape since this attempt
+        return {}

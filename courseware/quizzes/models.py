@@ -85,7 +85,11 @@ class Response(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
     answer = models.JSONField(null=True)
     fraction = models.FloatField(null=True, help_text="0..1 once graded (checked or submitted).")
-    checked = models.BooleanField(default=False, help_text="Checked in immediate mode: locked.")
+    checked = models.BooleanField(default=False, help_text="Finished while the attempt is open (checked): locked.")
+    tries = models.PositiveIntegerField(default=0, help_text="Checks made (interactive mode counts each try).")
+    awaiting_retry = models.BooleanField(
+        default=False, help_text="Interactive mode: a wrong try is shown, with its hint, until 'Try again'."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -50,7 +50,7 @@ def reveal_allowed(*, attempt: Attempt) -> bool:
     if attempt.is_open:
         return False
     reveal = attempt.settings.get("reveal", "after_submission")
-    if reveal in ("immediately", "after_submission"):
+    if reveal in ("immediately", "interactive", "after_submission"):
         return True
     if reveal == "after_last_attempt":
         used = Attempt.objects.filter(user=attempt.user_id, quiz=attempt.quiz_id).count()
@@ -63,48 +63,81 @@ class QuestionView:
     shown: engine.Shown
     answer: object = None
     checked: bool = False
-    status: str = ""  # correct | partial | incorrect, only when revealed
+    status: str = ""  # correct | partial | incorrect | unanswered, only once judged
     fraction: float | None = None
     feedback: list[str] = field(default_factory=list)
     answer_html: str = ""
     explanation_html: str = ""
     error: str = ""
     given: object = None  # the answer in the page's opaque ids, to fill the form back in
+    marks: dict = field(default_factory=dict)  # page id -> {mark, feedback_html[, given_html]}
+    tries: int = 0
+    tries_allowed: int = 1
+    retry: bool = False  # interactive: a wrong try is shown until "Try again"
+    hint_html: str = ""
 
     @property
     def answered(self) -> bool:
         return self.answer not in (None, "", [], {})
 
+    @property
+    def state(self) -> str:
+        """Moodle's words for a question's state while the attempt is open."""
+        if self.checked:
+            return {"correct": "Correct", "partial": "Partly correct"}.get(self.status, "Incorrect")
+        if self.retry:
+            return "Incorrect: try again" if self.status != "partial" else "Partly correct: try again"
+        return "Answer saved" if self.answered else "Not yet answered"
+
+    @property
+    def tries_left(self) -> int:
+        return max(0, self.tries_allowed - self.tries)
+
 
 def attempt_questions(*, attempt: Attempt, reveal: bool = False, errors: dict | None = None) -> list[QuestionView]:
-    """Every question of an attempt with the learner's answers; keys only where allowed: for
-    checked questions in immediate mode, or for all when `reveal` (a permitted review)."""
+    """Every question of an attempt with the learner's answers. Keys only where allowed: for
+    questions checked as you go, or for all when `reveal` (a permitted review; an instructor's
+    look at an open attempt shows the keys but judges only what is checked)."""
     questions = {q.key: q for q in Question.objects.filter(quiz=attempt.quiz_id, key__in=attempt.layout["order"])}
     responses = {r.question_id: r for r in attempt.responses.all()}
+    interactive = attempt.settings.get("reveal") == "interactive"
     views = []
     for number, key in enumerate(attempt.layout["order"], start=1):
         question = questions[key]
         layout = attempt.layout["questions"][key]
         response = responses.get(question.pk)
         view = QuestionView(engine.shown(question.spec, layout, number), error=(errors or {}).get(key, ""))
+        view.tries_allowed = attempt.settings.get("tries", 1) if interactive else 1
         if response is not None:
             view.answer, view.checked = response.answer, response.checked
+            view.tries, view.retry = response.tries, response.awaiting_retry and not response.checked
             view.given = engine.public_answer(question.spec, layout, response.answer)
-        if reveal or view.checked:
-            try:
-                graded = engine.grade(question.spec, layout, view.answer)
-                view.status, view.fraction, view.feedback = (
-                    graded.status,
-                    graded.fraction,
-                    graded.feedback,
-                )
-            except (IndexError, KeyError, ValueError):  # the question changed shape since then
-                view.fraction = response.fraction if response and response.fraction is not None else 0.0
-                view.status = "correct" if view.fraction >= 1 else "partial" if view.fraction else "incorrect"
+        if view.retry:
+            _judge(view, question.spec, layout, response)
+            view.marks, view.hint_html = {}, engine.hint_html(question.spec, view.tries)
+        elif view.checked or (reveal and not attempt.is_open):
+            _judge(view, question.spec, layout, response)
+        if view.checked or reveal:
             view.answer_html = engine.answer_html(question.spec, layout)
             view.explanation_html = engine.explanation_html(question.spec, layout)
         views.append(view)
     return views
+
+
+def _judge(view: QuestionView, spec: dict, layout: dict, response) -> None:
+    """Status, the fraction earned, feedback and per-item marks for the answer given."""
+    stored = response.fraction if response is not None else None
+    try:
+        graded = engine.grade(spec, layout, view.answer)
+        view.status, view.fraction, view.feedback = graded.status, graded.fraction, graded.feedback
+    except (IndexError, KeyError, ValueError):  # the question changed shape since then
+        view.fraction = stored if stored is not None else 0.0
+        view.status = "correct" if view.fraction >= 1 else "partial" if view.fraction else "incorrect"
+    if view.checked and stored is not None:
+        view.fraction = stored  # what was earned, after any penalty for earlier tries
+    if not view.answered:
+        view.status = "unanswered"
+    view.marks = engine.review(spec, layout, view.answer)
 
 
 def attempt_progress(*, views: list[QuestionView]) -> dict:
@@ -114,6 +147,17 @@ def attempt_progress(*, views: list[QuestionView]) -> dict:
         "answered": answered,
         "total": total,
         "percent": round(100 * answered / total) if total else 0,
+    }
+
+
+def attempt_summary(*, attempt: Attempt) -> dict:
+    """Moodle's summary before submitting: each question's state, what is unanswered, time left."""
+    views = attempt_questions(attempt=attempt)
+    progress = attempt_progress(views=views)
+    return {
+        "questions": views,
+        "progress": progress,
+        "unanswered": [view for view in views if not view.answered],
     }
 
 

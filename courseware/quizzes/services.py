@@ -88,7 +88,7 @@ def attempt_expire_if_due(*, attempt: Attempt) -> bool:
     return False
 
 
-def _refuse_if_expired(attempt: Attempt) -> None:
+def refuse_if_expired(attempt: Attempt) -> None:
     """Called outside any transaction, so the expiry's own submit is kept when we refuse."""
     if attempt_expire_if_due(attempt=attempt):
         raise QuizRefused(
@@ -97,7 +97,7 @@ def _refuse_if_expired(attempt: Attempt) -> None:
         )
 
 
-def _open_for_writing(attempt: Attempt) -> Attempt:
+def open_for_writing(attempt: Attempt) -> Attempt:
     locked = _locked(attempt.pk)
     if not locked.is_open:
         raise QuizRefused("This attempt has already been submitted.", status=409)
@@ -116,9 +116,9 @@ def attempt_save(*, attempt: Attempt, form, only: str | None = None) -> SaveResu
     learner mistakes are reported per question and the rest is saved."""
     form = form_lists(form)
     result = SaveResult()
-    _refuse_if_expired(attempt)
+    refuse_if_expired(attempt)
     with transaction.atomic():
-        attempt = _open_for_writing(attempt)
+        attempt = open_for_writing(attempt)
         specs = _specs(attempt)
         keys = [only] if only else attempt.layout["order"]
         if only and only not in attempt.layout["order"]:
@@ -130,7 +130,7 @@ def attempt_save(*, attempt: Attempt, form, only: str | None = None) -> SaveResu
             name = f"q-{key}"
             if not any(field_name == name or field_name.startswith(f"{name}-") for field_name in form):
                 continue
-            if key in responses and responses[key].checked:
+            if key in responses and (responses[key].checked or responses[key].awaiting_retry):
                 raise AnswerForged("a checked question cannot be changed")
             try:
                 parsed[key] = engine.parse_answer(specs[key].spec, attempt.layout["questions"][key], form, name)
@@ -147,26 +147,6 @@ def _refuse_unknown_fields(attempt: Attempt, form) -> None:
     for name in form:
         if name.startswith("q-") and not any(name == k or name.startswith(f"{k}-") for k in known):
             raise AnswerForged(f"'{name}' is not a question of this attempt")
-
-
-def attempt_check(*, attempt: Attempt, key: str, form) -> SaveResult:
-    """Immediate mode: save one question's answer, grade it and lock it."""
-    if attempt.settings.get("reveal") != "immediately":
-        raise QuizRefused("This quiz shows answers after submission, not per question.", status=403)
-    result = attempt_save(attempt=attempt, form=form, only=key)
-    if result.errors:
-        return result
-    _refuse_if_expired(attempt)
-    with transaction.atomic():
-        attempt = _open_for_writing(attempt)
-        question = Question.objects.get(quiz=attempt.quiz_id, key=key)
-        response, _ = Response.objects.get_or_create(attempt=attempt, question=question)
-        if response.checked:
-            raise AnswerForged("this question was already checked")
-        graded = engine.grade(question.spec, attempt.layout["questions"][key], response.answer)
-        response.fraction, response.checked = graded.fraction, True
-        response.save(update_fields=["fraction", "checked", "updated_at"])
-    return result
 
 
 def attempt_submit(*, attempt: Attempt) -> tuple[Attempt, bool]:
@@ -199,6 +179,9 @@ def _score(attempt: Attempt) -> list[tuple[str, float | None, float]]:
         answer = response.answer if response else None
         try:
             fraction = engine.grade(question.spec, attempt.layout["questions"][key], answer).fraction
+            if response is not None:
+                finished = response.checked
+                fraction = engine.adjusted_fraction(attempt.settings, fraction, tries=response.tries, finished=finished)
         except (IndexError, KeyError, ValueError):  # the question changed shape since this attempt
             fraction = response.fraction if response and response.fraction is not None else 0.0
         if response is None:

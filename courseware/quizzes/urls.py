@@ -9,6 +9,8 @@ urlpatterns = [
     path("quiz/attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
     path("quiz/attempts/<int:attempt_id>/save/", views.attempt_save, name="save"),
     path("quiz/attempts/<int:attempt_id>/check/<slug:key>/", views.attempt_check, name="check"),
+    path("quiz/attempts/<int:attempt_id>/retry/<slug:key>/", views.attempt_retry, name="retry"),
+    path("quiz/attempts/<int:attempt_id>/summary/", views.attempt_summary, name="summary"),
     path("quiz/attempts/<int:attempt_id>/submit/", views.attempt_submit, name="submit"),
     path("quiz/attempts/<int:attempt_id>/review/", views.attempt_review, name="review"),
 ]

@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import checking, selectors, services
 from .spec.grading import AnswerForged
 
 
@@ -94,7 +95,7 @@ def attempt_check(request, attempt_id, key):
     try:
         if not request.htmx:  # the whole form came: keep every answer, then check this one
             services.attempt_save(attempt=attempt, form=request.POST)
-        result = services.attempt_check(attempt=attempt, key=key, form=request.POST)
+        result = checking.attempt_check(attempt=attempt, key=key, form=request.POST)
     except AnswerForged as error:
         return refused(request, f"This form cannot be accepted: {error}.", 400)
     except services.QuizRefused as error:
@@ -109,7 +110,26 @@ def attempt_check(request, attempt_id, key):
 
 @require_POST
 @login_required
+def attempt_retry(request, attempt_id, key):
+    """Interactive mode: put a question back to answering after a wrong try."""
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, user=request.user)
+    try:
+        checking.attempt_retry(attempt=attempt, key=key, form=None if request.htmx else request.POST)
+    except AnswerForged as error:
+        return refused(request, f"This form cannot be accepted: {error}.", 400)
+    except services.QuizRefused as error:
+        return refused(request, error.message, error.status)
+    if request.htmx:
+        return _question_fragment(request, attempt, key, {}, 200)
+    return redirect(reverse("quizzes:attempt", args=[attempt.pk]) + f"#question-{key}")
+
+
+@require_POST
+@login_required
 def attempt_submit(request, attempt_id):
+    """Save what the form carries, then show the summary; only the summary's own button
+    (`confirm`) submits, so a blank quiz never goes in at one click. When time is up, the
+    attempt is submitted at once, as the timer asks."""
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, user=request.user)
     if attempt.is_open:
         try:
@@ -120,8 +140,22 @@ def attempt_submit(request, attempt_id):
             return refused(request, error.message, error.status)
         if result.errors:
             return _attempt_page(request, attempt, result.errors, 422)
+        time_up = attempt.deadline is not None and timezone.now() >= attempt.deadline
+        if request.POST.get("confirm") != "1" and not time_up:
+            return redirect("quizzes:summary", attempt.pk)
     services.attempt_submit(attempt=attempt)
     return redirect("quizzes:review", attempt.pk)
+
+
+@require_GET
+@login_required
+def attempt_summary(request, attempt_id):
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, user=request.user)
+    services.attempt_expire_if_due(attempt=attempt)
+    if not attempt.is_open:
+        return redirect("quizzes:review", attempt.pk)
+    context = {"attempt": attempt, "quiz": attempt.quiz, **selectors.attempt_summary(attempt=attempt)}
+    return render(request, "quizzes/summary.html", context)
 
 
 @require_GET

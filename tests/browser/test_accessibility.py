@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from courseware.catalog import services as catalog_services
@@ -19,10 +21,12 @@ from courseware.labrunner import services as lab_services
 from courseware.labrunner.grading.runner import lab_source
 from courseware.labrunner.models import Lab, LabRun
 from courseware.labrunner.sync import lab_sync
+from courseware.quizzes import checking
 from courseware.quizzes import services as quiz_services
 from courseware.quizzes.models import Quiz
 from tests.factories import InstructorFactory, UserFactory
-from tests.quiz_fixtures import quiz_yaml, right_answers
+from tests.instructor import classroom
+from tests.quiz_fixtures import INTERACTIVE, quiz_yaml, right_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HELLO = Path(settings.CONTENT_DIR) / "labs" / "hello-lambda" / "solution"
@@ -97,11 +101,21 @@ def answered_in_part(attempt) -> dict[str, list[str]]:
     return form
 
 
+def interactive_attempt(learner):
+    """The interactive quiz (on lesson "more"), its first question tried wrongly: a hint showing."""
+    attempt = quiz_services.attempt_start(user=learner, quiz=Quiz.objects.get(lesson__slug="more"))
+    wrong = attempt.layout["questions"]["colour"]["ids"][1]
+    checking.attempt_check(attempt=attempt, key="colour", form={"q-colour": wrong})
+    return attempt
+
+
 def test_quiz_and_instructor_pages(auditor, content, make_quiz):
     # A second quiz, on the next lesson, checks answers as you go; its questions cite #overview.
     content.lesson("02-next.md", slug="next", order=2, module="advanced", prerequisites=["intro"])
     content.write("02-next.quiz.yaml", quiz_yaml(reveal="immediately"))
-    quiz = make_quiz(time_limit=30)  # syncs both quizzes; the timer shows on the attempt
+    content.lesson("04-more.md", slug="more", order=4, module="advanced", prerequisites=["intro"])
+    content.write("04-more.quiz.yaml", INTERACTIVE)  # interactive, with hints
+    quiz = make_quiz(time_limit=30)  # syncs every quiz; the timer shows on the attempt
     content.write("03-broken.md", "---\nslug: broken\n---\nNo front matter to speak of.\n")
     learner, instructor = UserFactory(), InstructorFactory()
     first = quiz_services.attempt_start(user=learner, quiz=quiz)
@@ -114,8 +128,16 @@ def test_quiz_and_instructor_pages(auditor, content, make_quiz):
     for key, values in right_answers(checked).items():
         if key in ("q-pick-one", "q-true-or-false"):
             answer = values if key == "q-pick-one" else ["true"]  # one right, one wrong
-            quiz_services.attempt_check(attempt=checked, key=key[2:], form={key: answer})
+            checking.attempt_check(attempt=checked, key=key[2:], form={key: answer})
     catalog_services.lesson_completion_set(user=learner, lesson=Lesson.objects.get(slug="intro"), completed=True)
+    interactive = interactive_attempt(learner)
+    lab = Lab.objects.create(
+        slug="hello-lambda", title="Hello Lambda", order=1, summary="", deploy="function", handler="handler.handler",
+        points=10, minutes=20, lesson_slug="intro", body_html="", source_path="", content_hash="",
+        synced_at=timezone.now(),
+    )  # fmt: skip
+    classroom.lab_work([learner], [lab], grade_runs=3, score=5)
+    Group.objects.create(name="Evening").user_set.add(learner)
 
     auditor.as_user(learner)
     auditor.check("/", "outline, signed in")
@@ -132,10 +154,19 @@ def test_quiz_and_instructor_pages(auditor, content, make_quiz):
     auditor.check(f"/quiz/attempts/{first.pk}/review/", "review")
     auditor.check("/dashboard/")
 
+    auditor.check(f"/quiz/attempts/{second.pk}/summary/", "summary before submitting")
+    auditor.check(f"/quiz/attempts/{interactive.pk}/", "interactive attempt waiting for another try")
+
     auditor.as_user(instructor)
     auditor.check("/instructor/gradebook/")
+    auditor.check("/instructor/gradebook/?sort=-lab:hello-lambda&group=Evening", "gradebook sorted and filtered")
     auditor.check(f"/instructor/learners/{learner.pk}/")
+    auditor.check(f"/instructor/learners/{learner.pk}/labs/hello-lambda/", "a learner's lab history")
+    auditor.check("/instructor/class/", "class at a glance")
+    auditor.check("/instructor/class/labs/hello-lambda/", "one lab's class, with who is stuck")
+    auditor.check("/instructor/class/quizzes/intro/", "one quiz's class")
     auditor.check(f"/instructor/attempts/{first.pk}/")
+    auditor.check(f"/instructor/attempts/{second.pk}/", "an attempt in progress, as an instructor sees it")
     auditor.check("/instructor/quizzes/")
     auditor.check("/instructor/quizzes/intro/statistics/")
     auditor.check("/instructor/preview/?file=03-broken.md", "preview with content problems")

@@ -136,7 +136,10 @@ def test_take_a_quiz_with_the_keyboard(live_server, page, sign_in, make_quiz):
     for key in attempt.layout["order"]:
         expect(page.locator(f"#question-{key} .saved")).to_be_visible()
 
-    page.keyboard.press("Enter")  # on "Submit attempt"
+    page.keyboard.press("Enter")  # on "Finish attempt…": the summary first
+    expect(page).to_have_url(re.compile(r"/summary/$"))
+    tab_until(page, lambda el: el["id"] == "quiz-submit")
+    page.keyboard.press("Enter")  # on "Submit all and finish"
     expect(page).to_have_url(re.compile(r"/review/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Attempt 1: 100.0%")
     attempt.refresh_from_db()

@@ -61,7 +61,7 @@ def test_saving_as_you_go_and_submitting_all_right(student_client, student, make
     response = student_client.post(reverse("quizzes:save", args=[attempt.pk]), form)
     assert response.status_code == 302
     assert "8 of 8 answered" in student_client.get(response["Location"]).content.decode()
-    response = student_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    response = student_client.post(reverse("quizzes:submit", args=[attempt.pk]), {"confirm": "1"})
     assert response["Location"] == reverse("quizzes:review", args=[attempt.pk])
     attempt.refresh_from_db()
     assert attempt.state == "submitted" and attempt.percent == 100 and attempt.max_score == 9
@@ -211,7 +211,7 @@ def test_grading_methods(student, make_quiz, grading, expected):
 def test_review_reveals_per_settings(student_client, student, make_quiz):
     quiz = make_quiz(reveal="never")
     attempt = start(student_client, quiz)
-    student_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt))
+    student_client.post(reverse("quizzes:submit", args=[attempt.pk]), {**right_answers(attempt), "confirm": "1"})
     page = student_client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
     assert "100.0%" in page and "SECRET-EXPLANATION" not in page and "shows your score only" in page
 
@@ -219,20 +219,20 @@ def test_review_reveals_per_settings(student_client, student, make_quiz):
 def test_after_last_attempt_reveals_only_when_none_are_left(student_client, student, make_quiz):
     quiz = make_quiz(attempts=2, reveal="after_last_attempt")
     first = start(student_client, quiz)
-    student_client.post(reverse("quizzes:submit", args=[first.pk]))
+    student_client.post(reverse("quizzes:submit", args=[first.pk]), {"confirm": "1"})
     page = student_client.get(reverse("quizzes:review", args=[first.pk])).content.decode()
     assert "SECRET-EXPLANATION" not in page and "once you have used all your attempts" in page
     second = start(student_client, quiz)
-    student_client.post(reverse("quizzes:submit", args=[second.pk]))
+    student_client.post(reverse("quizzes:submit", args=[second.pk]), {"confirm": "1"})
     page = student_client.get(reverse("quizzes:review", args=[first.pk])).content.decode()
     assert "SECRET-EXPLANATION-single" in page
 
 
 def test_review_after_submission_shows_answers_and_links_to_the_lesson(student_client, make_quiz):
     attempt = start(student_client, make_quiz())
-    student_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    student_client.post(reverse("quizzes:submit", args=[attempt.pk]), {"confirm": "1"})
     page = student_client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
-    assert "0.0%" in page and "Not correct" in page
+    assert "0.0%" in page and "Not answered" in page and "Not correct" not in page
     assert "SECRET-EXPLANATION-calculated" in page and "987,654 s (±10)" in page
     assert 'href="/lessons/intro/#overview"' in page
 

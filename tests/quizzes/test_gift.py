@@ -5,7 +5,7 @@ import yaml
 
 from courseware.content.problems import ContentProblem
 from courseware.course.loader import load_course
-from courseware.quizzes.gift import export_gift, parse_gift, questions_to_yaml
+from courseware.quizzes.gift import export_gift, parse_gift, questions_to_yaml, read_gift
 
 
 def stored(kind, **fields):
@@ -267,16 +267,25 @@ def test_parse_numeric_tolerance_range_and_weighted_answers():
     assert (ranged["answer"], ranged["tolerance"]) == (3.1415, 0.0005)
     negative = parse_one("Cold {#-10..-4}")
     assert (negative["answer"], negative["tolerance"]) == (-7, 3)
-    weighted = parse_one("Grant? {#\n=%50%1821:0#close\n=1822:0#Right\n~#Look it up}")
-    assert (weighted["answer"], weighted["tolerance"]) == (1822, 0)
+    read = read_gift("Grant? {#\n=%50%1821:0#close\n=1822:0#Right\n~#Look it up}", "quiz.gift")
+    assert read.questions[0]["answers"] == [
+        {"answer": 1821, "tolerance": 0, "credit": "50%", "feedback": "close"},
+        {"answer": 1822, "tolerance": 0, "feedback": "Right"},
+    ]
+    assert [(note.line, note.message) for note in read.notes] == [
+        (
+            1,
+            "question 'q-1': the feedback for any other answer ('~#Look it up') is not kept: there is no such answer here",
+        )
+    ]
 
 
 def test_parse_short_answers():
     question = parse_one("Who's buried in Grant's tomb?{=no one =nobody#Yes ####Nobody.}")
     assert question["type"] == "short"
-    assert question["answers"] == ["no one", "nobody"]
+    assert question["answers"] == ["no one", {"text": "nobody", "feedback": "Yes"}]
     assert question["explanation"] == "Nobody."
-    assert parse_one("Name it {=AWS_PROXY =%50%proxy}")["answers"] == ["AWS_PROXY"]
+    assert parse_one("Name it {=AWS_PROXY =%50%proxy}")["answers"] == ["AWS_PROXY", {"text": "proxy", "credit": "50%"}]
 
 
 def test_parse_matching_pairs_and_empty_left_distractor():

@@ -48,14 +48,15 @@ def test_import_reports_problems_with_lines_and_writes_nothing(content, tmp_path
     assert not (content.lessons / "01-intro.quiz.yaml").exists()
 
 
-def test_import_refuses_duplicate_ids_via_the_loader(content, tmp_path):
+def test_importing_twice_renames_the_ids_the_quiz_already_has(content, tmp_path):
     gift = tmp_path / "intro.gift"
     gift.write_text("::same::One?{T}\n")
     call_command("quiz", "import-gift", str(gift), stdout=io.StringIO())
-    stderr = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command("quiz", "import-gift", str(gift), stderr=stderr)
-    assert "question id 'same' is used twice" in stderr.getvalue()
+    stdout = io.StringIO()
+    call_command("quiz", "import-gift", str(gift), stdout=stdout)
+    assert f"{gift}:1: note: question id 'same' is already in the quiz: imported as 'same-2'" in stdout.getvalue()
+    [quiz] = load_course(content.root).quizzes
+    assert [q["id"] for q in quiz.questions] == ["same", "same-2"]
 
 
 def test_unknown_lesson(content, tmp_path):

@@ -23,7 +23,7 @@ def assert_no_secrets(page: str, where: str) -> None:
     assert not re.search(r"<!--.*?-->", page, re.S) or "SECRET" not in "".join(re.findall(r"<!--.*?-->", page, re.S))
 
 
-@pytest.mark.parametrize("reveal", ["immediately", "after_submission", "after_last_attempt", "never"])
+@pytest.mark.parametrize("reveal", ["immediately", "interactive", "after_submission", "after_last_attempt", "never"])
 def test_no_key_material_before_the_settings_allow(student_client, make_quiz, reveal):
     quiz = make_quiz(reveal=reveal, attempts=2)
     assert_no_secrets(visible_text(student_client.get(reverse("quizzes:quiz", args=["intro"]))), "quiz page")
@@ -55,7 +55,9 @@ def test_no_key_material_before_the_settings_allow(student_client, make_quiz, re
         )
         assert_no_secrets(visible_text(response), f"htmx save of {key}")
     assert_no_secrets(visible_text(student_client.get(start["Location"])), "attempt page after saving")
-    student_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    summary = student_client.post(reverse("quizzes:submit", args=[attempt.pk]))  # the summary, not a submit
+    assert_no_secrets(visible_text(student_client.get(summary["Location"])), "summary before submitting")
+    student_client.post(reverse("quizzes:submit", args=[attempt.pk]), {"confirm": "1"})
     review = visible_text(student_client.get(reverse("quizzes:review", args=[attempt.pk])))
     if reveal in ("after_last_attempt", "never"):
         assert_no_secrets(review, "review before reveal")

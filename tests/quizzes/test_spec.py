@@ -7,10 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from courseware.course.loader import load_course
-from courseware.quizzes.spec.choices import ChoiceType, MatchingType, OrderingType
+from courseware.quizzes.spec.choices import ChoiceType
 from courseware.quizzes.spec.expressions import FormulaError, evaluate, parse_formula
 from courseware.quizzes.spec.grading import AnswerInvalid, within_tolerance
-from courseware.quizzes.spec.typed import NumericType, ShortType
+from courseware.quizzes.spec.matching import MatchingType, OrderingType
+from courseware.quizzes.spec.numeric import NumericType
+from courseware.quizzes.spec.typed import ShortType
 
 
 def problems(content, text):
@@ -110,7 +112,7 @@ def test_settings_are_validated(content):
     )
     found = problems(content, text)
     assert (
-        "lessons/01-intro.quiz.yaml:2: settings: 'reveal' must be one of immediately, after_submission, after_last_attempt, never, not 'sometimes'"
+        "lessons/01-intro.quiz.yaml:2: settings: 'reveal' must be one of immediately, interactive, after_submission, after_last_attempt, never, not 'sometimes'"
         in found
     )
     assert (

@@ -95,6 +95,10 @@ ROWS = [
     Row("quizzes:check", roles(LOGIN, 302, 404, 404), method="post",
         kwargs=lambda w: {"attempt_id": w.open_attempt.pk, "key": "name-it"},
         data=lambda w: {"q-name-it": "overwritten"}),
+    # Interactive mode only: this world's quiz checks once, so "Try again" is refused (403).
+    Row("quizzes:retry", roles(LOGIN, 403, 404, 404), method="post",
+        kwargs=lambda w: {"attempt_id": w.open_attempt.pk, "key": "name-it"}),
+    Row("quizzes:summary", OWNER_ONLY, kwargs=open_attempt),
     Row("quizzes:submit", roles(LOGIN, 302, 404, 404), kwargs=open_attempt, method="post"),
     Row("quizzes:review", OWNER_ONLY, kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk}),
     # Labs: the page is public (instructions and starter); every write is to your own workspace.
@@ -118,7 +122,11 @@ ROWS = [
     # Instructor pages.
     Row("instructor:gradebook", INSTRUCTORS),
     Row("instructor:gradebook_csv", INSTRUCTORS, html=False),
+    Row("instructor:class", INSTRUCTORS),
+    Row("instructor:lab_class", INSTRUCTORS, kwargs=lab),
+    Row("instructor:quiz_class", INSTRUCTORS, kwargs=slug),
     Row("instructor:learner", INSTRUCTORS, kwargs=lambda w: {"user_id": w.a.pk}),
+    Row("instructor:learner_lab", INSTRUCTORS, kwargs=lambda w: {"user_id": w.a.pk, "slug": w.lab.slug}),
     Row("instructor:attempt", INSTRUCTORS,
         kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk}),
     Row("instructor:quizzes", INSTRUCTORS),

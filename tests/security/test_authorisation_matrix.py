@@ -59,6 +59,7 @@ SHOWN_TO_THEM = {
     ("quizzes:attempt", "owner"): OWNER_ANSWER,
     ("quizzes:review", "owner"): OWNER_ANSWER,
     ("instructor:attempt", "instructor"): OWNER_ANSWER,
+    ("instructor:learner_lab", "instructor"): OWNER_DRAFT,  # the learner's code, read-only
 }
 
 

@@ -40,6 +40,8 @@ def export_question(q: dict) -> str:
         comments.append(f"// points: {number(q['points'])}")
     if q.get("section"):
         comments.append(f"// section: {q['section']}")
+    for hint in q.get("hints") or []:
+        comments.append("// hint: " + hint.strip().replace("\n", "\\n"))
     if kind not in ANSWERS:
         return f"// skipped {q['id']}: {kind} questions have no GIFT form"
     answers = ANSWERS[kind](q, comments)
@@ -52,17 +54,31 @@ def export_question(q: dict) -> str:
 # Each type's answer lines; what GIFT cannot say is added to `comments`, so nothing is lost silently.
 
 
+def weight(fraction: float) -> str:
+    """A Moodle answer weight, `%50%`, for anything short of full credit."""
+    return f"%{percent(fraction * 100)}%" if fraction < 1 else ""
+
+
 def single_answers(q: dict, comments: list[str]) -> list[str]:
-    return [("=" if c["correct"] else "~") + escape(c["text"]) + feedback(c.get("feedback")) for c in q["choices"]]
+    answers = []
+    for c in q["choices"]:
+        credit = c.get("credit", 1.0 if c["correct"] else 0.0)
+        mark = "=" if c["correct"] else "~" + (weight(credit) if credit > 0 else "")
+        answers.append(mark + escape(c["text"]) + feedback(c.get("feedback")))
+    return answers
 
 
 def multiple_answers(q: dict, comments: list[str]) -> list[str]:
+    if q.get("weighted"):
+        return [
+            f"~%{percent(c['credit'] * 100)}%{escape(c['text'])}{feedback(c.get('feedback'))}" for c in q["choices"]
+        ]
     right = [c for c in q["choices"] if c["correct"]]
     wrong = len(q["choices"]) - len(right)
     answers = []
     for c in q["choices"]:
-        weight = 100 / len(right) if c["correct"] else -100 * q.get("penalty", 1) / wrong
-        answers.append(f"~%{percent(weight)}%{escape(c['text'])}{feedback(c.get('feedback'))}")
+        share = 100 / len(right) if c["correct"] else -100 * q.get("penalty", 1) / wrong
+        answers.append(f"~%{percent(share)}%{escape(c['text'])}{feedback(c.get('feedback'))}")
     return answers
 
 
@@ -79,14 +95,20 @@ def truefalse_answers(q: dict, comments: list[str]) -> list[str]:
 
 
 def numeric_answers(q: dict, comments: list[str]) -> list[str]:
-    (tolerance_kind, amount), answer = q["tolerance"], q["answer"]
-    if tolerance_kind == "relative":
-        amount = abs(answer) * amount
-        comments.append(f"// tolerance {number(q['tolerance'][1] * 100)}% exported as ±{number(amount)}")
+    items = q.get("answer_list") or [{"answer": q["answer"], "tolerance": q["tolerance"], "credit": 1.0}]
+    lines = []
+    for item in items:
+        (tolerance_kind, amount), answer = item["tolerance"], item["answer"]
+        if tolerance_kind == "relative":
+            amount = abs(answer) * amount
+            comments.append(f"// tolerance {number(item['tolerance'][1] * 100)}% exported as ±{number(amount)}")
+        lines.append(f"{weight(item['credit'])}{number(answer)}:{number(amount)}{feedback(item.get('feedback'))}")
     if q.get("unit"):
         also = f"; also accepted: {', '.join(q['units'])}" if q.get("units") else ""
         comments.append(f"// unit: {q['unit']} (units are not exported{also})")
-    return [f"#{number(answer)}:{number(amount)}"]
+    if len(lines) == 1 and not lines[0].startswith("%"):
+        return ["#" + lines[0]]
+    return ["#", *("=" + line for line in lines)]
 
 
 def short_answers(q: dict, comments: list[str]) -> list[str]:
@@ -94,7 +116,8 @@ def short_answers(q: dict, comments: list[str]) -> list[str]:
         comments.append(f"// pattern not exported: {q['pattern']}")
     if q.get("case_sensitive"):
         comments.append("// case_sensitive not exported (GIFT short answers ignore case)")
-    return ["=" + escape(answer) for answer in q["answers"]]
+    items = q.get("answer_list") or [{"text": answer, "credit": 1.0} for answer in q["answers"]]
+    return ["=" + weight(item["credit"]) + escape(item["text"]) + feedback(item.get("feedback")) for item in items]
 
 
 def matching_answers(q: dict, comments: list[str]) -> list[str]:

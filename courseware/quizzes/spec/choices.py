@@ -1,15 +1,18 @@
-"""Question types where the learner picks: single, multiple, truefalse, matching, ordering.
+"""Question types where the learner picks: single, multiple and truefalse (matching and ordering
+are in `matching.py`, the typed ones in `typed.py` and `numeric.py`).
 
 Every type offers the same five operations on plain dicts (what the database stores):
 `parse` (validate authored YAML), `layout` (fix choice order and opaque ids for one attempt),
 `public` (what a page may show before answers are revealed), `parse_response` (turn a form into
-a stored response, refusing anything forged) and `grade`. `answer_html` is the revealed key.
+a stored response, refusing anything forged) and `grade`. `answer_html` is the revealed key; `review` marks what the learner gave, item by item,
+for a review (only ever called once answers may be shown).
 """
 
 import random
 from collections.abc import Callable, Mapping
 
-from .grading import AnswerForged, AnswerInvalid, Grade
+from .credit import is_full, parse_credit
+from .grading import AnswerForged, Grade, mark
 from .reader import MappingReader
 
 Render = Callable[[str], str]
@@ -46,9 +49,11 @@ def one(form: Mapping[str, list[str]], name: str) -> str:
 
 
 class ChoiceType:
-    """single and multiple: choices with `correct` flags and optional per-choice feedback."""
+    """single and multiple: choices, each right, wrong or worth part of the points (`credit`),
+    with optional per-choice feedback."""
 
     fields = {"choices"}
+    choice_fields = {"text", "correct", "credit", "feedback"}
 
     def __init__(self, name: str):
         self.name = name
@@ -57,37 +62,68 @@ class ChoiceType:
             self.fields = {"choices", "penalty"}
 
     def parse(self, q: MappingReader, render: Render) -> dict:
-        choices = []
-        for index, raw in enumerate(q.items("choices", minimum=2)):
-            if not isinstance(raw, dict) or not set(raw) <= {"text", "correct", "feedback"} or "text" not in raw:
-                q.problem(
-                    f"choice {index + 1} needs 'text' (and may have 'correct', 'feedback')",
-                    "choices",
-                    index,
-                )
-                continue
-            correct = raw.get("correct", False)
-            if not isinstance(correct, bool):
-                q.problem(f"choice {index + 1}: 'correct' must be true or false", "choices", index)
-            text, feedback = str(raw["text"]), str(raw.get("feedback") or "")
-            choices.append(
-                {
-                    "text": text,
-                    "html": render(text),
-                    "correct": correct is True,
-                    "feedback": feedback,
-                    "feedback_html": render(feedback) if feedback else "",
-                }
-            )
-        right = sum(choice["correct"] for choice in choices)
-        if choices and self.multiple and right == 0:
-            q.problem("no choice is marked 'correct: true'", "choices")
-        if choices and not self.multiple and right != 1:
-            q.problem(f"a single-choice question needs exactly one correct choice, not {right}", "choices")
+        choices = [
+            choice
+            for index, raw in enumerate(q.items("choices", minimum=2))
+            if (choice := self._choice(q, index, raw, render))
+        ]
+        weighted = any(choice.pop("weighted") for choice in choices)
+        if self.multiple:
+            self._check_multiple(q, choices, weighted)
+        else:
+            full = sum(is_full(choice["credit"]) for choice in choices)
+            if choices and full != 1:
+                q.problem(f"a single-choice question needs exactly one correct choice, not {full}", "choices")
         data = {"choices": choices}
         if self.multiple:
+            data["weighted"] = weighted
             data["penalty"] = q.number("penalty", required=False, default=1, minimum=0)
+            if weighted and "penalty" in q.values:
+                q.problem(
+                    "'penalty' goes with 'correct' choices; with 'credit', give wrong choices a negative credit",
+                    "penalty",
+                )
         return data
+
+    def _choice(self, q: MappingReader, index: int, raw, render: Render) -> dict | None:
+        if not isinstance(raw, dict) or not set(raw) <= self.choice_fields or "text" not in raw:
+            q.problem(
+                f"choice {index + 1} needs 'text' (and may have 'correct', 'credit', 'feedback')", "choices", index
+            )
+            return None
+        correct = raw.get("correct", False)
+        if not isinstance(correct, bool):
+            q.problem(f"choice {index + 1}: 'correct' must be true or false", "choices", index)
+        credit = 1.0 if correct is True else 0.0
+        if "credit" in raw:
+            try:
+                credit = parse_credit(raw["credit"], negative=self.multiple)
+            except ValueError as error:
+                q.problem(f"choice {index + 1}: {error}", "choices", index)
+            if "correct" in raw:
+                q.problem(f"choice {index + 1}: give 'correct' or 'credit', not both", "choices", index)
+        text, feedback = str(raw["text"]), str(raw.get("feedback") or "")
+        return {
+            "text": text,
+            "html": render(text),
+            "correct": credit > 0 if self.multiple else is_full(credit),
+            "credit": credit,
+            "feedback": feedback,
+            "feedback_html": render(feedback) if feedback else "",
+            "weighted": "credit" in raw,
+        }
+
+    @staticmethod
+    def _check_multiple(q: MappingReader, choices: list[dict], weighted: bool) -> None:
+        if not choices:
+            return
+        if not weighted:
+            if not any(choice["correct"] for choice in choices):
+                q.problem("no choice is marked 'correct: true'", "choices")
+            return
+        positive = sum(choice["credit"] for choice in choices if choice["credit"] > 0)
+        if abs(positive - 1) > 1e-4:
+            q.problem(f"the positive credits add up to {positive * 100:g}%, not 100%", "choices")
 
     def layout(self, data: dict, rng: random.Random, shuffle: bool) -> dict:
         return {
@@ -112,7 +148,10 @@ class ChoiceType:
         feedback = [choices[i]["feedback_html"] for i in response if choices[i]["feedback_html"]]
         detail = {"picked": response}
         if not self.multiple:
-            return Grade(1.0 if response and choices[response[0]]["correct"] else 0.0, feedback, detail)
+            return Grade(choice_credit(choices[response[0]]) if response else 0.0, feedback, detail)
+        if data.get("weighted"):
+            score = sum(choice_credit(choices[i]) for i in response)
+            return Grade(max(0.0, min(1.0, score)), feedback, detail)
         right = [i for i, choice in enumerate(choices) if choice["correct"]]
         wrong = [i for i, choice in enumerate(choices) if not choice["correct"]]
         right_picks = len([i for i in response if i in right])
@@ -120,8 +159,24 @@ class ChoiceType:
         score = right_picks / len(right) - (data["penalty"] * wrong_picks / len(wrong) if wrong else 0)
         return Grade(max(0.0, min(1.0, score)), feedback, detail)
 
+    def review(self, data: dict, layout: dict, response) -> dict:
+        """Each picked choice: right, partly right or wrong, with its own feedback beside it. In a
+        multiple question every choice worth something is right to pick, as Moodle ticks it."""
+        marks = {}
+        for index in response or []:
+            choice = data["choices"][index]
+            credit = choice_credit(choice)
+            marked = mark(1.0 if credit > 0 else 0.0) if self.multiple else mark(credit)
+            marks[layout["ids"][index]] = {"mark": marked, "feedback_html": choice["feedback_html"]}
+        return marks
+
     def answer_html(self, data: dict, layout: dict) -> str:
         return "".join(f"<li>{c['html']}</li>" for c in data["choices"] if c["correct"]).join(["<ul>", "</ul>"])
+
+
+def choice_credit(choice: dict) -> float:
+    """A choice's share of the points; choices stored before credits existed have only `correct`."""
+    return choice.get("credit", 1.0 if choice["correct"] else 0.0)
 
 
 class TrueFalseType:
@@ -159,111 +214,16 @@ class TrueFalseType:
         message = data["feedback"].get(str(response).lower())
         return Grade(1.0 if response == data["answer"] else 0.0, [message] if message else [])
 
+    def review(self, data, layout, response) -> dict:
+        if response is None:
+            return {}
+        key = str(response).lower()
+        return {
+            key: {
+                "mark": mark(1.0 if response == data["answer"] else 0.0),
+                "feedback_html": data["feedback"].get(key, ""),
+            }
+        }
+
     def answer_html(self, data, layout):
         return "True" if data["answer"] else "False"
-
-
-class MatchingType:
-    name = "matching"
-    fields = {"pairs", "distractors"}
-
-    def parse(self, q: MappingReader, render: Render) -> dict:
-        pairs = []
-        for index, raw in enumerate(q.items("pairs", minimum=2)):
-            if not isinstance(raw, dict) or set(raw) != {"left", "right"}:
-                q.problem(f"pair {index + 1} must have exactly 'left' and 'right'", "pairs", index)
-                continue
-            pairs.append({"left": str(raw["left"]), "right": str(raw["right"])})
-        distractors = [str(item) for item in q.items("distractors", required=False)]
-        rights = [pair["right"] for pair in pairs] + distractors
-        if len(set(rights)) != len(rights):
-            q.problem("every right-hand answer (and distractor) must be different", "pairs")
-        return {
-            "pairs": [
-                {**pair, "left_html": render(pair["left"]), "right_html": render(pair["right"])} for pair in pairs
-            ],
-            "distractors": [{"text": item, "html": render(item)} for item in distractors],
-        }
-
-    def _options(self, data):
-        return [pair["right_html"] for pair in data["pairs"]] + [item["html"] for item in data["distractors"]]
-
-    def layout(self, data, rng, shuffle):
-        options = len(self._options(data))
-        return {
-            "lefts": arranged(rng, len(data["pairs"]), shuffle),
-            "left_ids": opaque_ids(rng, len(data["pairs"])),
-            "options": arranged(rng, options, True),  # the right column is always shuffled
-            "option_ids": opaque_ids(rng, options),
-        }
-
-    def public(self, data, layout):
-        options = self._options(data)
-        return {
-            "lefts": [{"id": layout["left_ids"][i], "html": data["pairs"][i]["left_html"]} for i in layout["lefts"]],
-            "options": [{"id": layout["option_ids"][i], "html": options[i]} for i in layout["options"]],
-        }
-
-    def parse_response(self, data, layout, form, name):
-        option_index = {option_id: i for i, option_id in enumerate(layout["option_ids"])}
-        response = {}
-        for index, left_id in enumerate(layout["left_ids"]):
-            value = one(form, f"{name}-{left_id}")
-            if value and value not in option_index:
-                raise AnswerForged("a matched answer is not part of this question")
-            if value:
-                response[str(index)] = option_index[value]
-        refuse_unknown_items(form, name, layout["left_ids"])
-        return response
-
-    def grade(self, data, layout, response):
-        right = [str(i) for i in range(len(data["pairs"])) if response.get(str(i)) == i]
-        return Grade(len(right) / len(data["pairs"]), detail={"right": right})
-
-    def answer_html(self, data, layout):
-        rows = "".join(f"<li>{p['left_html']} → {p['right_html']}</li>" for p in data["pairs"])
-        return f"<ul>{rows}</ul>"
-
-
-class OrderingType:
-    name = "ordering"
-    fields = {"items"}
-
-    def parse(self, q: MappingReader, render: Render) -> dict:
-        items = [str(item) for item in q.items("items", minimum=2)]
-        if len(set(items)) != len(items):
-            q.problem("every item must be different", "items")
-        return {"items": [{"text": item, "html": render(item)} for item in items]}
-
-    def layout(self, data, rng, shuffle):
-        count = len(data["items"])
-        order = arranged(rng, count, True)
-        if count > 1 and order == list(range(count)):
-            order = order[1:] + order[:1]  # never show the answer as the starting order
-        return {"order": order, "ids": opaque_ids(rng, count)}
-
-    def public(self, data, layout):
-        items = [{"id": layout["ids"][i], "html": data["items"][i]["html"]} for i in layout["order"]]
-        return {"items": items, "positions": list(range(1, len(items) + 1))}
-
-    def parse_response(self, data, layout, form, name):
-        count = len(data["items"])
-        refuse_unknown_items(form, name, layout["ids"])
-        positions = {}
-        for index, item_id in enumerate(layout["ids"]):
-            value = one(form, f"{name}-{item_id}")
-            if not value:
-                continue
-            if not (value.isascii() and value.isdigit() and len(value) < 6) or not 1 <= int(value) <= count:
-                raise AnswerForged("a position is out of range")
-            positions[str(index)] = int(value)
-        if len(set(positions.values())) != len(positions):
-            raise AnswerInvalid("Give each item a different position.")
-        return positions
-
-    def grade(self, data, layout, response):
-        right = [key for key, position in response.items() if int(key) == position - 1]
-        return Grade(len(right) / len(data["items"]), detail={"right": right})
-
-    def answer_html(self, data, layout):
-        return "<ol>" + "".join(f"<li>{item['html']}</li>" for item in data["items"]) + "</ol>"

@@ -27,9 +27,7 @@ class Grade:
 
     @property
     def status(self) -> str:
-        if self.correct:
-            return "correct"
-        return "partial" if self.fraction > 0 else "incorrect"
+        return mark(self.fraction)
 
 
 def parse_number(text: str) -> tuple[float, str]:
@@ -72,3 +70,10 @@ def within_tolerance(value: float, answer: float, kind: str, amount: float) -> b
 def normalise_text(text: str, case_sensitive: bool) -> str:
     text = " ".join((text or "").split())
     return text if case_sensitive else text.casefold()
+
+
+def mark(fraction: float) -> str:
+    """correct | partial | incorrect: how a review marks an answer, or one part of it."""
+    if fraction >= 1 - 1e-9:
+        return "correct"
+    return "partial" if fraction > 0 else "incorrect"

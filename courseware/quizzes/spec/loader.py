@@ -13,14 +13,18 @@ from courseware.content.frontmatter import SLUG_RE, compose_and_load
 from courseware.content.lessons import Lessons
 from courseware.content.problems import ContentProblem
 
-from .choices import ChoiceType, MatchingType, OrderingType, TrueFalseType
+from .choices import ChoiceType, TrueFalseType
+from .credit import parse_credit
+from .matching import MatchingType, OrderingType
+from .numeric import CalculatedType, NumericType
 from .reader import MappingReader, node_lines
-from .typed import CalculatedType, NumericType, ShortType
+from .typed import ShortType
 
 QUIZ_SUFFIX = ".quiz.yaml"
 FUNCTIONS_FILE = "quiz_functions.py"
-COMMON_FIELDS = {"id", "type", "prompt", "points", "explanation", "tags", "section"}
-REVEAL = ["immediately", "after_submission", "after_last_attempt", "never"]
+COMMON_FIELDS = {"id", "type", "prompt", "points", "explanation", "tags", "section", "hints"}
+REVEAL = ["immediately", "interactive", "after_submission", "after_last_attempt", "never"]
+CHECKED_AS_YOU_GO = ("immediately", "interactive")  # Moodle's immediate feedback and interactive behaviours
 GRADING = ["highest", "last", "first", "average"]
 DEFAULT_SETTINGS = {
     "attempts": 0,
@@ -31,6 +35,8 @@ DEFAULT_SETTINGS = {
     "draw": 0,
     "pass_mark": 70,
     "reveal": "after_submission",
+    "tries": 3,
+    "try_penalty": "33.33333%",
 }
 
 
@@ -185,7 +191,24 @@ def read_settings(quiz: MappingReader) -> dict:
         reader.problem("'pass_mark' is a percentage, at most 100", "pass_mark")
     if settings["reveal"] == "after_last_attempt" and not settings["attempts"]:
         reader.problem("reveal after_last_attempt needs a finite number of 'attempts'", "reveal")
+    interactive_settings(reader, settings)
     return settings
+
+
+def interactive_settings(reader: MappingReader, settings: dict) -> None:
+    """Moodle's "interactive with multiple tries": `tries` per question, and what each wrong try
+    costs (`try_penalty`, a share of the question's points). Only that mode has them."""
+    given = [key for key in ("tries", "try_penalty") if key in reader.values]
+    if settings["reveal"] != "interactive":
+        for key in given:
+            reader.problem(f"'{key}' applies only with reveal: interactive", key)
+        return
+    settings["tries"] = int(reader.number("tries", required=False, default=DEFAULT_SETTINGS["tries"], minimum=1))
+    try:
+        settings["try_penalty"] = parse_credit(str(reader.values.get("try_penalty", DEFAULT_SETTINGS["try_penalty"])))
+    except ValueError as error:
+        reader.problem(str(error).replace("'credit'", "'try_penalty'"), "try_penalty")
+        settings["try_penalty"] = parse_credit(DEFAULT_SETTINGS["try_penalty"])
 
 
 def read_question(raw, lines, report, index, types, render) -> dict | None:
@@ -214,5 +237,11 @@ def read_question(raw, lines, report, index, types, render) -> dict | None:
         "tags": [str(tag).strip() for tag in tags],
         "section": q.text("section", required=False).lstrip("#"),
     }
+    hints = q.items("hints", required=False)
+    if not all(isinstance(hint, str) and hint.strip() for hint in hints):
+        q.problem("'hints' must be a list of Markdown texts", "hints")
+    if hints:
+        question["hints"] = [str(hint) for hint in hints]
+        question["hints_html"] = [render(str(hint)) for hint in hints]
     question.update(types[kind].parse(q, render))
     return None if q.failed else question

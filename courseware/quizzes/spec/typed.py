@@ -1,25 +1,19 @@
-"""Question types where the learner types: numeric, short and calculated."""
+"""Question types where the learner types: short here; numeric and calculated in `numeric.py`.
 
-import itertools
-import math
-import random
+Typed answers may be listed with a `credit` and a `feedback` each, as Moodle's short-answer and
+numerical questions have: the first listed answer that matches is the one graded.
+"""
+
 import re
 from collections.abc import Callable, Mapping
+from html import escape
 
 from .choices import Render, one
-from .expressions import FormulaError, evaluate, formula_names, parse_formula
-from .grading import (
-    AnswerInvalid,
-    Grade,
-    normalise_text,
-    parse_number,
-    parse_tolerance,
-    within_tolerance,
-)
+from .credit import is_full, parse_credit
+from .grading import AnswerInvalid, Grade, mark, normalise_text, parse_number
 from .reader import MappingReader
 
 MAX_ANSWER_LENGTH = 200
-PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([^{}]*))?\}")
 
 
 def parse_units(q: MappingReader) -> dict:
@@ -57,55 +51,31 @@ def typed_response(form: Mapping[str, list[str]], name: str) -> str:
     return text
 
 
-class NumericType:
-    name = "numeric"
-    fields = {"answer", "tolerance", "unit", "units"}
-
-    def parse(self, q: MappingReader, render: Render) -> dict:
-        answer = q.number("answer")
-        data = {"answer": answer, **parse_units(q), **self.parse_tolerance(q)}
-        return data
-
-    @staticmethod
-    def parse_tolerance(q: MappingReader) -> dict:
-        if "tolerance" not in q.values:
-            q.problem("missing 'tolerance' (write 0 for an exact answer, or a percentage such as '1%')")
-            return {"tolerance": ["absolute", 0.0]}
-        try:
-            return {"tolerance": list(parse_tolerance(q.values["tolerance"]))}
-        except ValueError as error:
-            q.problem(str(error), "tolerance")
-            return {"tolerance": ["absolute", 0.0]}
-
-    def layout(self, data, rng, shuffle):
-        return {}
-
-    def public(self, data, layout):
-        return {"unit": data["unit"]}
-
-    def parse_response(self, data, layout, form, name):
-        text = typed_response(form, name)
-        if text:
-            number_with_unit(data, text)  # refuse what cannot be graded, before it is saved
-        return text
-
-    def expected(self, data, layout) -> float:
-        return data["answer"]
-
-    def grade(self, data, layout, response):
-        if not response:
-            return Grade(0.0)
-        value = number_with_unit(data, response)
-        kind, amount = data["tolerance"]
-        return Grade(1.0 if within_tolerance(value, self.expected(data, layout), kind, amount) else 0.0)
-
-    def answer_html(self, data, layout):
-        value = self.expected(data, layout)
-        decimals = data.get("decimals")
-        shown = f"{value:,.{decimals}f}" if decimals is not None else f"{value:,.10g}"
-        kind, amount = data["tolerance"]
-        margin = f" (±{amount * 100:g}%)" if kind == "relative" and amount else (f" (±{amount:g})" if amount else "")
-        return f"{shown} {data['unit']}".strip() + margin
+def answer_items(
+    q: MappingReader, render: Render, value_key: str, read: Callable[[dict, int], dict], extra: frozenset = frozenset()
+) -> list[dict]:
+    """The `answers` list: each a bare value (full credit) or a mapping with `value_key`, optional
+    `credit` and `feedback`, and the `extra` fields `read(raw, index)` turns into the type's own."""
+    items = []
+    for index, raw in enumerate(q.items("answers")):
+        raw = raw if isinstance(raw, dict) else {value_key: raw}
+        allowed = {value_key, "credit", "feedback", *extra}
+        if value_key not in raw or not set(raw) <= allowed:
+            known = ", ".join(sorted(allowed - {value_key}))
+            q.problem(f"answer {index + 1} needs '{value_key}' (and may have {known})", "answers", index)
+            continue
+        credit = 1.0
+        if "credit" in raw:
+            try:
+                credit = parse_credit(raw["credit"])
+            except ValueError as error:
+                q.problem(f"answer {index + 1}: {error}", "answers", index)
+        feedback = str(raw.get("feedback") or "")
+        item = {"credit": credit, "feedback": feedback, "feedback_html": render(feedback) if feedback else ""}
+        items.append(read(raw, index) | item)
+    if items and not any(is_full(item["credit"]) for item in items):
+        q.problem("at least one answer needs full credit (leave out 'credit', or write 100%)", "answers")
+    return items
 
 
 class ShortType:
@@ -113,7 +83,13 @@ class ShortType:
     fields = {"answers", "pattern", "case_sensitive"}
 
     def parse(self, q: MappingReader, render: Render) -> dict:
-        answers = [str(item) for item in q.items("answers")]
+        def read(raw: dict, index: int) -> dict:
+            text = raw["text"]
+            if isinstance(text, bool) or not isinstance(text, str | int | float) or not str(text).strip():
+                q.problem(f"answer {index + 1}: the text must be a word or phrase", "answers", index)
+            return {"text": str(text)}
+
+        items = answer_items(q, render, "text", read)
         pattern = q.text("pattern", required=False)
         if pattern:
             try:
@@ -121,7 +97,8 @@ class ShortType:
             except re.error as error:
                 q.problem(f"'pattern' is not a valid regular expression: {error}", "pattern")
         return {
-            "answers": answers,
+            "answers": [item["text"] for item in items if is_full(item["credit"])],
+            "answer_list": items,
             "pattern": pattern,
             "case_sensitive": q.boolean("case_sensitive", False),
         }
@@ -135,139 +112,30 @@ class ShortType:
     def parse_response(self, data, layout, form, name):
         return typed_response(form, name)
 
-    def grade(self, data, layout, response):
+    def matched(self, data, response) -> dict | None:
+        """The first listed answer the response matches (or the pattern, at full credit)."""
         given = normalise_text(response, data["case_sensitive"])
-        if given and any(given == normalise_text(a, data["case_sensitive"]) for a in data["answers"]):
-            return Grade(1.0)
-        if given and data["pattern"] and re.fullmatch(data["pattern"], response.strip()):
-            return Grade(1.0)
-        return Grade(0.0)
+        if not given:
+            return None
+        items = data.get("answer_list") or [{"text": a, "credit": 1.0, "feedback_html": ""} for a in data["answers"]]
+        for item in items:
+            if given == normalise_text(item["text"], data["case_sensitive"]):
+                return item
+        if data["pattern"] and re.fullmatch(data["pattern"], response.strip()):
+            return {"credit": 1.0, "feedback_html": ""}
+        return None
+
+    def grade(self, data, layout, response):
+        item = self.matched(data, response)
+        if item is None:
+            return Grade(0.0)
+        return Grade(item["credit"], [item["feedback_html"]] if item["feedback_html"] else [])
+
+    def review(self, data, layout, response) -> dict:
+        if not response:
+            return {}
+        item = self.matched(data, response) or {"credit": 0.0, "feedback_html": ""}
+        return {"answer": {"mark": mark(item["credit"]), "feedback_html": item["feedback_html"]}}
 
     def answer_html(self, data, layout):
-        from html import escape
-
         return " or ".join(f"<code>{escape(answer)}</code>" for answer in data["answers"])
-
-
-class CalculatedType(NumericType):
-    """Parameters drawn per attempt; the answer is a formula (or a named function) of them."""
-
-    name = "calculated"
-    fields = {"parameters", "formula", "function", "tolerance", "unit", "units", "decimals"}
-
-    def __init__(self, functions: Mapping[str, Callable] | None = None):
-        self.functions = functions or {}
-
-    def parse(self, q: MappingReader, render: Render) -> dict:
-        parameters = self.parse_parameters(q)
-        data = {"parameters": parameters, **parse_units(q), **self.parse_tolerance(q)}
-        data["decimals"] = q.values.get("decimals")
-        if data["decimals"] is not None and (not isinstance(data["decimals"], int) or not 0 <= data["decimals"] <= 10):
-            q.problem("'decimals' must be a whole number from 0 to 10", "decimals")
-        if ("formula" in q.values) == ("function" in q.values):
-            q.problem("give exactly one of 'formula' or 'function'")
-            return data
-        if "formula" in q.values:
-            data["formula"] = q.text("formula")
-            try:
-                tree = parse_formula(data["formula"])
-            except FormulaError as error:
-                q.problem(str(error), "formula")
-                return data
-            unknown = formula_names(tree) - set(parameters)
-            if unknown:
-                q.problem(f"formula uses unknown names: {', '.join(sorted(unknown))}", "formula")
-                return data
-        else:
-            data["function"] = q.text("function")
-            if data["function"] not in self.functions:
-                q.problem(f"no function '{data['function']}' in lessons/quiz_functions.py", "function")
-                return data
-        if not q.failed:
-            self.check_corners(q, data)
-        return data
-
-    @staticmethod
-    def parse_parameters(q: MappingReader) -> dict:
-        raw = q.values.get("parameters")
-        if not isinstance(raw, dict) or not raw:
-            q.problem("'parameters' must map names to {min, max, step} or {choices: [...]}", "parameters")
-            return {}
-        parameters = {}
-        for name, spec in raw.items():
-            ok_name = isinstance(name, str) and name.isidentifier() and name.islower()
-            numbers = isinstance(spec, dict) and all(
-                isinstance(v, int | float) and not isinstance(v, bool)
-                for v in (spec.get("choices") or []) + [spec.get(k, 0) for k in ("min", "max", "step")]
-            )
-            if ok_name and numbers and set(spec) == {"choices"} and spec["choices"]:
-                parameters[name] = {"choices": list(spec["choices"])}
-            elif (
-                ok_name
-                and numbers
-                and set(spec) in ({"min", "max"}, {"min", "max", "step"})
-                and spec["min"] <= spec["max"]
-            ):
-                step = spec.get("step", 1)
-                if step <= 0:
-                    q.problem(f"parameter '{name}': step must be positive", "parameters")
-                parameters[name] = {"min": spec["min"], "max": spec["max"], "step": step}
-            else:
-                q.problem(
-                    f"parameter '{name}' must be {{min, max[, step]}} with min <= max, or {{choices: [numbers]}}",
-                    "parameters",
-                )
-        return parameters
-
-    def check_corners(self, q: MappingReader, data: dict) -> None:
-        values = {
-            name: spec["choices"] if "choices" in spec else sorted({spec["min"], spec["max"]})
-            for name, spec in data["parameters"].items()
-        }
-        for combination in itertools.islice(itertools.product(*values.values()), 256):
-            params = dict(zip(values, combination, strict=True))
-            try:
-                self.compute(data, params)
-            except Exception as error:  # noqa: BLE001 (any failure is the author's to fix)
-                q.problem(
-                    f"the answer cannot be computed for {params}: {error}",
-                    "formula" if "formula" in data else "function",
-                )
-                return
-
-    def compute(self, data: dict, params: dict) -> float:
-        if "formula" in data:
-            return evaluate(parse_formula(data["formula"]), params)
-        result = self.functions[data["function"]](**params)
-        if isinstance(result, bool) or not isinstance(result, int | float) or not math.isfinite(float(result)):
-            raise FormulaError(f"{data['function']}() returned {result!r}, not a finite number")
-        return float(result)
-
-    def layout(self, data, rng: random.Random, shuffle):
-        params = {}
-        for name, spec in data["parameters"].items():
-            if "choices" in spec:
-                params[name] = rng.choice(spec["choices"])
-            else:
-                steps = int((spec["max"] - spec["min"]) // spec["step"])
-                value = spec["min"] + spec["step"] * rng.randint(0, steps)
-                params[name] = round(value, 10) if isinstance(value, float) else value
-        return {"params": params}
-
-    def expected(self, data, layout) -> float:
-        return self.compute(data, layout["params"])
-
-
-def fill_parameters(text: str, params: dict) -> str:
-    """Put a draw's values into `{name}` / `{name:,}` placeholders; other braces stay as they are."""
-
-    def replace(match: re.Match) -> str:
-        name, spec = match.group(1), match.group(2) or ""
-        if name not in params:
-            return match.group(0)
-        try:
-            return format(params[name], spec)
-        except ValueError:
-            return str(params[name])
-
-    return PLACEHOLDER_RE.sub(replace, text)

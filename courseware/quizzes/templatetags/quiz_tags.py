@@ -20,3 +20,11 @@ def has(collection, item) -> bool:
 def points(value) -> str:
     number = float(value)
     return f"{number:g} point{'s' if number != 1 else ''}"
+
+
+@register.filter
+def percent(fraction) -> str:
+    """0.6667 -> '67%': a share of the points, as the review and the tries line show it."""
+    if fraction is None:
+        return ""
+    return f"{float(fraction) * 100:.0f}%"

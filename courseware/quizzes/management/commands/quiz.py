@@ -4,11 +4,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from courseware.content.lessons import load_lessons
 from courseware.quizzes import services
+from courseware.quizzes.gift import export_gift, questions_to_yaml, read_gift
+from courseware.quizzes.gift.importing import fit_to_quiz
 from courseware.quizzes.models import Quiz
 from courseware.quizzes.spec.loader import QUIZ_SUFFIX, load_quizzes
 
@@ -54,8 +57,6 @@ class Command(BaseCommand):
             )
 
     def export_gift(self, *, quiz, **options):
-        from courseware.quizzes.gift import export_gift
-
         quizzes = Quiz.objects.select_related("lesson").order_by("lesson__order")
         if quiz:
             quizzes = quizzes.filter(lesson__slug=quiz)
@@ -66,42 +67,42 @@ class Command(BaseCommand):
             self.stdout.write(export_gift(item.title, specs))
 
     def import_gift(self, *, file, lesson, dry_run, **options):
-        from courseware.quizzes.gift import parse_gift, questions_to_yaml
-
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        questions, problems = parse_gift(file.read_text(encoding="utf-8"), str(file))
-        if problems:
-            self._fail(problems)
+        read = read_gift(file.read_text(encoding="utf-8"), str(file))
+        if read.problems:
+            self._fail(read.problems)
         lessons_dir = Path(settings.LESSONS_DIR)
         slug = lesson or file.name.split(".")[0]
-        lesson_file = next((p for p in sorted(lessons_dir.glob("*.md")) if _front_slug(p) == slug), None)
-        if lesson_file is None:
+        target_lesson = next((item for item in load_lessons(lessons_dir.parent).lessons if item.slug == slug), None)
+        if target_lesson is None:
             raise CommandError(f"No lesson with slug '{slug}' in {lessons_dir} (use --lesson SLUG).")
-        target = lesson_file.with_name(lesson_file.name[:-3] + QUIZ_SUFFIX)
+        target = lessons_dir / (target_lesson.file_name[:-3] + QUIZ_SUFFIX)
         existing = target.read_text(encoding="utf-8") if target.exists() else "questions:\n"
         if not _questions_come_last(existing):
             raise CommandError(
                 f"{target}: new questions are added at the end, so 'questions:' must be the file's last key."
             )
-        new_text = existing.rstrip("\n") + "\n" + questions_to_yaml(questions)
-        with tempfile.TemporaryDirectory() as scratch:
-            copy = Path(scratch) / "lessons"
-            shutil.copytree(lessons_dir, copy)
-            (copy / target.name).write_text(new_text, encoding="utf-8")
-            lessons = load_lessons(Path(scratch))  # the lessons, and every quiz checked against them
-            load_quizzes(lessons)
-        problems = sorted(lessons.problems)
+        fit_to_quiz(
+            read,
+            path=str(file),
+            taken=_quiz_ids(existing),
+            anchors=set(target_lesson.anchors),
+            lesson=target_lesson.path,
+        )
+        new_text = existing.rstrip("\n") + "\n" + questions_to_yaml(read.questions)
+        problems = _validate(lessons_dir, target.name, new_text)
         if problems:
             self._fail(problems)
+        for note in read.notes:
+            self.stdout.write(f"{note.path}:{note.line}: note: {note.message}")
         rel = target.relative_to(settings.CONTENT_DIR) if target.is_relative_to(settings.CONTENT_DIR) else target
+        count = len(read.questions)
         if dry_run:
-            self.stdout.write(
-                f"Dry run: {len(questions)} questions from {file} are valid for {rel}; nothing was written."
-            )
+            self.stdout.write(f"Dry run: {count} questions from {file} are valid for {rel}; nothing was written.")
             return
         target.write_text(new_text, encoding="utf-8")
-        self.stdout.write(f"Added {len(questions)} questions to {rel}. Review them, then run `content sync`.")
+        self.stdout.write(f"Added {count} questions to {rel}. Review them, then run `content sync`.")
 
     def _fail(self, problems):
         for problem in problems:
@@ -109,11 +110,25 @@ class Command(BaseCommand):
         raise CommandError(f"{len(problems)} problem(s); nothing was written.", returncode=1)
 
 
-def _front_slug(path: Path) -> str | None:
-    for line in path.read_text(encoding="utf-8").splitlines()[1:30]:
-        if line.startswith("slug:"):
-            return line.split(":", 1)[1].strip()
-    return None
+def _validate(lessons_dir: Path, name: str, text: str) -> list:
+    """The lessons and every quiz loaded from a copy holding the new quiz file, exactly as
+    `content check` would load them."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "lessons"
+        shutil.copytree(lessons_dir, copy)
+        (copy / name).write_text(text, encoding="utf-8")
+        lessons = load_lessons(Path(scratch))
+        load_quizzes(lessons)
+    return sorted(lessons.problems)
+
+
+def _quiz_ids(text: str) -> set[str]:
+    try:
+        values = yaml.safe_load(text) or {}
+    except yaml.YAMLError:
+        return set()  # the loader reports the file's own problem
+    questions = values.get("questions") if isinstance(values, dict) else None
+    return {str(q["id"]) for q in questions or [] if isinstance(q, dict) and "id" in q}
 
 
 def _questions_come_last(text: str) -> bool:
