@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from courseware.pricing.engine.lambda_ import lambda_estimate
 
-from .client.aws import AccountAws
+from .client.aws import AccountAws, control_token
 from .client.callers import CallerError
 from .client.invocation import from_response, throttled
 from .deploy import DeployError, deploy
@@ -54,7 +54,12 @@ def lab_run_execute(*, run_id: int) -> LabRun:
 
 
 def workspace_aws(workspace: LabWorkspace) -> AccountAws:
-    return AccountAws(endpoint=settings.LABS_ENDPOINT, account_id=workspace.account_id, kind=settings.LABS_BACKEND)
+    return AccountAws(
+        endpoint=settings.LABS_ENDPOINT,
+        account_id=workspace.account_id,
+        kind=settings.LABS_BACKEND,
+        control=control_token(settings.SECRET_KEY),
+    )
 
 
 def _deploy(run: LabRun) -> dict:
@@ -130,6 +135,7 @@ def _grade(run: LabRun) -> dict:
         config=version.config,
         endpoint=settings.LABS_ENDPOINT,
         kind=settings.LABS_BACKEND,
+        control=control_token(settings.SECRET_KEY),
     )
     data = graded.to_dict(source)
     run.score = data["score"]

@@ -64,7 +64,7 @@ class _Server(ThreadedMotoServer):
 class LabBackend:
     """The emulator: moto behind the ingress, on a host port for the platform and one socket
     per account for learner code. `control_token` opens moto's control plane to host callers
-    (`emulator.ingress.control_token(SECRET_KEY)` in `labs_backend`; random otherwise)."""
+    (`client.aws.control_token(SECRET_KEY)` in `labs_backend`; random otherwise)."""
 
     def __init__(
         self,
@@ -181,11 +181,11 @@ class LabBackend:
         return [version for version in found if version is not None]
 
 
-def start_embedded(max_environments: int = 4) -> LabBackend:
+def start_embedded(max_environments: int = 4, *, control_token: str | None = None) -> LabBackend:
     """A lab backend of our own for a one-off command, after the sandbox proves its confinement."""
     sandbox = Sandbox(SandboxLimits(max_environments=max_environments))
     check = sandbox.self_check()  # never run learner code in a leaky sandbox
     if not check.ok and not sandbox.unsafe:
         sandbox.shutdown()
         raise SandboxUnavailable("The sandbox self-check failed:\n" + check.report())
-    return LabBackend(sandbox=sandbox).start()
+    return LabBackend(sandbox=sandbox, control_token=control_token).start()

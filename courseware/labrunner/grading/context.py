@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from ..client import callers
 from ..client.api import ApiResponse, call_api
 from ..client.aws import AccountAws
+from ..client.clock import ClockUnavailable, advance_clock
 from ..client.invocation import Invocation, from_response, throttled
 from .checks import FUNCTION_FAILED, Fail, FunctionFailure, function_failure
 
@@ -138,6 +139,15 @@ class LabContext:
         except ClientError:
             return ""
         return "\n".join(event["message"] for event in sorted(events, key=lambda e: e["timestamp"]))
+
+    def advance_clock(self, *, seconds: float = 0, minutes: float = 0, hours: float = 0, days: float = 0) -> str:
+        """Move the account's lab clock forward (schedules and Wait states due by then start);
+        the new lab time, ISO 8601."""
+        total = seconds + 60 * minutes + 3600 * hours + 86400 * days
+        try:
+            return advance_clock(self.aws, total)["now"]
+        except ClockUnavailable as error:
+            raise Fail(str(error)) from None
 
     def wait_until(self, condition, *, timeout: float = 10.0, interval: float = 0.25):
         """Poll `condition()` until it returns something truthy; return that, or None."""

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courseware.labrunner.client.aws import AccountAws, new_account_id
+from courseware.labrunner.client.aws import AccountAws, control_token, new_account_id
 from courseware.labrunner.deploy import DeployError, deploy
 from courseware.labrunner.emulator.backend import LabBackend, start_embedded
 from courseware.labrunner.grading.runner import LabNotFound, files_in, grade_lab, lab_source
@@ -109,6 +109,7 @@ class Command(BaseCommand):
                     endpoint=endpoint,
                     kind=kind,
                     reveal_hidden=options["show_hidden"],
+                    control=control_token(settings.SECRET_KEY),
                 )
         except SandboxUnavailable as error:
             raise CommandError(str(error)) from error
@@ -162,7 +163,7 @@ def lab_backend(max_environments: int = 4):
     if settings.LABS_BACKEND == "localstack":
         yield settings.LABS_ENDPOINT, "localstack"
         return
-    backend = start_embedded(max_environments)
+    backend = start_embedded(max_environments, control_token=control_token(settings.SECRET_KEY))
     try:
         yield backend.endpoint, "moto"
     finally:
