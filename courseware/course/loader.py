@@ -8,8 +8,10 @@ checks.py is loaded by the grader that will run it, so `content check` fails whe
 from collections.abc import Callable
 from pathlib import Path
 
+from courseware.content.hints import check_hints, hint_lines, hint_link_resolver
 from courseware.content.labs import LabSource, load_labs
 from courseware.content.lessons import default_image_url, default_lesson_url, load_lessons
+from courseware.content.renderer import render_markdown
 from courseware.content.sources import Course
 from courseware.labrunner.grading.checks import ChecksError, load_checks
 from courseware.quizzes.spec.loader import load_quizzes
@@ -29,15 +31,30 @@ def load_course(
     slugs = {lesson.slug for lesson in lessons.lessons}
     labs = load_labs(lessons.reader.content_dir, lessons.reader.problem, slugs, lessons.render)
     by_slug = {lesson.slug: lesson for lesson in lessons.lessons}
+    anchors = {lesson.slug: lesson.anchors for lesson in lessons.lessons}
+    render_hint = hint_renderer(lesson_url, anchors)
     for lab in labs:
-        check_lab_grader(lab, lessons.reader.problem)
+        check_lab_grader(lab, lessons.reader.problem, anchors, render_hint)
         if lab.lesson in by_slug:  # a lesson page links to the labs that practise it
             by_slug[lab.lesson].labs.append({"slug": lab.slug, "title": lab.title, "order": lab.order})
     return Course(lessons.title, lessons.modules, lessons.lessons, sorted(lessons.problems), quizzes, labs)
 
 
-def check_lab_grader(lab: LabSource, problem) -> None:
-    """checks.py must import, define checks, and add up to the lab's points."""
+def hint_renderer(lesson_url: Callable[[str], str], anchors: dict[str, set[str]]) -> Callable[[str], str]:
+    """Hints rendered as lessons are, their `lessons/<slug>#<section>` links made lesson URLs."""
+    resolve = hint_link_resolver(lesson_url)
+    links_key = repr(("hints", lesson_url("sample"), sorted(anchors)))
+
+    def render(text: str) -> str:
+        return render_markdown(text, resolve_link=resolve, links_key=links_key).html
+
+    return render
+
+
+def check_lab_grader(lab: LabSource, problem, anchors: dict[str, set[str]], render_hint: Callable[[str], str]) -> None:
+    """checks.py must import, define checks, and add up to the lab's points; its hints' links
+    must lead to lesson sections. The hints of visible checks are kept, rendered, on the lab:
+    a hidden check's never leave checks.py (they would say what it tests)."""
     rel = f"{lab.path.rsplit('/', 1)[0]}/checks.py"
     if not lab.checks_path.is_file():
         problem(rel, 1, "every lab needs a checks.py")
@@ -47,6 +64,12 @@ def check_lab_grader(lab: LabSource, problem) -> None:
     except ChecksError as error:
         problem(rel, error.line, error.message)
         return
+    written = hint_lines(lab.checks_path)
+    for item in checks:
+        for found in check_hints(item.hints, written.get(item.name, []), anchors, item.line):
+            problem(rel, found.line, found.message)
+        if item.hints and not item.hidden:
+            lab.hints[item.name] = [render_hint(hint) for hint in item.hints]
     total = sum(item.points for item in checks)
     if total != lab.points:
         problem(lab.path, 1, f"'points' is {lab.points} but the checks in checks.py add up to {total}")
