@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404
 
 from courseware.catalog.models import Lesson, LessonCompletion
 from courseware.labrunner import progress as lab_progress
-from courseware.labrunner.selectors import lab_hints_revealed
 from courseware.labrunner import scores as lab_scores
 from courseware.labrunner.models import Lab
+from courseware.labrunner.selectors import lab_hints_revealed
 from courseware.quizzes.models import Attempt, Quiz
 
 from . import activities as course

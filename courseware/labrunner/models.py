@@ -138,9 +138,7 @@ class LabHintReveal(models.Model):
 
     class Meta:
         ordering = ["check_name", "tier"]
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "check_name", "tier"], name="one_reveal_per_hint")
-        ]
+        constraints = [models.UniqueConstraint(fields=["workspace", "check_name", "tier"], name="one_reveal_per_hint")]
 
     def __str__(self) -> str:
         return f"hint {self.tier} of {self.check_name} for {self.workspace}"

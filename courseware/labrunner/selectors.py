@@ -86,9 +86,7 @@ def failed_checks(run: LabRun | None) -> list[str]:
 
 def lab_check_failed_run(*, workspace: LabWorkspace, check_name: str) -> LabRun | None:
     """The learner's latest progress check in which `check_name` failed, if it ever did."""
-    runs = workspace.runs.filter(kind=LabRun.Kind.GRADE, state=LabRun.State.DONE).only(
-        "pk", "kind", "state", "result"
-    )
+    runs = workspace.runs.filter(kind=LabRun.Kind.GRADE, state=LabRun.State.DONE).only("pk", "kind", "state", "result")
     return next((run for run in runs if check_name in failed_checks(run)), None)
 
 

@@ -185,7 +185,10 @@ def lab_hint(request, slug, check_name):
     try:
         shown, error = services.lab_hint_reveal(workspace=workspace, check_name=check_name, tier=tier), ""
     except services.LabInputError as problem:
-        shown, error = selectors.lab_hints_revealed(workspace=workspace, check_name=check_name).get(check_name, 0), str(problem)
+        shown, error = (
+            selectors.lab_hints_revealed(workspace=workspace, check_name=check_name).get(check_name, 0),
+            str(problem),
+        )
     if not request.htmx:
         if error:
             messages.error(request, error)

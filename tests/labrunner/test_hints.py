@@ -51,7 +51,7 @@ def workspace(lab, student):
 def graded(workspace, *, failed=(), hidden_failed=False) -> LabRun:
     """A finished progress check as grading records it: hidden checks under anonymous names."""
     checks = []
-    for index, (name, hints) in enumerate(written_hints().items(), 1):
+    for index, name in enumerate(written_hints(), 1):
         hidden = name == HIDDEN
         failed_here = hidden_failed if hidden else name in failed
         checks.append(

@@ -5,30 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('labrunner', '0002_lab_run_request'),
+        ("labrunner", "0002_lab_run_request"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lab',
-            name='hints',
+            model_name="lab",
+            name="hints",
             field=models.JSONField(default=dict),
         ),
         migrations.CreateModel(
-            name='LabHintReveal',
+            name="LabHintReveal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('check_name', models.CharField(max_length=100)),
-                ('tier', models.PositiveSmallIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='labrunner.labrun')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hint_reveals', to='labrunner.labworkspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("check_name", models.CharField(max_length=100)),
+                ("tier", models.PositiveSmallIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "run",
+                    models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to="labrunner.labrun"),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hint_reveals",
+                        to="labrunner.labworkspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['check_name', 'tier'],
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'check_name', 'tier'), name='one_reveal_per_hint')],
+                "ordering": ["check_name", "tier"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("workspace", "check_name", "tier"), name="one_reveal_per_hint")
+                ],
             },
         ),
     ]
