@@ -5,9 +5,12 @@ heading of its lesson; a lab names its lesson) and are rendered with their links
 checks.py is loaded by the grader that will run it, so `content check` fails where grading would.
 """
 
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from courseware.content.checks import split_target
 from courseware.content.hints import check_hints, hint_lines, hint_link_resolver
 from courseware.content.labs import LabSource, load_labs
 from courseware.content.lessons import default_image_url, default_lesson_url, load_lessons
@@ -33,11 +36,29 @@ def load_course(
     by_slug = {lesson.slug: lesson for lesson in lessons.lessons}
     anchors = {lesson.slug: lesson.anchors for lesson in lessons.lessons}
     render_hint = hint_renderer(lesson_url, anchors)
+    by_file = {lesson.file_name: lesson for lesson in lessons.lessons}
     for lab in labs:
         check_lab_grader(lab, lessons.reader.problem, anchors, render_hint)
+        check_lab_links(lab, lessons.reader, by_file)
         if lab.lesson in by_slug:  # a lesson page links to the labs that practise it
             by_slug[lab.lesson].labs.append({"slug": lab.slug, "title": lab.title, "order": lab.order})
     return Course(lessons.title, lessons.modules, lessons.lessons, sorted(lessons.problems), quizzes, labs)
+
+
+def check_lab_links(lab: LabSource, reader, by_file: dict) -> None:
+    """A lab's links to lessons (`16-observability.md#tracing-with-x-ray`) lead to a lesson and a
+    section it has, as lessons' own links must."""
+    for link in reader.scan_body(lab.path, lab.body, lab.body_start):
+        if link.is_image or urlsplit(link.target).scheme or link.target.startswith(("/", "#")):
+            continue
+        path, fragment = split_target(link.target)
+        lesson = by_file.get(posixpath.normpath(path))
+        if lesson is None:
+            reader.problem(lab.path, link.line, f"broken link '{link.target}': no lesson file lessons/{path}")
+        elif fragment and fragment not in lesson.anchors:
+            reader.problem(
+                lab.path, link.line, f"broken link '{link.target}': {lesson.path} has no section '#{fragment}'"
+            )
 
 
 def hint_renderer(lesson_url: Callable[[str], str], anchors: dict[str, set[str]]) -> Callable[[str], str]:

@@ -7,36 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from courseware.course.loader import load_course
-
-LAB_MD = """---
-title: Demo
-order: 1
-summary: A lab to hold checks.
-objectives: [Pass]
-services: [lambda]
-deploy: function
-points: 2
-minutes: 5
-lesson: intro
----
-
-## Steps
-
-Deploy.
-"""
-HANDLER = "def handler(event, context):\n    return {}\n"
-
-
-def write_lab(content, checks: str):
-    lab = content.root / "labs" / "demo"
-    for folder in ("starter", "solution"):
-        (lab / folder).mkdir(parents=True)
-        (lab / folder / "handler.py").write_text(HANDLER)
-    (lab / "events").mkdir()
-    (lab / "events" / "empty.json").write_text("{}")
-    (lab / "lab.md").write_text(LAB_MD)
-    (lab / "checks.py").write_text(checks)
-    return lab
+from tests.lab_fixtures import write_lab
 
 
 def checks_with(hints: str, *, hidden=False) -> str:
