@@ -2,10 +2,14 @@
 check's. Progress checks are recorded runs here (what grading produced), so no backend is needed."""
 
 import functools
+import io
 import re
+import shutil
+from contextlib import nullcontext
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
 from courseware.course.loader import load_course
@@ -165,3 +169,19 @@ def test_the_instructor_sees_how_many_hints_a_learner_used(client, student, inst
     client.force_login(instructor)
     html = client.get(reverse("instructor:learner_lab", args=[student.pk, SLUG])).content.decode()
     assert "Hints used" in html and "1 of 2" in html
+
+
+def test_lab_grade_prints_the_hints_of_failed_checks_for_authors(lab_backend, monkeypatch, tmp_path):
+    from courseware.labrunner.management.commands import lab as lab_command
+
+    monkeypatch.setattr(lab_command, "lab_backend", lambda: nullcontext((lab_backend.endpoint, "moto")))
+    shutil.copytree(hello_lambda().directory / "starter", tmp_path / "starter")
+    handler = tmp_path / "starter" / "handler.py"
+    handler.write_text(handler.read_text().replace("Hello, world!", "Hello, nobody!"))  # fails the hidden check
+    starter, out = str(tmp_path / "starter"), io.StringIO()
+    call_command("lab", "grade", SLUG, "--solution", starter, stdout=out)
+    text = out.getvalue()
+    assert f"    hint 1: {written_hints()['greets_by_name'][0]}" in text
+    assert words(written_hints()[HIDDEN][0]) not in text  # hidden: named only with --show-hidden
+    call_command("lab", "grade", SLUG, "--solution", starter, "--show-hidden", stdout=out)
+    assert f"    hint 1: {written_hints()[HIDDEN][0]}" in out.getvalue()
