@@ -70,6 +70,7 @@ class HintPanel:
     total: int
     run_id: int | None = None  # the progress check the panel sits in (where no-JS returns to)
     error: str = ""
+    just_revealed: bool = False  # the answer to a reveal: the page moves focus to the new tier
 
     @property
     def next_tier(self) -> int | None:

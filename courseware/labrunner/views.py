@@ -197,7 +197,7 @@ def lab_hint(request, slug, check_name):
     panel = selectors.hint_panel(
         workspace=workspace, check_name=check_name, run_id=int(run_id) if run_id.isdigit() else None, revealed=shown
     )
-    panel.error = error
+    panel.error, panel.just_revealed = error, not error
     return render(request, "labrunner/lab.html#check-hints", {"lab": lab, "panel": panel}, status=422 if error else 200)
 
 

@@ -30,6 +30,7 @@ def test_a_failed_check_offers_its_hints_one_at_a_time(live_server, page, task_w
     check.get_by_role("button", name="Show a hint (1 of 2)").click()
     expect(check.locator(".hints li")).to_have_count(1)
     expect(check.locator(".hints")).to_contain_text("settings of the function, not lines of code")
+    expect(check.locator(".hints li").first).to_be_focused()  # the button it replaced had the focus
     check.get_by_role("button", name="Show hint 2 of 2").click()
     expect(check.locator(".hints li")).to_have_count(2)
     link = check.get_by_role("link", name="memory and CPU")
