@@ -89,7 +89,7 @@ def reveal(client, check=CHECK, tier=1, run=None, htmx=True):
     return client.post(reverse("labrunner:hint", args=[SLUG, check]), data, **(HTMX if htmx else {}))
 
 
-def test_every_check_of_the_eight_labs_has_hints_ending_at_a_lesson_section():
+def test_every_check_of_every_lab_has_hints_ending_at_a_lesson_section():
     for lab in load_course(settings.CONTENT_DIR).labs:
         for item in load_checks(lab.checks_path):
             assert len(item.hints) >= 2, f"{lab.slug}: {item.name} needs a nudge and a pointer"
