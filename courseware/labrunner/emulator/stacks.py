@@ -80,6 +80,8 @@ def _function(cls, resource_name, cloudformation_json, account_id, region_name, 
         function.architectures = list(properties["Architectures"])
     if (properties.get("EphemeralStorage") or {}).get("Size"):
         function.ephemeral_storage = int(properties["EphemeralStorage"]["Size"])
+    if (properties.get("TracingConfig") or {}).get("Mode"):  # SAM's `Tracing: Active`
+        function.tracing_config = {"Mode": properties["TracingConfig"]["Mode"]}
     return function
 
 
