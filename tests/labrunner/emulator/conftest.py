@@ -31,3 +31,9 @@ def attacker(open_backend):
     aws = AccountAws(endpoint=open_backend.endpoint, account_id=new_account_id())
     deploy_attacker(aws, "raw-sender", RAW_SENDER)
     return aws
+
+
+@pytest.fixture
+def aws(lab_backend):
+    """A fresh account on the session's lab backend."""
+    return AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
