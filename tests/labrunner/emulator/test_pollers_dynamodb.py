@@ -45,7 +45,7 @@ def test_records_arrive_in_order_in_batches_with_distinct_sequence_numbers(aws):
     assert numbers == sorted(numbers) and len(set(numbers)) == 5
     first = records[0]
     assert first["eventVersion"] == "1.1" and first["awsRegion"] == "us-east-1" and first["eventSourceARN"] == stream
-    assert isinstance(first["dynamodb"]["ApproximateCreationDateTime"], int)
+    assert isinstance(first["dynamodb"]["ApproximateCreationDateTime"], float)
     # A reader of the stream sees the same records: nothing was consumed by the delivery.
     streams = aws.client("dynamodbstreams")
     shard = streams.describe_stream(StreamArn=stream)["StreamDescription"]["Shards"][0]["ShardId"]
@@ -124,14 +124,20 @@ def test_a_poison_record_is_bisected_out_retried_and_sent_to_the_destination(aws
             "InvalidParameterValueException",
             "Unsupported DestinationConfig parameter",
         ),
-        ({"StartingPosition": "LATEST", "TumblingWindowInSeconds": 30}, "InvalidParameterValueException", "not emulated"),
+        (
+            {"StartingPosition": "LATEST", "TumblingWindowInSeconds": 30},
+            "InvalidParameterValueException",
+            "not emulated",
+        ),
     ],
 )
 def test_invalid_settings_are_refused_as_lambda_refuses_them(aws, settings, code, words):
     seen = deploy_recorder(aws)
     stream = make_table(aws)
     with pytest.raises(ClientError) as raised:
-        aws.client("lambda").create_event_source_mapping(FunctionName=seen["function"], EventSourceArn=stream, **settings)
+        aws.client("lambda").create_event_source_mapping(
+            FunctionName=seen["function"], EventSourceArn=stream, **settings
+        )
     assert raised.value.response["Error"]["Code"] == code and words in raised.value.response["Error"]["Message"]
     assert aws.client("lambda").list_event_source_mappings()["EventSourceMappings"] == []
 
@@ -145,7 +151,9 @@ def test_a_missing_stream_and_a_second_mapping_are_refused(aws):
             FunctionName=seen["function"], EventSourceArn=stream[:-3] + "999", StartingPosition="LATEST"
         )
     assert raised.value.response["Error"]["Message"] == f"Stream not found: {stream[:-3]}999"
-    first = lam.create_event_source_mapping(FunctionName=seen["function"], EventSourceArn=stream, StartingPosition="LATEST")
+    first = lam.create_event_source_mapping(
+        FunctionName=seen["function"], EventSourceArn=stream, StartingPosition="LATEST"
+    )
     with pytest.raises(ClientError) as raised:
         lam.create_event_source_mapping(FunctionName=seen["function"], EventSourceArn=stream, StartingPosition="LATEST")
     assert raised.value.response["Error"]["Code"] == "ResourceConflictException"

@@ -101,7 +101,7 @@ def _record(stored: dict, arn: str) -> Record:
         "eventVersion": stored["eventVersion"],
         "eventSource": "aws:dynamodb",
         "awsRegion": stored["awsRegion"],
-        "dynamodb": {"ApproximateCreationDateTime": int(arrival), **change},
+        "dynamodb": {"ApproximateCreationDateTime": float(int(arrival)), **change},  # epoch seconds, as a float
         "eventSourceARN": arn,
     }
     return Record(seq=int(stored["dynamodb"]["SequenceNumber"]), arrival=arrival, event=event)
