@@ -101,3 +101,10 @@ def drain(aws, queue_url: str, expected: int, timeout: float = 30.0) -> list[dic
 
     wait_for(enough, timeout=timeout)
     return found
+
+
+def stop_polling(aws) -> None:
+    """Delete the account's mappings, so no poller keeps invoking its functions after a test."""
+    lam = aws.client("lambda")
+    for mapping in lam.list_event_source_mappings()["EventSourceMappings"]:
+        lam.delete_event_source_mapping(UUID=mapping["UUID"])

@@ -7,7 +7,7 @@ import pytest
 
 from courseware.labrunner.deploy import DeployError, deploy
 
-from .pollers_fixtures import RECORDER, batches, wait_for
+from .fixtures import RECORDER, batches, wait_for
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: '2010-09-09'

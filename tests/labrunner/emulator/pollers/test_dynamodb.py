@@ -1,9 +1,11 @@
 """DynamoDB Streams -> Lambda through an event source mapping, polled as Lambda polls it."""
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
-from .pollers_fixtures import batches, deploy_recorder, drain, wait_for, wait_for_state
+from .fixtures import batches, deploy_recorder, drain, wait_for, wait_for_state
 
 
 def make_table(aws, view: str = "NEW_AND_OLD_IMAGES") -> str:
@@ -158,3 +160,26 @@ def test_a_missing_stream_and_a_second_mapping_are_refused(aws):
         lam.create_event_source_mapping(FunctionName=seen["function"], EventSourceArn=stream, StartingPosition="LATEST")
     assert raised.value.response["Error"]["Code"] == "ResourceConflictException"
     assert first["UUID"] in raised.value.response["Error"]["Message"]
+
+
+def test_an_sns_destination_gets_the_invocation_record(aws):
+    seen = deploy_recorder(aws)
+    stream = make_table(aws)
+    sqs, sns = aws.client("sqs"), aws.client("sns")
+    inbox = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    topic = sns.create_topic(Name="stream-failures")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn)
+    aws.client("lambda").create_event_source_mapping(
+        FunctionName=seen["function"],
+        EventSourceArn=stream,
+        StartingPosition="TRIM_HORIZON",
+        MaximumRetryAttempts=0,
+        DestinationConfig={"OnFailure": {"Destination": topic}},
+    )
+    put(aws, "bad", "poison")
+    (envelope,) = drain(aws, inbox, 1)
+    failure = json.loads(envelope["Message"])
+    assert envelope["TopicArn"] == topic
+    assert failure["requestContext"]["approximateInvokeCount"] == 1
+    assert failure["DDBStreamBatchInfo"]["batchSize"] == 1 and "payload" not in failure

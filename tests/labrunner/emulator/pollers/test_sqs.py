@@ -5,7 +5,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from .pollers_fixtures import batches, deploy_recorder, wait_for, wait_for_state
+from .fixtures import batches, deploy_recorder, wait_for, wait_for_state
 
 
 def make_queue(aws, name: str = "jobs", **attributes) -> tuple[str, str]:
@@ -120,3 +120,15 @@ def test_an_update_is_checked_whole_and_a_missing_queue_is_refused(aws):
     with pytest.raises(ClientError) as raised:
         lam.create_event_source_mapping(FunctionName=seen["function"], EventSourceArn=arn)
     assert raised.value.response["Error"]["Message"].startswith(f'An event source mapping with SQS arn (" {arn} ")')
+
+
+def test_another_accounts_queue_cannot_be_mapped(aws, lab_backend):
+    from courseware.labrunner.client.aws import AccountAws, new_account_id
+
+    _, arn = make_queue(aws)
+    other = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
+    seen = deploy_recorder(other)
+    with pytest.raises(ClientError) as raised:
+        other.client("lambda").create_event_source_mapping(FunctionName=seen["function"], EventSourceArn=arn)
+    assert "The specified queue does not exist." in raised.value.response["Error"]["Message"]
+    assert other.client("lambda").list_event_source_mappings()["EventSourceMappings"] == []

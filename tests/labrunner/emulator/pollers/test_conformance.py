@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from aws_lambda_powertools.utilities.parser.models import DynamoDBStreamModel, KinesisDataStreamModel, SqsModel
 
-from .pollers_fixtures import batches, deploy_recorder, wait_for
+from .fixtures import batches, deploy_recorder, stop_polling, wait_for
 
 SAMPLES = Path(__file__).parent / "aws_events"
 # Keys AWS sends that a sample record leaves out: AWS's own recorded SQS events carry
@@ -87,6 +87,7 @@ def emitted(lab_backend):
         return found if counts == {"aws:sqs": 2, "aws:dynamodb": 3, "aws:kinesis": 2} else None
 
     found = wait_for(by_source, timeout=30)
+    stop_polling(aws)
     assert found, "every record reached the function"
     return found
 

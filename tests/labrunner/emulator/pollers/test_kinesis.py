@@ -6,7 +6,7 @@ import time
 
 from moto.kinesis.models import kinesis_backends
 
-from .pollers_fixtures import batches, deploy_recorder, drain, wait_for, wait_for_state
+from .fixtures import batches, deploy_recorder, drain, wait_for, wait_for_state
 
 
 def make_stream(aws, name: str = "clicks") -> str:
