@@ -75,7 +75,7 @@ def batches(aws, bucket: str) -> list[list[dict]]:
     return [json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())["Records"] for key in keys]
 
 
-def wait_for(condition, timeout: float = 30.0, interval: float = 0.2):
+def wait_for(condition, timeout: float = 60.0, interval: float = 0.2):
     """Poll `condition` until it returns something true, or `timeout` seconds pass; its last value."""
     deadline = time.monotonic() + timeout
     value = condition()
@@ -86,10 +86,10 @@ def wait_for(condition, timeout: float = 30.0, interval: float = 0.2):
 
 
 def wait_for_state(aws, uuid_: str, state: str):
-    return wait_for(lambda: aws.client("lambda").get_event_source_mapping(UUID=uuid_)["State"] == state, timeout=10)
+    return wait_for(lambda: aws.client("lambda").get_event_source_mapping(UUID=uuid_)["State"] == state, timeout=30)
 
 
-def drain(aws, queue_url: str, expected: int, timeout: float = 30.0) -> list[dict]:
+def drain(aws, queue_url: str, expected: int, timeout: float = 60.0) -> list[dict]:
     """Receive (and delete) messages from a queue until `expected` came or time runs out."""
     sqs, found = aws.client("sqs"), []
 

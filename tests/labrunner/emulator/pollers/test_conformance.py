@@ -86,7 +86,7 @@ def emitted(lab_backend):
         counts = {source: sum(len(event["Records"]) for event in events) for source, events in found.items()}
         return found if counts == {"aws:sqs": 2, "aws:dynamodb": 3, "aws:kinesis": 2} else None
 
-    found = wait_for(by_source, timeout=30)
+    found = wait_for(by_source)
     stop_polling(aws)
     assert found, "every record reached the function"
     return found
