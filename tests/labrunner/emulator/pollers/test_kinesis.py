@@ -3,6 +3,7 @@
 import base64
 import json
 import time
+from datetime import UTC, datetime
 
 from moto.kinesis.models import kinesis_backends
 
@@ -136,3 +137,19 @@ def test_a_disabled_mapping_holds_records_until_it_is_enabled(aws):
     assert lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)["State"] == "Disabling"
     assert wait_for_state(aws, mapping["UUID"], "Disabled")
     assert [data_of(batch) for batch in batches(aws, seen["bucket"])] == [["held"]]
+
+
+def test_at_timestamp_starts_with_the_first_record_that_arrived_from_then(aws):
+    seen = deploy_recorder(aws)
+    stream = make_stream(aws)
+    put_all(aws, ["before"])
+    since = datetime.now(UTC)  # after "before" arrived, before "after" is written
+    put_all(aws, ["after"])
+    aws.client("lambda").create_event_source_mapping(
+        FunctionName=seen["function"],
+        EventSourceArn=stream,
+        StartingPosition="AT_TIMESTAMP",
+        StartingPositionTimestamp=since,
+    )
+    assert wait_for(lambda: batches(aws, seen["bucket"]))
+    assert [data_of(batch) for batch in batches(aws, seen["bucket"])] == [["after"]]
