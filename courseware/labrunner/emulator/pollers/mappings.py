@@ -11,6 +11,9 @@ A mapping also reports its `State` as Lambda does: `Creating` (or `Disabled`), `
 `Disabled`; streams report their `LastProcessingResult`, and each kind its AWS defaults.
 """
 
+import functools
+
+import botocore.session
 from moto.awslambda.exceptions import InvalidParameterValueException, LambdaClientError
 from moto.awslambda.models import EventSourceMapping
 
@@ -29,14 +32,13 @@ STREAM_ONLY = (
     "BisectBatchOnFunctionError",
     "ParallelizationFactor",
 )
-# (lowest, highest) of each number, from the Lambda API's model.
-RANGES = {
-    "BatchSize": (1, 10000),
-    "MaximumBatchingWindowInSeconds": (0, 300),
-    "MaximumRetryAttempts": (-1, 10000),
-    "MaximumRecordAgeInSeconds": (-1, 604800),
-    "ParallelizationFactor": (1, 10),
-}
+NUMBERS = (
+    "BatchSize",
+    "MaximumBatchingWindowInSeconds",
+    "MaximumRetryAttempts",
+    "MaximumRecordAgeInSeconds",
+    "ParallelizationFactor",
+)
 DEFAULT_BATCH = {"sqs": 10, "sqs-fifo": 10, "dynamodb": 100, "kinesis": 100}
 
 
@@ -69,8 +71,16 @@ def is_stream(arn: str) -> bool:
     return kind_of(arn) in ("dynamodb", "kinesis")
 
 
+@functools.cache
+def _range(name: str) -> tuple[int, int]:
+    """(lowest, highest) of a setting, from botocore's model of the Lambda API (AWS's own data)."""
+    shape = botocore.session.get_session().get_service_model("lambda").shape_for("CreateEventSourceMappingRequest")
+    metadata = shape.members[name].metadata
+    return metadata["min"], metadata["max"]
+
+
 def _number(name: str, value) -> None:
-    low, high = RANGES[name]
+    low, high = _range(name)
     field = name[0].lower() + name[1:]
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValidationException(f"1 validation error detected: Value '{value}' at '{field}' must be a number.")
@@ -93,7 +103,7 @@ def validate(settings: dict) -> None:
     for name, text in NOT_EMULATED.items():
         if settings.get(name):
             raise InvalidParameterValueException(f"{name}: {text} are not emulated in the labs.")
-    for name in RANGES:
+    for name in NUMBERS:
         if settings.get(name) is not None:
             _number(name, settings[name])
     if (settings.get("ParallelizationFactor") or 1) > 1:

@@ -112,6 +112,14 @@ def test_an_update_is_checked_whole_and_a_missing_queue_is_refused(aws):
     with pytest.raises(ClientError) as raised:
         lam.update_event_source_mapping(UUID=mapping["UUID"], BatchSize=50)
     assert "Maximum batch window" in raised.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as raised:
+        lam.update_event_source_mapping(UUID=mapping["UUID"], BatchSize=20000, MaximumBatchingWindowInSeconds=2)
+    error = raised.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "ValidationException",
+        "1 validation error detected: Value '20000' at 'batchSize' failed to satisfy constraint: "
+        "Member must have value less than or equal to 10000",
+    )
     updated = lam.update_event_source_mapping(UUID=mapping["UUID"], BatchSize=50, MaximumBatchingWindowInSeconds=2)
     assert updated["State"] == "Updating" and updated["BatchSize"] == 50
     with pytest.raises(ClientError) as raised:
