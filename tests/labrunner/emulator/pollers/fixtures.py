@@ -61,8 +61,8 @@ def deploy_recorder(aws, name: str = "recorder") -> dict:
         Role=role,
         Handler="app.handler",
         Code={"ZipFile": archive.getvalue()},
-        Timeout=10,
-        MemorySize=256,
+        Timeout=30,
+        MemorySize=1769,  # a whole vCPU: a loaded test machine must not time the recorder out
         Environment={"Variables": {"BUCKET": bucket}},
     )
     return {"function": name, "bucket": bucket, "role": role}

@@ -39,7 +39,8 @@ Resources:
       Runtime: python3.11
       Handler: app.handler
       CodeUri: .
-      Timeout: 10
+      Timeout: 30
+      MemorySize: 1769
       Environment:
         Variables:
           BUCKET: !Ref Seen
