@@ -4,6 +4,7 @@ by every environment that uses it."""
 
 import hashlib
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -18,15 +19,28 @@ def unpack(archive: Path, into: Path) -> Path:
     digest = hashlib.sha256(code_digest(archive).encode()).hexdigest()[:16]
     target = into / digest
     if not target.exists():
-        scratch = target.with_suffix(".tmp")
-        shutil.rmtree(scratch, ignore_errors=True)
+        scratch = _scratch(into)
         with zipfile.ZipFile(archive) as zipped:
             for member in zipped.namelist():
                 if member.startswith("/") or ".." in Path(member).parts:
                     raise ValueError(f"unsafe path in the zip: {member}")
             zipped.extractall(scratch)
-        scratch.rename(target)
+        _settle(scratch, target)
     return target
+
+
+def _scratch(into: Path) -> Path:
+    """A folder of this call's own: two invocations of new code (pollers, asynchronous invokes)
+    may unpack it at the same moment, and must not write into one folder."""
+    into.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=into, suffix=".tmp"))
+
+
+def _settle(scratch: Path, target: Path) -> None:
+    try:
+        scratch.rename(target)
+    except OSError:  # another call finished first: its copy is the same
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def merged(layers: tuple[Path, ...], workdir: Path) -> Path | None:
@@ -36,12 +50,10 @@ def merged(layers: tuple[Path, ...], workdir: Path) -> Path | None:
     key = hashlib.sha256("\n".join(str(folder) for folder in folders).encode()).hexdigest()[:16]
     target = workdir / "opt" / key
     if not target.exists():
-        scratch = target.with_suffix(".tmp")
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir(parents=True)
+        scratch = _scratch(target.parent)
         for folder in folders:
             shutil.copytree(folder, scratch, dirs_exist_ok=True, copy_function=_link_or_copy)
-        scratch.rename(target)
+        _settle(scratch, target)
     return target
 
 

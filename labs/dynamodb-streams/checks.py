@@ -1,8 +1,8 @@
 """Checks for DynamoDB Streams. Each gets `lab` (a LabContext bound to a fresh account).
 
-The emulator runs a stream's Lambda trigger inside the write that produced the record, so the
-statistics are usually up to date when PutItem returns; the checks still poll, as they would
-have to on AWS, and give up early when the function logs an error.
+The emulator polls the stream as Lambda does, so the statistics change a moment after PutItem
+returns: the checks poll, as they would have to on AWS, and give up early when the function
+logs an error.
 """
 
 import uuid

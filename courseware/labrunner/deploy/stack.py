@@ -36,6 +36,7 @@ SUPPORTED = {
     "AWS::SQS::Queue",
     "AWS::SNS::Topic",
     "AWS::DynamoDB::Table",
+    "AWS::Kinesis::Stream",
     "AWS::S3::Bucket",
     "AWS::Logs::LogGroup",
     "AWS::Events::Rule",

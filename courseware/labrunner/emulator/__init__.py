@@ -1,7 +1,7 @@
 """The lab backend process: moto, with Lambda run in the sandbox, behind one ingress.
 
 `backend.LabBackend` is the process (`manage.py labs_backend`). Around moto it holds the seam
-that runs learner code (`lambda_patches`, `invoker`, `sqs_poller`), the ingress every request
+that runs learner code (`lambda_patches`, `invoker`, `pollers`), the ingress every request
 enters by (`ingress`, `routing`, `errors`), the per-account socket learner code calls through
 (`account_socket`), API Gateway's front door (`apigw/`), and the rules that keep every emulated
 account to itself (`tenancy`, `limits`, `quotas`, `outbound`, `stacks`). Nothing here imports

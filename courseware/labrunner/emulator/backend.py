@@ -3,8 +3,8 @@
 moto (5.2) funnels every way a function is run (Invoke, SQS event source mappings, SNS
 subscriptions, DynamoDB Streams, S3 notifications) into `LambdaFunction.invoke` and
 `_invoke_lambda`, which would need Docker. `.lambda_patches` replaces them, in this process, with
-`execute` (the sandbox), and `.invoker` and `.sqs_poller` add Lambda's asynchronous and SQS
-polling behaviour. Around moto: the ingress (`.ingress`), one socket per account for learner code
+`execute` (the sandbox), and `.invoker` and `.pollers` add Lambda's asynchronous and polling
+behaviour. Around moto: the ingress (`.ingress`), one socket per account for learner code
 (`.account_socket`), API Gateway's front door (`.apigw`) and the tenancy rules.
 """
 
