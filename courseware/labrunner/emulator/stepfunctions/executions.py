@@ -1,0 +1,181 @@
+"""Starting executions, Standard and Express, on moto's Amazon States Language engine.
+
+moto 5.2 runs state machines for real (a port of LocalStack's interpreter) only behind its
+`stepfunctions.execute_state_machine` setting, and then in a backend of its own
+(`stepfunctions_parser_backends`). What it lacks, added here as AWS behaves:
+
+- an execution with no name gets a UUID (moto names it "None", and a second one then collides);
+- a machine's `type` reaches the engine (moto runs every machine as STANDARD);
+- Express: `StartSyncExecution` (moto has no such action), `express:` execution ARNs, and no
+  `DescribeExecution` or `GetExecutionHistory` (AWS answers InvalidArn for an express ARN);
+- `SendTaskFailure` keeps its `cause`;
+- the engine's threads act for the execution's account (`tenancy.acting_as`), so moto's state
+  of any other account stays fenced off, and its service integrations call the lab backend
+  pinned to that account;
+- Distributed Map is refused at create with a message saying so; an inline Map runs at most
+  40 iterations at once, as AWS's inline mode does (moto starts a thread per item).
+"""
+
+import copy
+import json
+import uuid
+
+from moto.stepfunctions.exceptions import InvalidExecutionInput
+from moto.stepfunctions.models import StateMachineInstance
+from moto.stepfunctions.parser.api import (
+    InvalidArn,
+    InvalidDefinition,
+    StateMachineType,
+    StateMachineTypeNotSupported,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import inline_iteration_component
+from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+from moto.stepfunctions.responses import StepFunctionResponse
+from moto.core.responses import ActionResult
+
+INLINE_MAP_CONCURRENCY = 40  # AWS: an inline Map runs up to 40 iterations concurrently
+
+
+def _execution_arn(state_machine, name: str) -> str:
+    if state_machine.type == StateMachineType.EXPRESS:
+        return state_machine.arn.replace(":stateMachine:", ":express:") + f":{name}:{uuid.uuid4()}"
+    return state_machine.arn.replace(":stateMachine:", ":execution:") + f":{name}"
+
+
+def _new_execution(backend, state_machine, name, execution_input, kind=Execution):
+    try:
+        json.loads(execution_input)
+    except ValueError as error:
+        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{error}'") from error
+    # A snapshot of the machine: later updates do not touch a running execution (moto #10077).
+    clone = copy.deepcopy(state_machine, {id(state_machine.executions): [], id(state_machine.backend): state_machine.backend})
+    execution = kind(
+        name=name,
+        sm_type=clone.type,
+        role_arn=clone.roleArn,
+        exec_arn=_execution_arn(state_machine, name),
+        account_id=backend.account_id,
+        region_name=backend.region_name,
+        state_machine=clone,
+        start_date=None,  # the lab clock's (see .clocked)
+        cloud_watch_logging_session=None,
+        input_data=execution_input,
+        activity_store={},
+    )
+    state_machine.executions.append(execution)
+    return execution
+
+
+def start_execution(self, state_machine_arn, name=None, execution_input=None, trace_header=None):
+    if name:
+        self._validate_name(name)
+    execution_input = execution_input or "{}"
+    state_machine = self.describe_state_machine(state_machine_arn)
+    existing = state_machine._handle_name_input_idempotency(name, execution_input) if name else None
+    if existing is not None:
+        return existing
+    execution = _new_execution(self, state_machine, name or str(uuid.uuid4()), execution_input)
+    execution.start()
+    return execution
+
+
+def start_sync_execution(self, state_machine_arn, name=None, execution_input=None):
+    if name:
+        self._validate_name(name)
+    state_machine = self.describe_state_machine(state_machine_arn)
+    if state_machine.type != StateMachineType.EXPRESS:
+        raise StateMachineTypeNotSupported("This operation is not supported by this type of state machine")
+    execution = _new_execution(self, state_machine, name or str(uuid.uuid4()), execution_input or "{}", SyncExecution)
+    execution.start()  # runs to the end in this thread, as StartSyncExecution answers at the end
+    state_machine.executions.remove(execution)  # AWS keeps no record of an Express execution
+    return execution
+
+
+def _standard_only(original):
+    def method(self, execution_arn, *args, **kwargs):
+        if ":express:" in str(execution_arn):
+            raise InvalidArn("Invalid Arn: 'Resource type not valid in this context: express'")
+        return original(self, execution_arn, *args, **kwargs)
+
+    return method
+
+
+def send_task_failure_response(self) -> ActionResult:
+    task_token = self._get_param("taskToken")
+    self.stepfunction_backend.send_task_failure(task_token, error=self._get_param("error"), cause=self._get_param("cause"))
+    return ActionResult({})
+
+
+def start_sync_execution_response(self) -> ActionResult:
+    execution = self.stepfunction_backend.start_sync_execution(
+        self._get_param("stateMachineArn"), self._get_param("name"), self._get_param("input")
+    )
+    return ActionResult(dict(execution.to_start_sync_execution_output()))
+
+
+def distributed_maps(definition) -> list[str]:
+    """The names of the Map states a definition runs in Distributed mode (any depth)."""
+    found = []
+    for name, state in (definition.get("States") or {}).items() if isinstance(definition, dict) else []:
+        if not isinstance(state, dict):
+            continue
+        processor = state.get("ItemProcessor") or state.get("Iterator") or {}
+        mode = ((processor.get("ProcessorConfig") or {}).get("Mode") or "INLINE") if isinstance(processor, dict) else ""
+        if state.get("Type") == "Map" and (mode == "DISTRIBUTED" or "ItemReader" in state or "ResultWriter" in state):
+            found.append(name)
+        found += distributed_maps(processor)
+        for branch in state.get("Branches") or []:
+            found += distributed_maps(branch)
+    return found
+
+
+def _validate_definition(original):
+    def validate(definition: str):
+        original(definition=definition)
+        try:
+            names = distributed_maps(json.loads(definition))
+        except ValueError:
+            names = []  # YAML or JSONata text moto parsed; nothing to look for
+        if names:
+            raise InvalidDefinition(
+                f"Distributed Map is not emulated in the labs (state {', '.join(sorted(names))}): "
+                "use an inline Map (ItemProcessor.ProcessorConfig.Mode INLINE) over the state's input."
+            )
+
+    return staticmethod(validate)
+
+
+def _typed(original):
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.sm_type = self.type  # moto sets "STANDARD" whatever the type
+
+    return __init__
+
+
+def _bounded_map(original):
+    def eval_body(self, env) -> None:
+        eval_input = env.stack[-1]
+        if eval_input.input_items and not 0 < eval_input.max_concurrency <= INLINE_MAP_CONCURRENCY:
+            eval_input.max_concurrency = min(INLINE_MAP_CONCURRENCY, len(eval_input.input_items))
+        original(self, env)
+
+    return eval_body
+
+
+def install() -> None:
+    backend = StepFunctionsParserBackend
+    if getattr(backend, "lab_installed", False):
+        return
+    backend.lab_installed = True
+    backend.start_execution = start_execution
+    backend.start_sync_execution = start_sync_execution
+    backend.describe_execution = _standard_only(backend.describe_execution)
+    backend.get_execution_history = _standard_only(backend.get_execution_history)
+    backend._validate_definition = _validate_definition(backend._validate_definition)
+    StateMachineInstance.__init__ = _typed(StateMachineInstance.__init__)
+    StepFunctionResponse.send_task_failure = send_task_failure_response
+    StepFunctionResponse.start_sync_execution = start_sync_execution_response
+    component = inline_iteration_component.InlineIterationComponent
+    component._eval_body = _bounded_map(component._eval_body)
