@@ -44,3 +44,73 @@ def test_both_resource_forms_run_the_function_with_the_input_aws_sends(aws):
         "TaskStateExited",
         "ExecutionSucceeded",
     ]  # fmt: skip
+
+
+FLAKY = """
+import os
+COUNT = "/tmp/attempts"
+
+def handler(event, context):
+    seen = int(open(COUNT).read()) if os.path.exists(COUNT) else 0
+    open(COUNT, "w").write(str(seen + 1))
+    raise ValueError(f"attempt {seen + 1} failed")
+"""
+
+
+def test_a_failing_function_is_retried_then_caught_with_its_own_error_type(aws):
+    arn = function(aws, "flaky", FLAKY)
+    flow = machine(aws, "retry-catch", {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": arn, "Payload.$": "$"},
+                "Retry": [{"ErrorEquals": ["ValueError"], "IntervalSeconds": 1, "MaxAttempts": 2, "BackoffRate": 1.5}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "Handled"}],
+                "End": True,
+            },
+            "Handled": {"Type": "Pass", "End": True},
+        },
+    })  # fmt: skip
+    done = run(aws, flow, {"order": 1})
+    assert done["status"] == "SUCCEEDED", done
+    output = json.loads(done["output"])
+    assert output["order"] == 1 and output["failure"]["Error"] == "ValueError"
+    cause = json.loads(output["failure"]["Cause"])
+    assert cause["errorType"] == "ValueError" and cause["errorMessage"] == "attempt 3 failed"
+    events = history(aws, done["executionArn"])
+    assert types(events).count("TaskFailed") == 3
+    failed = [event for event in events if event["type"] == "TaskFailed"]
+    assert failed[-1]["taskFailedEventDetails"]["error"] == "ValueError"
+    assert failed[-1]["taskFailedEventDetails"]["resource"] == "invoke"
+    assert failed[-1]["taskFailedEventDetails"]["resourceType"] == "lambda"
+
+
+def test_an_uncaught_failure_of_a_plain_function_task_fails_the_execution(aws):
+    arn = function(aws, "boom", "def handler(event, context):\n    raise KeyError('order')\n")
+    flow = machine(aws, "plain-fail", {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": arn, "End": True}}})
+    done = run(aws, flow)
+    assert done["status"] == "FAILED" and done["error"] == "KeyError"
+    assert json.loads(done["cause"])["errorType"] == "KeyError"
+    assert types(history(aws, done["executionArn"]))[-3:] == ["LambdaFunctionStarted", "LambdaFunctionFailed", "ExecutionFailed"]
+
+
+def test_lambda_api_errors_reach_retry_and_catch_with_the_names_step_functions_gives(aws, lab_backend):
+    other = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
+    theirs = function(other, "theirs", ECHO)
+    missing = f"arn:aws:lambda:us-east-1:{aws.account_id}:function:nothing-here"
+    for target, error, code in [
+        (theirs, "Lambda.AWSLambdaException", "AccessDeniedException"),
+        (missing, "Lambda.ResourceNotFoundException", "ResourceNotFoundException"),
+    ]:
+        flow = machine(aws, f"api-{code[:8]}", {"StartAt": "Call", "States": {"Call": {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": target, "Payload": {}},
+            "Catch": [{"ErrorEquals": [error], "Next": "Caught"}], "End": True,
+        }, "Caught": {"Type": "Pass", "End": True}}})  # fmt: skip
+        done = run(aws, flow)
+        assert done["status"] == "SUCCEEDED", done
+        caught = json.loads(done["output"])
+        assert caught["Error"] == error
+        assert f"Error Code: {code}" in caught["Cause"] and "Service: AWSLambda" in caught["Cause"]
+    assert other.client("lambda").get_function(FunctionName="theirs")  # untouched, never run by the other account

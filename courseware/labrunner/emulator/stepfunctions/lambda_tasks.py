@@ -18,6 +18,8 @@ for any other (AccessDeniedException among them), `Lambda.ServiceException` for 
 
 import functools
 import json
+import re
+import uuid
 
 import boto3
 import botocore.session
@@ -38,6 +40,7 @@ from moto.utilities.collections import select_from_typed_dict
 from ...client.aws import ACCOUNT_HEADER
 
 LAMBDA_TIMEOUT_S = 960  # Lambda's longest function timeout (900 s) and some
+OWNER = re.compile(r"^(?:arn:[^:]+:lambda:[^:]*:)?(\d{12}):function:")
 _endpoint: list[str] = []  # the lab backend serving the executions (the latest started)
 
 
@@ -114,10 +117,33 @@ def function_error(payload: str) -> LambdaTaskError:
     return LambdaTaskError(error, payload)
 
 
+def owner(function_name: str) -> str | None:
+    """The account a FunctionName names (a full or partial ARN), if any."""
+    match = OWNER.match(str(function_name))
+    return match.group(1) if match else None
+
+
+def refuse_other_account(details, function_name: str) -> None:
+    """moto's Lambda would look the name up in the caller's account; AWS checks the function's
+    resource policy, which in the labs never grants another account, so it refuses."""
+    account = owner(function_name)
+    if account is None or account == details.account:
+        return
+    role = str(details.role_arn).rsplit("/", 1)[-1] or "states"
+    raise LambdaTaskError(
+        "Lambda.AWSLambdaException",
+        f"User: arn:aws:sts::{details.account}:assumed-role/{role}/{uuid.uuid4().hex} is not authorized to "
+        f"perform: lambda:InvokeFunction on resource: {function_name} because no resource-based policy allows "
+        "the lambda:InvokeFunction action (Service: AWSLambda; Status Code: 403; Error Code: "
+        f"AccessDeniedException; Request ID: {uuid.uuid4()}; Proxy: null)",
+    )
+
+
 def execute(env, parameters: dict, region: str, state_credentials) -> None:
     """`lambda_eval_utils.execute_lambda_function_integration`, in the execution's account."""
     if env.is_mocked_mode():
         return _original[0](env=env, parameters=parameters, region=region, state_credentials=state_credentials)
+    refuse_other_account(env.aws_execution_details, parameters.get("FunctionName", ""))
     client = client_for(env.aws_execution_details.account, "lambda", region)
     try:
         response = client.invoke(**parameters)
