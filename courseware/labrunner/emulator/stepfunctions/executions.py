@@ -20,9 +20,12 @@ import copy
 import json
 import uuid
 
+from moto.core.exceptions import AWSError
 from moto.stepfunctions.exceptions import InvalidExecutionInput
+from moto.stepfunctions.parser import api
 from moto.stepfunctions.models import StateMachineInstance
 from moto.stepfunctions.parser.api import (
+    ExecutionStatus,
     InvalidArn,
     InvalidDefinition,
     StateMachineType,
@@ -101,6 +104,19 @@ def _standard_only(original):
     return method
 
 
+def _heartbeat(original):
+    """A heartbeat for a waiting task with no HeartbeatSeconds is accepted, as on AWS (moto: InvalidToken)."""
+
+    def send_task_heartbeat(self, task_token):
+        for execution in self._get_executions(ExecutionStatus.RUNNING):
+            endpoint = execution.exec_worker.env.callback_pool_manager.get(task_token)
+            if endpoint is not None and endpoint.get_outcome() is None and not endpoint._heartbeat_endpoint:
+                return None
+        return original(self, task_token)
+
+    return send_task_heartbeat
+
+
 def send_task_failure_response(self) -> ActionResult:
     task_token = self._get_param("taskToken")
     self.stepfunction_backend.send_task_failure(task_token, error=self._get_param("error"), cause=self._get_param("cause"))
@@ -164,13 +180,33 @@ def _bounded_map(original):
     return eval_body
 
 
+def _named_errors() -> None:
+    """The engine's errors (LocalStack's, on moto's AWSError) name their code in `code`, which
+    moto's AWSError does not read: without this they reach the caller with no error code."""
+    for error in vars(api).values():
+        if isinstance(error, type) and issubclass(error, AWSError) and isinstance(error.__dict__.get("code"), str):
+            error.TYPE = error.__dict__["code"]
+            error.STATUS = getattr(error, "status_code", 400)
+            if error.__init__ is AWSError.__init__:
+                error.__init__ = _message_optional(AWSError.__init__)
+
+
+def _message_optional(original):
+    def __init__(self, message: str = "", *args, **kwargs):
+        original(self, message, *args, **kwargs)
+
+    return __init__
+
+
 def install() -> None:
     backend = StepFunctionsParserBackend
     if getattr(backend, "lab_installed", False):
         return
     backend.lab_installed = True
+    _named_errors()
     backend.start_execution = start_execution
     backend.start_sync_execution = start_sync_execution
+    backend.send_task_heartbeat = _heartbeat(backend.send_task_heartbeat)
     backend.describe_execution = _standard_only(backend.describe_execution)
     backend.get_execution_history = _standard_only(backend.get_execution_history)
     backend._validate_definition = _validate_definition(backend._validate_definition)

@@ -1,0 +1,127 @@
+"""Amazon States Language run for real: flow, waits on the lab clock, callbacks, Express, limits."""
+
+import json
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+
+from courseware.labrunner.client.aws import AccountAws, new_account_id
+from courseware.labrunner.emulator.clock import CLOCK
+
+from .sfn_helpers import finished, function, history, machine, run, types
+
+DOUBLE = "def handler(event, context):\n    return event['n'] * 2\n"
+
+
+@pytest.fixture
+def aws(lab_backend):
+    return AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
+
+
+def test_choice_parallel_and_map_with_lambda_tasks(aws):
+    arn = function(aws, "double", DOUBLE)
+    flow = machine(aws, "flow", {
+        "StartAt": "Which",
+        "States": {
+            "Which": {"Type": "Choice", "Choices": [
+                {"Variable": "$.items[0]", "NumericGreaterThan": 100, "Next": "Big"}], "Default": "Fan"},
+            "Big": {"Type": "Fail", "Error": "TooBig", "Cause": "first item over 100"},
+            "Fan": {"Type": "Parallel", "ResultPath": "$.both", "Next": "Each", "Branches": [
+                {"StartAt": "Count", "States": {"Count": {
+                    "Type": "Pass", "Parameters": {"count.$": "States.ArrayLength($.items)"}, "End": True}}},
+                {"StartAt": "First", "States": {"First": {
+                    "Type": "Task", "Resource": arn, "Parameters": {"n.$": "$.items[0]"}, "End": True}}},
+            ]},
+            "Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "ResultPath": "$.doubled",
+                     "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Double", "States": {
+                         "Double": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                                    "Parameters": {"FunctionName": arn, "Payload": {"n.$": "$"}},
+                                    "OutputPath": "$.Payload", "End": True}}},
+                     "Next": "Done"},
+            "Done": {"Type": "Succeed"},
+        },
+    })  # fmt: skip
+    done = run(aws, flow, {"items": [1, 2, 3]})
+    assert done["status"] == "SUCCEEDED", done
+    output = json.loads(done["output"])
+    assert output["both"] == [{"count": 3}, 2] and output["doubled"] == [2, 4, 6]
+    events = types(history(aws, done["executionArn"]))
+    assert events.count("MapIterationSucceeded") == 3 and "ParallelStateSucceeded" in events
+    failed = run(aws, flow, {"items": [500]})
+    assert (failed["status"], failed["error"], failed["cause"]) == ("FAILED", "TooBig", "first item over 100")
+
+
+def test_a_wait_of_a_day_ends_when_the_lab_clock_is_advanced_a_day(aws):
+    flow = machine(aws, "sleepy", {"StartAt": "Nap", "States": {
+        "Nap": {"Type": "Wait", "Seconds": 86400, "Next": "Up"}, "Up": {"Type": "Pass", "End": True}}})
+    sfn = aws.client("stepfunctions")
+    started = sfn.start_execution(stateMachineArn=flow, input='{"day": 1}')["executionArn"]
+    for _ in range(100):  # until it is waiting
+        if "WaitStateEntered" in types(history(aws, started)):
+            break
+        time.sleep(0.05)
+    assert sfn.describe_execution(executionArn=started)["status"] == "RUNNING"
+    CLOCK.advance(aws.account_id, 86400)
+    done = finished(aws, started)
+    assert done["status"] == "SUCCEEDED" and json.loads(done["output"]) == {"day": 1}
+    events = {event["type"]: event["timestamp"] for event in history(aws, started)}
+    assert (events["WaitStateExited"] - events["WaitStateEntered"]).total_seconds() >= 86400
+
+
+def test_wait_for_task_token_is_completed_by_send_task_success(aws):
+    arn = function(aws, "hand-off", "def handler(event, context):\n    return 'queued'\n")
+    flow = machine(aws, "callback", {"StartAt": "Ask", "States": {"Ask": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {"FunctionName": arn, "Payload": {"token.$": "$$.Task.Token"}}, "End": True}}})
+    sfn = aws.client("stepfunctions")
+    started = sfn.start_execution(stateMachineArn=flow)["executionArn"]
+    token = None
+    for _ in range(300):
+        scheduled = [e for e in history(aws, started) if e["type"] == "TaskScheduled"]
+        if scheduled and "TaskSubmitted" in types(history(aws, started)):
+            token = json.loads(scheduled[0]["taskScheduledEventDetails"]["parameters"])["Payload"]["token"]
+            break
+        time.sleep(0.05)
+    assert token, "the task never started"
+    sfn.send_task_heartbeat(taskToken=token)
+    sfn.send_task_success(taskToken=token, output='{"approved": true}')
+    done = finished(aws, started)
+    assert done["status"] == "SUCCEEDED" and json.loads(done["output"]) == {"approved": True}
+    with pytest.raises(ClientError) as stale:
+        sfn.send_task_success(taskToken=token, output="{}")
+    assert stale.value.response["Error"]["Code"] in {"InvalidToken", "TaskTimedOut", "TaskDoesNotExist"}
+
+
+def test_express_runs_synchronously_and_keeps_no_history(aws):
+    arn = function(aws, "double", DOUBLE)
+    flow = machine(aws, "fast", {"StartAt": "D", "States": {"D": {"Type": "Task", "Resource": arn, "End": True}}}, "EXPRESS")
+    sfn = aws.client("stepfunctions")
+    answer = sfn.start_sync_execution(stateMachineArn=flow, input='{"n": 21}')
+    assert answer["status"] == "SUCCEEDED" and answer["output"] == "42"
+    assert ":express:fast:" in answer["executionArn"]
+    for call in (sfn.describe_execution, sfn.get_execution_history):
+        with pytest.raises(ClientError) as refused:
+            call(executionArn=answer["executionArn"])
+        assert refused.value.response["Error"]["Code"] == "InvalidArn"
+    standard = machine(aws, "slow", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    with pytest.raises(ClientError) as refused:
+        sfn.start_sync_execution(stateMachineArn=standard)
+    assert refused.value.response["Error"]["Code"] == "StateMachineTypeNotSupported"
+
+
+def test_a_loop_fails_at_the_history_limit_with_states_runtime(aws):
+    flow = machine(aws, "forever", {"StartAt": "Again", "States": {"Again": {"Type": "Pass", "Next": "Again"}}})
+    done = finished(aws, aws.client("stepfunctions").start_execution(stateMachineArn=flow)["executionArn"], attempts=1200)
+    assert done["status"] == "FAILED" and done["error"] == "States.Runtime"
+    events = aws.client("stepfunctions").get_execution_history(executionArn=done["executionArn"], maxResults=1000)
+    assert events["events"][0]["type"] == "ExecutionStarted"
+
+
+def test_distributed_map_is_refused_at_create_saying_why(aws):
+    with pytest.raises(ClientError) as refused:
+        machine(aws, "big", {"StartAt": "M", "States": {"M": {"Type": "Map", "End": True, "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}})
+    assert refused.value.response["Error"]["Code"] == "InvalidDefinition"
+    assert "Distributed Map is not emulated" in refused.value.response["Error"]["Message"]
