@@ -53,8 +53,14 @@ def test_choice_parallel_and_map_with_lambda_tasks(aws):
 
 
 def test_a_wait_of_a_day_ends_when_the_lab_clock_is_advanced_a_day(aws):
-    flow = machine(aws, "sleepy", {"StartAt": "Nap", "States": {
-        "Nap": {"Type": "Wait", "Seconds": 86400, "Next": "Up"}, "Up": {"Type": "Pass", "End": True}}})
+    flow = machine(
+        aws,
+        "sleepy",
+        {
+            "StartAt": "Nap",
+            "States": {"Nap": {"Type": "Wait", "Seconds": 86400, "Next": "Up"}, "Up": {"Type": "Pass", "End": True}},
+        },
+    )
     sfn = aws.client("stepfunctions")
     started = sfn.start_execution(stateMachineArn=flow, input='{"day": 1}')["executionArn"]
     for _ in range(100):  # until it is waiting
@@ -71,9 +77,21 @@ def test_a_wait_of_a_day_ends_when_the_lab_clock_is_advanced_a_day(aws):
 
 def test_wait_for_task_token_is_completed_by_send_task_success(aws):
     arn = function(aws, "hand-off", "def handler(event, context):\n    return 'queued'\n")
-    flow = machine(aws, "callback", {"StartAt": "Ask", "States": {"Ask": {
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-        "Parameters": {"FunctionName": arn, "Payload": {"token.$": "$$.Task.Token"}}, "End": True}}})
+    flow = machine(
+        aws,
+        "callback",
+        {
+            "StartAt": "Ask",
+            "States": {
+                "Ask": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                    "Parameters": {"FunctionName": arn, "Payload": {"token.$": "$$.Task.Token"}},
+                    "End": True,
+                }
+            },
+        },
+    )
     sfn = aws.client("stepfunctions")
     started = sfn.start_execution(stateMachineArn=flow)["executionArn"]
     token = None
@@ -95,7 +113,9 @@ def test_wait_for_task_token_is_completed_by_send_task_success(aws):
 
 def test_express_runs_synchronously_and_keeps_no_history(aws):
     arn = function(aws, "double", DOUBLE)
-    flow = machine(aws, "fast", {"StartAt": "D", "States": {"D": {"Type": "Task", "Resource": arn, "End": True}}}, "EXPRESS")
+    flow = machine(
+        aws, "fast", {"StartAt": "D", "States": {"D": {"Type": "Task", "Resource": arn, "End": True}}}, "EXPRESS"
+    )
     sfn = aws.client("stepfunctions")
     answer = sfn.start_sync_execution(stateMachineArn=flow, input='{"n": 21}')
     assert answer["status"] == "SUCCEEDED" and answer["output"] == "42"
@@ -112,7 +132,9 @@ def test_express_runs_synchronously_and_keeps_no_history(aws):
 
 def test_a_loop_fails_at_the_history_limit_with_states_runtime(aws):
     flow = machine(aws, "forever", {"StartAt": "Again", "States": {"Again": {"Type": "Pass", "Next": "Again"}}})
-    done = finished(aws, aws.client("stepfunctions").start_execution(stateMachineArn=flow)["executionArn"], attempts=1200)
+    done = finished(
+        aws, aws.client("stepfunctions").start_execution(stateMachineArn=flow)["executionArn"], attempts=1200
+    )
     assert done["status"] == "FAILED" and done["error"] == "States.Runtime"
     events = aws.client("stepfunctions").get_execution_history(executionArn=done["executionArn"], maxResults=1000)
     assert events["events"][0]["type"] == "ExecutionStarted"
@@ -120,8 +142,23 @@ def test_a_loop_fails_at_the_history_limit_with_states_runtime(aws):
 
 def test_distributed_map_is_refused_at_create_saying_why(aws):
     with pytest.raises(ClientError) as refused:
-        machine(aws, "big", {"StartAt": "M", "States": {"M": {"Type": "Map", "End": True, "ItemProcessor": {
-            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
-            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}})
+        machine(
+            aws,
+            "big",
+            {
+                "StartAt": "M",
+                "States": {
+                    "M": {
+                        "Type": "Map",
+                        "End": True,
+                        "ItemProcessor": {
+                            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                            "StartAt": "P",
+                            "States": {"P": {"Type": "Pass", "End": True}},
+                        },
+                    }
+                },
+            },
+        )
     assert refused.value.response["Error"]["Code"] == "InvalidDefinition"
     assert "Distributed Map is not emulated" in refused.value.response["Error"]["Message"]

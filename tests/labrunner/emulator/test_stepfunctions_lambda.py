@@ -88,11 +88,17 @@ def test_a_failing_function_is_retried_then_caught_with_its_own_error_type(aws):
 
 def test_an_uncaught_failure_of_a_plain_function_task_fails_the_execution(aws):
     arn = function(aws, "boom", "def handler(event, context):\n    raise KeyError('order')\n")
-    flow = machine(aws, "plain-fail", {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": arn, "End": True}}})
+    flow = machine(
+        aws, "plain-fail", {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": arn, "End": True}}}
+    )
     done = run(aws, flow)
     assert done["status"] == "FAILED" and done["error"] == "KeyError"
     assert json.loads(done["cause"])["errorType"] == "KeyError"
-    assert types(history(aws, done["executionArn"]))[-3:] == ["LambdaFunctionStarted", "LambdaFunctionFailed", "ExecutionFailed"]
+    assert types(history(aws, done["executionArn"]))[-3:] == [
+        "LambdaFunctionStarted",
+        "LambdaFunctionFailed",
+        "ExecutionFailed",
+    ]
 
 
 def test_lambda_api_errors_reach_retry_and_catch_with_the_names_step_functions_gives(aws, lab_backend):

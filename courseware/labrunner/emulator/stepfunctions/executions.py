@@ -21,9 +21,10 @@ import json
 import uuid
 
 from moto.core.exceptions import AWSError
+from moto.core.responses import ActionResult
 from moto.stepfunctions.exceptions import InvalidExecutionInput
-from moto.stepfunctions.parser import api
 from moto.stepfunctions.models import StateMachineInstance
+from moto.stepfunctions.parser import api
 from moto.stepfunctions.parser.api import (
     ExecutionStatus,
     InvalidArn,
@@ -35,7 +36,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration impo
 from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
-from moto.core.responses import ActionResult
+
+from . import definitions
 
 INLINE_MAP_CONCURRENCY = 40  # AWS: an inline Map runs up to 40 iterations concurrently
 
@@ -52,7 +54,9 @@ def _new_execution(backend, state_machine, name, execution_input, kind=Execution
     except ValueError as error:
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{error}'") from error
     # A snapshot of the machine: later updates do not touch a running execution (moto #10077).
-    clone = copy.deepcopy(state_machine, {id(state_machine.executions): [], id(state_machine.backend): state_machine.backend})
+    clone = copy.deepcopy(
+        state_machine, {id(state_machine.executions): [], id(state_machine.backend): state_machine.backend}
+    )
     execution = kind(
         name=name,
         sm_type=clone.type,
@@ -119,7 +123,9 @@ def _heartbeat(original):
 
 def send_task_failure_response(self) -> ActionResult:
     task_token = self._get_param("taskToken")
-    self.stepfunction_backend.send_task_failure(task_token, error=self._get_param("error"), cause=self._get_param("cause"))
+    self.stepfunction_backend.send_task_failure(
+        task_token, error=self._get_param("error"), cause=self._get_param("cause")
+    )
     return ActionResult({})
 
 
@@ -130,29 +136,19 @@ def start_sync_execution_response(self) -> ActionResult:
     return ActionResult(dict(execution.to_start_sync_execution_output()))
 
 
-def distributed_maps(definition) -> list[str]:
-    """The names of the Map states a definition runs in Distributed mode (any depth)."""
-    found = []
-    for name, state in (definition.get("States") or {}).items() if isinstance(definition, dict) else []:
-        if not isinstance(state, dict):
-            continue
-        processor = state.get("ItemProcessor") or state.get("Iterator") or {}
-        mode = ((processor.get("ProcessorConfig") or {}).get("Mode") or "INLINE") if isinstance(processor, dict) else ""
-        if state.get("Type") == "Map" and (mode == "DISTRIBUTED" or "ItemReader" in state or "ResultWriter" in state):
-            found.append(name)
-        found += distributed_maps(processor)
-        for branch in state.get("Branches") or []:
-            found += distributed_maps(branch)
-    return found
-
-
 def _validate_definition(original):
     def validate(definition: str):
         original(definition=definition)
         try:
-            names = distributed_maps(json.loads(definition))
+            parsed = json.loads(definition)
         except ValueError:
-            names = []  # YAML or JSONata text moto parsed; nothing to look for
+            return  # moto's parser accepted it; nothing more to follow
+        if not isinstance(parsed, dict):
+            return
+        problems = definitions.missing_targets(parsed)
+        if problems:
+            raise InvalidDefinition(f"Invalid State Machine Definition: '{', '.join(problems)}'")
+        names = definitions.distributed_maps(parsed)
         if names:
             raise InvalidDefinition(
                 f"Distributed Map is not emulated in the labs (state {', '.join(sorted(names))}): "

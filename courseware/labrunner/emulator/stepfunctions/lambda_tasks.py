@@ -25,7 +25,12 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from moto.stepfunctions.parser.api import HistoryEventType, LambdaFunctionFailedEventDetails, TaskFailedEventDetails
+from moto.stepfunctions.parser.api import (
+    HistoryEventType,
+    InvocationResponse,
+    LambdaFunctionFailedEventDetails,
+    TaskFailedEventDetails,
+)
 from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
@@ -34,7 +39,6 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 )
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
-from moto.stepfunctions.parser.api import InvocationResponse
 from moto.utilities.collections import select_from_typed_dict
 
 from ...client.aws import ACCOUNT_HEADER
@@ -189,9 +193,7 @@ def _function_from_error(original):
     def from_error(self, env, ex):
         if isinstance(ex, LambdaTaskError):
             details = LambdaFunctionFailedEventDetails(error=ex.error, cause=ex.cause)
-            return _failure(
-                env, ex, HistoryEventType.LambdaFunctionFailed, "lambdaFunctionFailedEventDetails", details
-            )
+            return _failure(env, ex, HistoryEventType.LambdaFunctionFailed, "lambdaFunctionFailedEventDetails", details)
         return original(self, env, ex)
 
     return from_error
