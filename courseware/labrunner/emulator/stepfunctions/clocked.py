@@ -89,13 +89,14 @@ def _add_event(original):
         account = getattr(self, "lab_account", None)
         if timestamp is None and account is not None:
             timestamp = CLOCK.now(account)
-        if len(self._history_event_list) >= HISTORY_LIMIT - 1 and event_type not in FINAL_EVENTS:
+        limit = HISTORY_LIMIT  # read at each call, so a test may lower it
+        if len(self._history_event_list) >= limit - 1 and event_type not in FINAL_EVENTS:
             env = getattr(self, "lab_env", None)
             if env is not None and env.is_running():
                 env.set_error(
                     ExecutionFailedEventDetails(
                         error="States.Runtime",
-                        cause=f"The execution reached the maximum number of history events ({HISTORY_LIMIT}).",
+                        cause=f"The execution reached the maximum number of history events ({limit}).",
                     )
                 )
             return 0  # not recorded: the execution is failing
