@@ -36,8 +36,17 @@ def test_both_resource_forms_run_the_function_with_the_input_aws_sends(aws):
     assert done["status"] == "SUCCEEDED", done
     output = json.loads(done["output"])
     assert output == {"got": {"n": 7, "from": "invoke"}, "arn": arn}
-    events = types(history(aws, done["executionArn"]))
-    assert events == [
+    events = history(aws, done["executionArn"])
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    assert all(e["previousEventId"] < e["id"] for e in events)
+    scheduled = next(e for e in events if e["type"] == "TaskScheduled")["taskScheduledEventDetails"]
+    assert (scheduled["resourceType"], scheduled["resource"], scheduled["region"]) == ("lambda", "invoke", "us-east-1")
+    answered = json.loads(
+        next(e for e in events if e["type"] == "TaskSucceeded")["taskSucceededEventDetails"]["output"]
+    )
+    assert answered["StatusCode"] == 200 and answered["ExecutedVersion"] == "$LATEST"
+    assert answered["SdkHttpMetadata"]["HttpStatusCode"] == 200 and answered["SdkResponseMetadata"]["RequestId"]
+    assert types(events) == [
         "ExecutionStarted",
         "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited",
         "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded",
@@ -120,3 +129,24 @@ def test_lambda_api_errors_reach_retry_and_catch_with_the_names_step_functions_g
         assert caught["Error"] == error
         assert f"Error Code: {code}" in caught["Cause"] and "Service: AWSLambda" in caught["Cause"]
     assert other.client("lambda").get_function(FunctionName="theirs")  # untouched, never run by the other account
+
+
+def test_a_task_over_its_timeout_fails_with_states_timeout(aws):
+    arn = function(aws, "slow", "import time\ndef handler(event, context):\n    time.sleep(5)\n")
+    flow = machine(aws, "late", {"StartAt": "Call", "States": {"Call": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": 1,
+        "Parameters": {"FunctionName": arn}, "End": True}}})  # fmt: skip
+    done = run(aws, flow)
+    assert (done["status"], done["error"]) == ("FAILED", "States.Timeout")
+    assert "TaskTimedOut" in types(history(aws, done["executionArn"]))
+
+
+def test_jsonata_states_run(aws):
+    arn = function(aws, "echo", ECHO)
+    flow = machine(aws, "jsonata", {"QueryLanguage": "JSONata", "StartAt": "Call", "States": {"Call": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {"FunctionName": arn, "Payload": {"total": "{% $sum($states.input.items) %}"}},
+        "Output": "{% $states.result.Payload.got %}", "End": True}}})  # fmt: skip
+    done = run(aws, flow, {"items": [1, 2, 3]})
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"]) == {"total": 6}

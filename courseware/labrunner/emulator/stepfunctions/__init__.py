@@ -6,12 +6,12 @@ in this process and makes it the labs' Step Functions: executions act for their 
 (`.accounts`), Lambda tasks run in the sandbox with AWS's error names (`.lambda_tasks`), waits
 and history follow the lab clock and AWS's limits (`.clocked`), Express and the missing API
 actions behave as on AWS (`.executions`), and CloudFormation creates machines the engine runs
-(`.cloudformation`).
+(`.cloudformation`), and JSONata states are evaluated (`.jsonata_eval`).
 """
 
 from moto.core.config import default_user_config
 
-from . import accounts, clocked, cloudformation, executions, lambda_tasks
+from . import accounts, clocked, cloudformation, executions, jsonata_eval, lambda_tasks
 
 
 def install(endpoint: str) -> None:
@@ -22,6 +22,7 @@ def install(endpoint: str) -> None:
     clocked.install()
     executions.install()
     cloudformation.install()
+    jsonata_eval.install()
 
 
 def uninstall(endpoint: str) -> None:

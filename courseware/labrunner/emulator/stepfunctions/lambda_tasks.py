@@ -27,7 +27,6 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from moto.stepfunctions.parser.api import (
     HistoryEventType,
-    InvocationResponse,
     LambdaFunctionFailedEventDetails,
     TaskFailedEventDetails,
 )
@@ -39,12 +38,20 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 )
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
-from moto.utilities.collections import select_from_typed_dict
 
 from ...client.aws import ACCOUNT_HEADER
 
 LAMBDA_TIMEOUT_S = 960  # Lambda's longest function timeout (900 s) and some
 OWNER = re.compile(r"^(?:arn:[^:]+:lambda:[^:]*:)?(\d{12}):function:")
+HEADER_CASE = {  # as AWS's Java SDK reports them in SdkHttpMetadata
+    "connection": "Connection",
+    "content-length": "Content-Length",
+    "content-type": "Content-Type",
+    "date": "Date",
+    "x-amz-executed-version": "X-Amz-Executed-Version",
+    "x-amzn-requestid": "x-amzn-RequestId",
+    "x-amzn-trace-id": "X-Amzn-Trace-Id",
+}
 _endpoint: list[str] = []  # the lab backend serving the executions (the latest started)
 
 
@@ -159,10 +166,33 @@ def execute(env, parameters: dict, region: str, state_credentials) -> None:
     if response.get("FunctionError"):
         raise function_error(body)
     try:
-        response["Payload"] = json.loads(body)
+        payload = json.loads(body)
     except ValueError:
-        response["Payload"] = body
-    env.stack.append(select_from_typed_dict(typed_dict=InvocationResponse, obj=response))
+        payload = body
+    env.stack.append(invoke_output(response, payload))
+
+
+def invoke_output(response: dict, payload) -> dict:
+    """The task's result, as AWS's optimised integration returns Invoke's answer (its SDK's view of
+    the HTTP response included), so `$.Payload`, `$.StatusCode` and `$.SdkHttpMetadata` resolve."""
+    meta = response.get("ResponseMetadata") or {}
+    headers = {
+        HEADER_CASE.get(name, name): value
+        for name, value in (meta.get("HTTPHeaders") or {}).items()
+        if not name.startswith("x-courseware") and name != "server"
+    }
+    headers.setdefault("X-Amz-Executed-Version", response.get("ExecutedVersion") or "$LATEST")
+    return {
+        "ExecutedVersion": response.get("ExecutedVersion") or "$LATEST",
+        "Payload": payload,
+        "SdkHttpMetadata": {
+            "AllHttpHeaders": {name: [value] for name, value in headers.items()},
+            "HttpHeaders": headers,
+            "HttpStatusCode": meta.get("HTTPStatusCode", response.get("StatusCode")),
+        },
+        "SdkResponseMetadata": {"RequestId": meta.get("RequestId", "")},
+        "StatusCode": response.get("StatusCode", 200),
+    }
 
 
 def _failure(env, error: LambdaTaskError, event_type, details_key: str, details) -> FailureEvent:
