@@ -13,6 +13,13 @@ from courseware.labrunner.emulator.stepfunctions import clocked
 from .sfn_helpers import finished, function, history, machine, run, types
 
 DOUBLE = "def handler(event, context):\n    return event['n'] * 2\n"
+CALLER = """
+import boto3
+
+def handler(event, context):
+    answer = boto3.client("stepfunctions").start_sync_execution(stateMachineArn=event["arn"], input='{"n": 21}')
+    return {"status": answer["status"], "output": answer["output"]}
+"""
 
 
 @pytest.fixture
@@ -125,6 +132,9 @@ def test_express_runs_synchronously_and_keeps_no_history(aws):
         with pytest.raises(ClientError) as refused:
             call(executionArn=answer["executionArn"])
         assert refused.value.response["Error"]["Code"] == "InvalidArn"
+    caller = function(aws, "caller", CALLER)  # learner code calls it too, from the sandbox
+    called = aws.client("lambda").invoke(FunctionName=caller, Payload=json.dumps({"arn": flow}))
+    assert json.loads(called["Payload"].read()) == {"status": "SUCCEEDED", "output": "42"}
     standard = machine(aws, "slow", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
     with pytest.raises(ClientError) as refused:
         sfn.start_sync_execution(stateMachineArn=standard)
