@@ -178,3 +178,17 @@ def test_distributed_map_is_refused_at_create_saying_why(aws):
         )
     assert refused.value.response["Error"]["Code"] == "InvalidDefinition"
     assert "Distributed Map is not emulated" in refused.value.response["Error"]["Message"]
+
+
+def test_stop_execution_aborts_a_waiting_execution(aws):
+    flow = machine(
+        aws, "stoppable", {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 86400, "End": True}}}
+    )
+    sfn = aws.client("stepfunctions")
+    started = sfn.start_execution(stateMachineArn=flow)["executionArn"]
+    sfn.stop_execution(executionArn=started, error="Cancelled", cause="the learner changed their mind")
+    done = finished(aws, started)
+    assert done["status"] == "ABORTED" and "stopDate" in done
+    aborted = history(aws, started)[-1]
+    assert aborted["type"] == "ExecutionAborted"
+    assert aborted["executionAbortedEventDetails"] == {"error": "Cancelled", "cause": "the learner changed their mind"}

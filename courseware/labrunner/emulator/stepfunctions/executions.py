@@ -37,6 +37,7 @@ from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
 
+from ..clock import CLOCK
 from . import definitions
 
 INLINE_MAP_CONCURRENCY = 40  # AWS: an inline Map runs up to 40 iterations concurrently
@@ -129,6 +130,14 @@ def send_task_failure_response(self) -> ActionResult:
     return ActionResult({})
 
 
+def stop_execution_response(self) -> ActionResult:
+    """StopExecution with its error and cause (moto passes empty ones), stopped at lab time."""
+    execution = self.stepfunction_backend.describe_execution(self._get_param("executionArn"))
+    error, cause = self._get_param("error"), self._get_param("cause")
+    execution.stop(stop_date=CLOCK.now(execution.account_id), error=error, cause=cause)
+    return ActionResult({"stopDate": CLOCK.now(execution.account_id)})
+
+
 def start_sync_execution_response(self) -> ActionResult:
     execution = self.stepfunction_backend.start_sync_execution(
         self._get_param("stateMachineArn"), self._get_param("name"), self._get_param("input")
@@ -209,5 +218,6 @@ def install() -> None:
     StateMachineInstance.__init__ = _typed(StateMachineInstance.__init__)
     StepFunctionResponse.send_task_failure = send_task_failure_response
     StepFunctionResponse.start_sync_execution = start_sync_execution_response
+    StepFunctionResponse.stop_execution = stop_execution_response
     component = inline_iteration_component.InlineIterationComponent
     component._eval_body = _bounded_map(component._eval_body)
