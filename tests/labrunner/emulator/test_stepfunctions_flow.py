@@ -192,3 +192,23 @@ def test_stop_execution_aborts_a_waiting_execution(aws):
     aborted = history(aws, started)[-1]
     assert aborted["type"] == "ExecutionAborted"
     assert aborted["executionAbortedEventDetails"] == {"error": "Cancelled", "cause": "the learner changed their mind"}
+
+
+def test_a_retry_interval_of_an_hour_passes_on_the_lab_clock(aws):
+    arn = function(aws, "down", "def handler(event, context):\n    raise ConnectionError('down')\n")
+    flow = machine(aws, "patient", {"StartAt": "Call", "States": {"Call": {
+        "Type": "Task", "Resource": arn, "End": True,
+        "Retry": [{"ErrorEquals": ["ConnectionError"], "IntervalSeconds": 3600, "MaxAttempts": 1}]}}})  # fmt: skip
+    started = aws.client("stepfunctions").start_execution(stateMachineArn=flow)["executionArn"]
+    for _ in range(300):  # until the first attempt has failed
+        if "LambdaFunctionFailed" in types(history(aws, started)):
+            break
+        time.sleep(0.05)
+    assert aws.client("stepfunctions").describe_execution(executionArn=started)["status"] == "RUNNING"
+    for _ in range(20):  # the retrier may start its wait just after an advance: advance until it ends
+        CLOCK.advance(aws.account_id, 3600)
+        done = finished(aws, started, attempts=10, running_ok=True)
+        if done["status"] != "RUNNING":
+            break
+    assert (done["status"], done["error"]) == ("FAILED", "ConnectionError")
+    assert types(history(aws, started)).count("LambdaFunctionFailed") == 2

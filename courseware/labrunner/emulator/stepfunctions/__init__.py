@@ -10,7 +10,9 @@ actions behave as on AWS (`.executions`), and CloudFormation creates machines th
 """
 
 from moto.core.config import default_user_config
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
+from ..tenancy import acting_as
 from . import accounts, clocked, cloudformation, executions, jsonata_eval, lambda_tasks
 
 
@@ -27,3 +29,12 @@ def install(endpoint: str) -> None:
 
 def uninstall(endpoint: str) -> None:
     lambda_tasks.uninstall(endpoint)
+
+
+def start_execution(account_id: str, state_machine_arn: str, payload: str = "{}"):
+    """Start an execution for a trigger of the emulator's own (an EventBridge target, a
+    schedule), as the machine's account, which is what AWS's service-to-service call does."""
+    region = state_machine_arn.split(":")[3]
+    with acting_as(account_id, "states"):
+        backend = stepfunctions_parser_backends[account_id][region]
+        return backend.start_execution(state_machine_arn, execution_input=payload)
