@@ -185,6 +185,17 @@ class LabContext:
         described["output"] = json.loads(described["output"]) if "output" in described else None
         return described
 
+    def reached(self, execution_arn: str, event_type: str = "WaitStateEntered", *, timeout: float = 10.0) -> bool:
+        """Whether the execution's history shows `event_type` within `timeout` s: start a
+        machine, wait until it `reached` its Wait, then advance the clock past it."""
+        sfn = self.client("stepfunctions")
+
+        def seen():
+            events = sfn.get_execution_history(executionArn=execution_arn, reverseOrder=True)["events"]
+            return any(event["type"] == event_type for event in events)
+
+        return bool(self.wait_until(seen, timeout=timeout))
+
     def run_state_machine(self, machine: str, payload=None, *, timeout: float = 30.0) -> dict:
         """Run `machine` to its end: StartSyncExecution for an Express machine (no history, as on
         AWS), else start it and wait. Returns status, output (parsed), error, cause (and events)."""

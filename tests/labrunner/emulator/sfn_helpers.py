@@ -31,17 +31,14 @@ def machine(aws, name: str, definition: dict, kind: str = "STANDARD") -> str:
     )["stateMachineArn"]
 
 
-def finished(aws, execution_arn: str, *, attempts: int = 600, running_ok: bool = False) -> dict:
-    """The execution once it is no longer RUNNING (polled, at most `attempts` times; then still
-    RUNNING fails the test, or is returned with `running_ok`)."""
+def finished(aws, execution_arn: str, *, attempts: int = 600) -> dict:
+    """The execution once it is no longer RUNNING (polled, at most `attempts` times)."""
     sfn = aws.client("stepfunctions")
     for _ in range(attempts):
         described = sfn.describe_execution(executionArn=execution_arn)
         if described["status"] != "RUNNING":
             return described
         time.sleep(0.1)
-    if running_ok:
-        return described
     raise AssertionError(f"{execution_arn} still RUNNING after {attempts} polls")
 
 

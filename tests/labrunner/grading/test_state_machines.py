@@ -58,6 +58,7 @@ def lab(lab_backend):
 
 def test_a_check_starts_a_machine_advances_an_hour_and_reads_its_end(lab):
     arn = lab.start_execution("Later", {"who": "ada"})
+    assert lab.reached(arn, "WaitStateEntered")
     with pytest.raises(Fail, match="still running"):
         lab.execution(arn, timeout=0.5)
     lab.advance_clock(hours=1)

@@ -13,7 +13,7 @@ with `States.Runtime`, so neither a loop nor a Map over a huge array can run awa
 """
 
 import threading
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from moto.stepfunctions.parser.api import ExecutionFailedEventDetails, HistoryEventType
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEventException
@@ -45,10 +45,26 @@ class _Stopped:
         return not self.env.is_running()
 
 
+def _last_event_time(env):
+    """Lab time of the last event this state recorded (WaitStateEntered, TaskFailed): a wait is
+    measured from it, as on AWS, so a clock advanced between that event and the wait counts."""
+    try:
+        event = env.event_manager._history_event_list[env.event_history_context.source_event_id - 1]
+        return datetime.fromisoformat(event["timestamp"])
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _wait_start(env):
+    now = CLOCK.now(env.aws_execution_details.account)
+    recorded = _last_event_time(env)
+    return recorded if recorded is not None and recorded <= now else now
+
+
 def lab_sleep(env, seconds: float) -> None:
-    account = env.aws_execution_details.account
     if seconds > 0:
-        CLOCK.wait_until(account, CLOCK.now(account) + timedelta(seconds=seconds), stop=_Stopped(env))
+        moment = _wait_start(env) + timedelta(seconds=seconds)
+        CLOCK.wait_until(env.aws_execution_details.account, moment, stop=_Stopped(env))
 
 
 def _wait_interval(self, env, wait_seconds) -> None:
@@ -61,8 +77,7 @@ def _timestamp_wait_seconds(self, env) -> int:
     moment = self._from_timestamp_string(timestamp=text)
     if moment is None:
         raise FailureEventException(self._create_failure_event(env, text))
-    now = CLOCK.now(env.aws_execution_details.account)
-    return int((moment.replace(tzinfo=UTC) - now).total_seconds())
+    return int((moment.replace(tzinfo=UTC) - _wait_start(env)).total_seconds())
 
 
 class _LabTime:
