@@ -153,6 +153,12 @@ def test_a_loop_fails_at_the_history_limit_with_states_runtime(aws, monkeypatch)
     events = [e for page in sfn.get_paginator("get_execution_history").paginate(executionArn=done["executionArn"])
               for e in page["events"]]  # fmt: skip
     assert len(events) == 1000 and events[-1]["type"] == "ExecutionFailed"
+    first = sfn.get_execution_history(executionArn=done["executionArn"])  # AWS pages 100 events by default
+    assert len(first["events"]) == 100 and first["nextToken"]
+    newest = sfn.get_execution_history(executionArn=done["executionArn"], reverseOrder=True, maxResults=1)
+    assert newest["events"][0]["type"] == "ExecutionFailed"
+    bare = sfn.get_execution_history(executionArn=done["executionArn"], maxResults=1, includeExecutionData=False)
+    assert "input" not in bare["events"][0]["executionStartedEventDetails"]
     assert events[-1]["executionFailedEventDetails"]["error"] == "States.Runtime"
 
 

@@ -38,7 +38,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from ..clock import CLOCK
-from . import definitions
+from . import definitions, history
 
 INLINE_MAP_CONCURRENCY = 40  # AWS: an inline Map runs up to 40 iterations concurrently
 
@@ -219,5 +219,6 @@ def install() -> None:
     StepFunctionResponse.send_task_failure = send_task_failure_response
     StepFunctionResponse.start_sync_execution = start_sync_execution_response
     StepFunctionResponse.stop_execution = stop_execution_response
+    StepFunctionResponse.get_execution_history = history.get_execution_history_response
     component = inline_iteration_component.InlineIterationComponent
     component._eval_body = _bounded_map(component._eval_body)
