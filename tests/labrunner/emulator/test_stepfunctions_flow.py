@@ -7,6 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from courseware.labrunner.client.aws import AccountAws, new_account_id
+from courseware.labrunner.emulator import quotas
 from courseware.labrunner.emulator.clock import CLOCK
 from courseware.labrunner.emulator.stepfunctions import clocked
 
@@ -215,3 +216,9 @@ def test_a_retry_interval_of_an_hour_passes_on_the_lab_clock(aws):
     done = finished(aws, started)
     assert (done["status"], done["error"]) == ("FAILED", "ConnectionError")
     assert types(history(aws, started)).count("LambdaFunctionFailed") == 2
+
+
+def test_machines_in_the_engines_backend_count_against_the_account_quota(aws):
+    for name in ("one", "two"):
+        machine(aws, name, {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    assert quotas.COUNTERS["state machines"](aws.account_id) == 2
