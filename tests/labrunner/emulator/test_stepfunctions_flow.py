@@ -222,3 +222,20 @@ def test_machines_in_the_engines_backend_count_against_the_account_quota(aws):
     for name in ("one", "two"):
         machine(aws, name, {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
     assert quotas.COUNTERS["state machines"](aws.account_id) == 2
+
+
+def test_a_callback_never_answered_times_out_when_its_day_has_passed_on_the_lab_clock(aws):
+    arn = function(aws, "ask", "def handler(event, context):\n    return 'asked'\n")
+    flow = machine(aws, "approval", {"StartAt": "Ask", "States": {"Ask": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "TimeoutSeconds": 86400,
+        "Parameters": {"FunctionName": arn, "Payload": {"token.$": "$$.Task.Token"}}, "End": True}}})  # fmt: skip
+    started = aws.client("stepfunctions").start_execution(stateMachineArn=flow)["executionArn"]
+    for _ in range(300):
+        if "TaskSubmitted" in types(history(aws, started)):
+            break
+        time.sleep(0.05)
+    assert aws.client("stepfunctions").describe_execution(executionArn=started)["status"] == "RUNNING"
+    CLOCK.advance(aws.account_id, 86400)
+    done = finished(aws, started)
+    assert (done["status"], done["error"]) == ("FAILED", "States.Timeout")
+    assert "TaskTimedOut" in types(history(aws, started))

@@ -1,6 +1,6 @@
 """An execution's time is the lab clock of its account, and its history is bounded as on AWS.
 
-moto's engine sleeps in real time (`Wait` states, Retry intervals) and stamps events with the
+moto's engine sleeps in real time (`Wait` states, Retry intervals, a task's TimeoutSeconds) and stamps events with the
 host's clock. A lab that waits a day must not keep the learner a day, so here every wait is a
 wait on `CLOCK` (`clock.py`): it ends when real time reaches the moment or when the grader or the
 lab page advances the account's clock past it, and it ends early if the execution stops.
@@ -14,10 +14,13 @@ with `States.Runtime`, so neither a loop nor a Map over a huge array can run awa
 
 import threading
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from moto.stepfunctions.parser.api import ExecutionFailedEventDetails, HistoryEventType
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEventException
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
+from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp import Timestamp
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
@@ -33,6 +36,7 @@ FINAL_EVENTS = {
     HistoryEventType.ExecutionTimedOut,
 }
 _retrying = threading.local()  # the environment whose Retry is waiting, for `_LabTime.sleep`
+_timed = threading.local()  # the environment of the state waiting for its work, for `_LabEvent`
 
 
 class _Stopped:
@@ -86,6 +90,36 @@ class _LabTime:
     @staticmethod
     def sleep(seconds: float) -> None:
         lab_sleep(_retrying.env, seconds)
+
+
+class _LabEvent(threading.Event):
+    """The event a state's work sets when it ends, waited for up to its TimeoutSeconds: that
+    wait is on the lab clock (from the state's last event), so advancing the clock past a
+    task's timeout times it out with States.Timeout, as that much time passing would on AWS."""
+
+    def set(self) -> None:
+        super().set()
+        with CLOCK._changed:  # wake the waiter now, not at its next look at the clock
+            CLOCK._changed.notify_all()
+
+    def wait(self, timeout=None) -> bool:
+        env = getattr(_timed, "env", None)
+        if timeout is None or env is None or timeout >= TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS:
+            return super().wait(timeout)
+        moment = _wait_start(env) + timedelta(seconds=timeout)
+        CLOCK.wait_until(env.aws_execution_details.account, moment, stop=self)
+        return self.is_set()
+
+
+def _timed_evaluation(original):
+    def evaluate_with_timeout(self, env) -> None:
+        _timed.env = env
+        try:
+            original(self, env)
+        finally:
+            _timed.env = None
+
+    return evaluate_with_timeout
 
 
 def _retrier_eval_body(original):
@@ -149,6 +183,9 @@ def install() -> None:
     WaitFunction._wait_interval.lab_clock = True
     Timestamp._get_wait_seconds = _timestamp_wait_seconds
     retrier_decl.time = _LabTime
+    execute_state.threading = SimpleNamespace(Event=_LabEvent)  # its only use of the module
+    state = execute_state.ExecutionState
+    state._evaluate_with_timeout = _timed_evaluation(state._evaluate_with_timeout)
     retrier_decl.RetrierDecl._eval_body = _retrier_eval_body(retrier_decl.RetrierDecl._eval_body)
     EventManager.add_event = _add_event(EventManager.add_event)
     Execution.__init__ = _dated(Execution.__init__)
