@@ -99,7 +99,7 @@ class LabBackend:
         self.quotas = quotas.install(self.limits)
         outbound.install()
         stacks.install()
-        stepfunctions.install(self.endpoint)
+        stepfunctions.install(self.endpoint, self.limits)
         self.ingress.router.warm()
         self.server.start()
         self.invoker.start()

@@ -9,7 +9,8 @@ from botocore.exceptions import ClientError
 from courseware.labrunner.client.aws import AccountAws, new_account_id
 from courseware.labrunner.emulator import quotas
 from courseware.labrunner.emulator.clock import CLOCK
-from courseware.labrunner.emulator.stepfunctions import clocked
+from courseware.labrunner.emulator.limits import AccountLimits
+from courseware.labrunner.emulator.stepfunctions import clocked, executions
 
 from .sfn_helpers import finished, function, history, machine, run, types
 
@@ -239,3 +240,21 @@ def test_a_callback_never_answered_times_out_when_its_day_has_passed_on_the_lab_
     done = finished(aws, started)
     assert (done["status"], done["error"]) == ("FAILED", "States.Timeout")
     assert "TaskTimedOut" in types(history(aws, started))
+
+
+def test_an_account_runs_a_bounded_number_of_executions_at_once(aws, monkeypatch):
+    monkeypatch.setattr(executions, "_limits", [AccountLimits(running_executions=2)])
+    flow = machine(
+        aws, "napper", {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 86400, "End": True}}}
+    )
+    sfn = aws.client("stepfunctions")
+    running = [sfn.start_execution(stateMachineArn=flow)["executionArn"] for _ in range(2)]
+    with pytest.raises(ClientError) as refused:
+        sfn.start_execution(stateMachineArn=flow)
+    assert refused.value.response["Error"]["Code"] == "ExecutionLimitExceeded"
+    assert "may run 2 executions at once" in refused.value.response["Error"]["Message"]
+    sfn.stop_execution(executionArn=running[0])
+    finished(aws, running[0])
+    running.append(sfn.start_execution(stateMachineArn=flow)["executionArn"])  # room again
+    for arn in running[1:]:
+        sfn.stop_execution(executionArn=arn)

@@ -12,17 +12,18 @@ actions behave as on AWS (`.executions`), and CloudFormation creates machines th
 from moto.core.config import default_user_config
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
+from ..limits import AccountLimits
 from ..tenancy import acting_as
 from . import accounts, clocked, cloudformation, executions, jsonata_eval, lambda_tasks
 
 
-def install(endpoint: str) -> None:
+def install(endpoint: str, limits: AccountLimits) -> None:
     """Idempotent; `endpoint` is the lab backend whose front door Lambda tasks are invoked through."""
     default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
     lambda_tasks.install(endpoint)
     accounts.install()
     clocked.install()
-    executions.install()
+    executions.install(limits)
     cloudformation.install()
     jsonata_eval.install()
 

@@ -8,10 +8,11 @@ moto 5.2 runs state machines for real (a port of LocalStack's interpreter) only 
 - a machine's `type` reaches the engine (moto runs every machine as STANDARD);
 - Express: `StartSyncExecution` (moto has no such action), `express:` execution ARNs, and no
   `DescribeExecution` or `GetExecutionHistory` (AWS answers InvalidArn for an express ARN);
-- `SendTaskFailure` keeps its `cause`;
-- the engine's threads act for the execution's account (`tenancy.acting_as`), so moto's state
-  of any other account stays fenced off, and its service integrations call the lab backend
-  pinned to that account;
+- `SendTaskFailure` keeps its `cause`, `StopExecution` its error and cause, and a heartbeat for
+  a task without HeartbeatSeconds is accepted; GetExecutionHistory is paged (`.history`);
+- an account runs at most `AccountLimits.running_executions` executions at once (each holds
+  threads in this one process): over it, StartExecution answers ExecutionLimitExceeded, AWS's
+  error for its own (far higher) quota of open executions;
 - Distributed Map is refused at create with a message saying so; an inline Map runs at most
   40 iterations at once, as AWS's inline mode does (moto starts a thread per item).
 """
@@ -26,6 +27,7 @@ from moto.stepfunctions.exceptions import InvalidExecutionInput
 from moto.stepfunctions.models import StateMachineInstance
 from moto.stepfunctions.parser import api
 from moto.stepfunctions.parser.api import (
+    ExecutionLimitExceeded,
     ExecutionStatus,
     InvalidArn,
     InvalidDefinition,
@@ -38,9 +40,11 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from ..clock import CLOCK
+from ..limits import AccountLimits
 from . import definitions, history
 
 INLINE_MAP_CONCURRENCY = 40  # AWS: an inline Map runs up to 40 iterations concurrently
+_limits = [AccountLimits()]  # the latest started backend's
 
 
 def _execution_arn(state_machine, name: str) -> str:
@@ -75,9 +79,22 @@ def _new_execution(backend, state_machine, name, execution_input, kind=Execution
     return execution
 
 
+def _within_limit(backend) -> None:
+    limit = _limits[-1].running_executions
+    running = sum(
+        1 for machine in backend.state_machines for execution in machine.executions if execution.status == "RUNNING"
+    )
+    if running >= limit:
+        raise ExecutionLimitExceeded(
+            f"The maximum number of running executions has been reached: this lab account may run {limit} "
+            "executions at once. Stop some (StopExecution) or let them finish."
+        )
+
+
 def start_execution(self, state_machine_arn, name=None, execution_input=None, trace_header=None):
     if name:
         self._validate_name(name)
+    _within_limit(self)
     execution_input = execution_input or "{}"
     state_machine = self.describe_state_machine(state_machine_arn)
     existing = state_machine._handle_name_input_idempotency(name, execution_input) if name else None
@@ -91,6 +108,7 @@ def start_execution(self, state_machine_arn, name=None, execution_input=None, tr
 def start_sync_execution(self, state_machine_arn, name=None, execution_input=None):
     if name:
         self._validate_name(name)
+    _within_limit(self)
     state_machine = self.describe_state_machine(state_machine_arn)
     if state_machine.type != StateMachineType.EXPRESS:
         raise StateMachineTypeNotSupported("This operation is not supported by this type of state machine")
@@ -203,7 +221,8 @@ def _message_optional(original):
     return __init__
 
 
-def install() -> None:
+def install(limits: AccountLimits) -> None:
+    _limits.append(limits)
     backend = StepFunctionsParserBackend
     if getattr(backend, "lab_installed", False):
         return
