@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from botocore.exceptions import ClientError
 
 from courseware.labrunner.client.aws import AccountAws, new_account_id
 
@@ -74,7 +75,8 @@ def test_a_failing_function_is_retried_then_caught_with_its_own_error_type(aws):
             "Call": {
                 "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                 "Parameters": {"FunctionName": arn, "Payload.$": "$"},
-                "Retry": [{"ErrorEquals": ["ValueError"], "IntervalSeconds": 1, "MaxAttempts": 2, "BackoffRate": 1.5}],
+                "Retry": [{"ErrorEquals": ["ValueError"], "IntervalSeconds": 1, "MaxAttempts": 2, "BackoffRate": 1.5,
+                           "MaxDelaySeconds": 2, "JitterStrategy": "FULL"}],
                 "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "Handled"}],
                 "End": True,
             },
@@ -129,6 +131,9 @@ def test_lambda_api_errors_reach_retry_and_catch_with_the_names_step_functions_g
         assert caught["Error"] == error
         assert f"Error Code: {code}" in caught["Cause"] and "Service: AWSLambda" in caught["Cause"]
     assert other.client("lambda").get_function(FunctionName="theirs")  # untouched, never run by the other account
+    with pytest.raises(ClientError) as hidden:  # nor can the other account see this account's executions
+        other.client("stepfunctions").describe_execution(executionArn=done["executionArn"])
+    assert hidden.value.response["Error"]["Code"] in {"ExecutionDoesNotExist", "AccessDeniedException"}
 
 
 def test_a_task_over_its_timeout_fails_with_states_timeout(aws):
