@@ -47,6 +47,9 @@ Resources:
       Policies:
         - LambdaInvokePolicy:
             FunctionName: !Ref Adder
+Outputs:
+  FlowArn:
+    Value: !Ref Flow
 """
 DEFINITION = {
     "StartAt": "Add",
