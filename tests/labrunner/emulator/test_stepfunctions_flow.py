@@ -258,3 +258,17 @@ def test_an_account_runs_a_bounded_number_of_executions_at_once(aws, monkeypatch
     running.append(sfn.start_execution(stateMachineArn=flow)["executionArn"])  # room again
     for arn in running[1:]:
         sfn.stop_execution(executionArn=arn)
+
+
+def test_service_integrations_act_in_the_machines_account(aws):
+    queue = aws.client("sqs").create_queue(QueueName="orders")["QueueUrl"]
+    flow = machine(aws, "sdk", {"StartAt": "Send", "States": {
+        "Send": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+                 "Parameters": {"QueueUrl": queue, "MessageBody.$": "$.order"}, "Next": "Put"},
+        "Put": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sqs:getQueueAttributes",
+                "Parameters": {"QueueUrl": queue, "AttributeNames": ["ApproximateNumberOfMessages"]}, "End": True}}})  # fmt: skip
+    done = run(aws, flow, {"order": "42"})
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"])["Attributes"]["ApproximateNumberOfMessages"] == "1"
+    message = aws.client("sqs").receive_message(QueueUrl=queue)["Messages"][0]
+    assert message["Body"] == "42"
