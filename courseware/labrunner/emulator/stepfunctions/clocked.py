@@ -99,8 +99,7 @@ class _LabEvent(threading.Event):
 
     def set(self) -> None:
         super().set()
-        with CLOCK._changed:  # wake the waiter now, not at its next look at the clock
-            CLOCK._changed.notify_all()
+        CLOCK.wake()  # the waiter sees it now, not at its next look at the clock
 
     def wait(self, timeout=None) -> bool:
         env = getattr(_timed, "env", None)
