@@ -272,3 +272,17 @@ def test_service_integrations_act_in_the_machines_account(aws):
     assert json.loads(done["output"])["Attributes"]["ApproximateNumberOfMessages"] == "1"
     message = aws.client("sqs").receive_message(QueueUrl=queue)["Messages"][0]
     assert message["Body"] == "42"
+
+
+def test_a_wide_map_of_lambda_tasks_finishes_with_aws_recommended_retry(aws):
+    arn = function(aws, "double", DOUBLE)
+    flow = machine(aws, "wide", {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "End": True, "ItemSelector": {"n.$": "$$.Map.Item.Value"},
+        "ItemProcessor": {"StartAt": "Double", "States": {"Double": {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "OutputPath": "$.Payload", "End": True,
+            "Parameters": {"FunctionName": arn, "Payload.$": "$"},
+            "Retry": [{"ErrorEquals": ["Lambda.TooManyRequestsException", "Lambda.ServiceException"],
+                       "IntervalSeconds": 1, "MaxAttempts": 20, "BackoffRate": 1}]}}}}}})  # fmt: skip
+    done = run(aws, flow, list(range(24)))
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"]) == [n * 2 for n in range(24)]

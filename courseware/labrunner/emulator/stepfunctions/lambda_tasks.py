@@ -19,6 +19,7 @@ for any other (AccessDeniedException among them), `Lambda.ServiceException` for 
 import functools
 import json
 import re
+import threading
 import uuid
 
 import boto3
@@ -52,6 +53,17 @@ HEADER_CASE = {  # as AWS's Java SDK reports them in SdkHttpMetadata
     "x-amzn-requestid": "x-amzn-RequestId",
     "x-amzn-trace-id": "X-Amzn-Trace-Id",
 }
+CLIENT_CONFIG = Config(
+    retries={"total_max_attempts": 1},
+    read_timeout=LAMBDA_TIMEOUT_S,
+    connect_timeout=10,
+    max_pool_connections=50,  # an inline Map calls up to 40 functions at once
+    inject_host_prefix=False,  # before an address, a host prefix resolves nowhere
+)
+MAX_CLIENTS = 256
+_session = boto3.session.Session()
+_clients: dict[tuple, object] = {}
+_clients_lock = threading.Lock()
 _endpoint: list[str] = []  # the lab backend serving the executions (the latest started)
 
 
@@ -70,22 +82,28 @@ def invoke_errors() -> frozenset[str]:
     return frozenset(shape.name for shape in model.operation_model("Invoke").error_shapes)
 
 
-@functools.lru_cache(maxsize=256)
 def client_for(account_id: str, service: str, region: str = "us-east-1"):
     """A client of the lab backend pinned to one account, with no retries of its own: Step
     Functions reports a throttle or a failure to the state machine, whose Retry decides."""
-    if not _endpoint:
-        raise RuntimeError("Step Functions runs only inside a started lab backend.")
-    client = boto3.client(
-        service,
-        endpoint_url=_endpoint[-1],
-        region_name=region,
-        aws_access_key_id="states",
-        aws_secret_access_key="states",
-        config=Config(retries={"total_max_attempts": 1}, read_timeout=LAMBDA_TIMEOUT_S, connect_timeout=10),
-    )
-    client.meta.events.register("before-send", lambda request, **kwargs: _pin(request, account_id))
-    return client
+    key = (account_id, service, region)
+    with _clients_lock:  # boto3's session is not safe to make clients from in parallel (Map, Parallel)
+        client = _clients.get(key)
+        if client is None:
+            if not _endpoint:
+                raise RuntimeError("Step Functions runs only inside a started lab backend.")
+            if len(_clients) >= MAX_CLIENTS:
+                _clients.clear()
+            client = _session.client(
+                service,
+                endpoint_url=_endpoint[-1],
+                region_name=region,
+                aws_access_key_id="states",
+                aws_secret_access_key="states",
+                config=CLIENT_CONFIG,
+            )
+            client.meta.events.register("before-send", lambda request, **kwargs: _pin(request, account_id))
+            _clients[key] = client
+        return client
 
 
 def _pin(request, account_id: str) -> None:
@@ -234,7 +252,7 @@ _original: list = []
 
 def install(endpoint: str) -> None:
     _endpoint.append(endpoint)
-    client_for.cache_clear()
+    _clients.clear()
     if _original:
         return
     _original.append(lambda_eval_utils.execute_lambda_function_integration)
@@ -246,4 +264,4 @@ def install(endpoint: str) -> None:
 def uninstall(endpoint: str) -> None:
     if endpoint in _endpoint:
         _endpoint.remove(endpoint)
-    client_for.cache_clear()
+    _clients.clear()
