@@ -31,7 +31,7 @@ from courseware.sandbox import (
 )
 
 from ..client.aws import AccountAws
-from . import lambda_api, lambda_patches, outbound, quotas, stacks
+from . import lambda_api, lambda_patches, outbound, quotas, stacks, stepfunctions
 from .account_socket import AccountSockets
 from .apigw.frontdoor import FrontDoor
 from .ingress import Ingress
@@ -99,6 +99,7 @@ class LabBackend:
         self.quotas = quotas.install(self.limits)
         outbound.install()
         stacks.install()
+        stepfunctions.install(self.endpoint, self.limits)
         self.ingress.router.warm()
         self.server.start()
         self.invoker.start()
@@ -106,6 +107,7 @@ class LabBackend:
 
     def stop(self) -> None:
         quotas.uninstall(self.quotas)
+        stepfunctions.uninstall(self.endpoint)
         self.invoker.stop()
         self.server.stop()
         self.sockets.close()
