@@ -56,10 +56,12 @@ def add_permission(self, function_name: str, qualifier: str | None, raw: str) ->
         s.get("Sid") == statement_id and s.get("Resource") == resource for s in function.policy.statements
     ):
         raise ResourceConflict(statement_id)
-    principal = spec.get("Principal")
+    statement = _original_add(self, name, qualifier, raw)
+    principal = statement.get("Principal")
     if isinstance(principal, str) and ACCOUNT_RE.match(principal):
-        spec["Principal"] = {"AWS": f"arn:aws:iam::{principal}:root"}
-    return _original_add(self, name, qualifier, json.dumps(spec))
+        # after moto's parsing, which would turn any nested object of the request into a policy
+        statement["Principal"] = {"AWS": f"arn:aws:iam::{principal}:root"}
+    return statement
 
 
 def _permission_from_cloudformation(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):

@@ -31,3 +31,9 @@ def attacker(open_backend):
     aws = AccountAws(endpoint=open_backend.endpoint, account_id=new_account_id())
     deploy_attacker(aws, "raw-sender", RAW_SENDER)
     return aws
+
+
+@pytest.fixture
+def account(lab_backend):
+    """A fresh account of the session's lab backend, for one test."""
+    return AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
