@@ -48,8 +48,8 @@ def send_event(account_id: str, event_name: str, bucket, key) -> None:
     config = bucket.notification_configuration
     if config is None or key is None or getattr(_quiet, "on", False):
         return
-    if event_name == Events.OBJECT_TAGGING_PUT_EVENT and "tagging" not in s3_events.current_request()["query"]:
-        return  # moto raises it for every upload; S3 only for PutObjectTagging
+    if _moto_only(event_name, s3_events.current_request()):
+        return
     removed = "ObjectRemoved" in event_name or "LifecycleExpiration" in event_name
 
     def body(notification) -> dict:
@@ -73,6 +73,15 @@ def send_event(account_id: str, event_name: str, bucket, key) -> None:
             _to_topic(account_id, notification.arn, body(notification))
     if config.event_bridge is not None:
         notifications._send_event_bridge_message(account_id, bucket, event_name, key)
+
+
+def _moto_only(event_name: str, request: dict) -> bool:
+    """Events moto raises that S3 does not: ObjectTagging:Put for every upload (S3: only for
+    PutObjectTagging), and ObjectCreated:Put beside CompleteMultipartUpload."""
+    if event_name == Events.OBJECT_TAGGING_PUT_EVENT:
+        return "tagging" not in request["query"]
+    completing = request["method"] == "POST" and "uploadId" in request["query"]
+    return completing and event_name != Events.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD_EVENT
 
 
 def _to_lambda(account_id: str, bucket, arn: str, body: dict) -> None:
