@@ -107,7 +107,7 @@ def record(subscription: Subscription, message: str, message_id: str, subject, a
 def _failed(subscription: Subscription, message: str, message_id: str, status: int, code: str, reason: str) -> None:
     log.warning("SNS delivery to %s failed: %s", subscription.endpoint, reason)
     topic = subscription.topic
-    if not getattr(topic, "LambdaFailureFeedbackRoleArn", None):
+    if not getattr(topic, "lambda_failure_feedback_role_arn", None):
         return  # AWS logs delivery status only for topics that ask for it
     region, account, name = topic.arn.split(":")[3], topic.account_id, topic.arn.split(":")[5]
     now = datetime.now(UTC)
