@@ -1,6 +1,8 @@
 """S3 event notifications: configured through the API or SAM, filtered, delivered asynchronously
 to a function that runs in the sandbox, and refused where the function did not grant S3."""
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -197,3 +199,23 @@ def test_a_bucket_notifying_a_function_without_permission_fails_the_stack(accoun
     assert "Unable to validate the following destination configurations" in str(failed.value)
     stack = account.client("cloudformation").describe_stacks(StackName="lab")["Stacks"][0]
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
+
+
+def test_s3_to_a_topic_reaches_the_topics_function(account):
+    """S3 -> SNS -> Lambda: the topic carries S3's record, with S3's subject."""
+    bucket, sns = f"fan-{account.account_id}", account.client("sns")
+    account.client("s3").create_bucket(Bucket=bucket)
+    topic = sns.create_topic(Name="uploads")["TopicArn"]
+    function, queue = recorder(account, "from-topic")
+    grant(account, "from-topic", "sns.amazonaws.com", SourceArn=topic)
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function)
+    account.client("s3").put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={"TopicConfigurations": [{"TopicArn": topic, "Events": ["s3:ObjectCreated:*"]}]},
+    )
+    account.client("s3").put_object(Bucket=bucket, Key="a b.txt", Body=b"x")
+    messages = [e["Records"][0]["Sns"] for e in recorded(account, queue, count=2, deadline_s=8)]
+    (notification,) = [m for m in messages if "Records" in json.loads(m["Message"])]  # besides S3's test event
+    assert notification["Subject"] == "Amazon S3 Notification"
+    record = json.loads(notification["Message"])["Records"][0]
+    assert (record["eventName"], record["s3"]["object"]["key"]) == ("ObjectCreated:Put", "a+b.txt")
