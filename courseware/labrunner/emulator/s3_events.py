@@ -30,8 +30,9 @@ _sequence = itertools.count()
 _sequence_lock = threading.Lock()
 
 
-def remember_request(*, access_key: str, source_ip: str, method: str, query: dict) -> None:
+def remember_request(*, access_key: str, source_ip: str, method: str, query: dict, skip_validation: bool) -> None:
     _request.__dict__.update(
+        skip_validation=skip_validation,
         access_key=access_key,
         source_ip=source_ip,
         method=method,
@@ -43,6 +44,7 @@ def remember_request(*, access_key: str, source_ip: str, method: str, query: dic
 
 def current_request() -> dict:
     return {
+        "skip_validation": getattr(_request, "skip_validation", False),
         "access_key": getattr(_request, "access_key", ""),
         "source_ip": getattr(_request, "source_ip", "127.0.0.1"),
         "method": getattr(_request, "method", ""),

@@ -10,8 +10,9 @@ suffix filters); what it gets wrong for a lab is replaced here:
 - **Validation**: PutBucketNotificationConfiguration (and CloudFormation's
   `NotificationConfiguration`) is refused with AWS's InvalidArgument "Unable to validate the
   following destination configurations" when a Lambda destination does not exist or S3 may not
-  invoke it. SQS and SNS destinations are not validated against the queue's or topic's policy
-  (neither is enforced in the emulator): the configuration is accepted and delivered.
+  invoke it (unless the request sets SkipDestinationValidation). SQS and SNS destinations are not
+  validated against the queue's or topic's policy (neither is enforced in the emulator): the
+  configuration is accepted and delivered.
 - **The record** is S3's own (`.s3_events`), with SNS's subject "Amazon S3 Notification".
 - **Events moto misses or adds**: a delete on a versioned bucket creates a delete marker and
   raises `ObjectRemoved:DeleteMarkerCreated`; deleting a version raises `ObjectRemoved:Delete`
@@ -135,7 +136,8 @@ _original_bucket = FakeBucket.create_from_cloudformation_json.__func__
 
 
 def put_bucket_notification_configuration(self, bucket_name: str, notification_config: dict) -> None:
-    check_destinations(self, self.get_bucket(bucket_name), notification_config or {})
+    if not s3_events.current_request()["skip_validation"]:  # SkipDestinationValidation, as S3 allows
+        check_destinations(self, self.get_bucket(bucket_name), notification_config or {})
     return _original_put(self, bucket_name, notification_config)
 
 
@@ -168,6 +170,7 @@ def setup_class(self, request, full_url=None, headers=None):
         source_ip=getattr(request, "remote_addr", None) or "127.0.0.1",
         method=request.method,
         query=getattr(request, "args", {}) or {},
+        skip_validation=(request.headers.get("x-amz-skip-destination-validation") or "").lower() == "true",
     )
 
 
@@ -194,9 +197,9 @@ def _bucket_from_cloudformation(cls, resource_name, cloudformation_json, account
     bucket = _original_bucket(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
     properties = cloudformation_json.get("Properties") or {}
     if properties.get("NotificationConfiguration"):
-        s3_backends[account_id]["aws"].put_bucket_notification_configuration(
-            bucket.name, cloudformation_config(properties["NotificationConfiguration"])
-        )
+        backend, config = s3_backends[account_id]["aws"], cloudformation_config(properties["NotificationConfiguration"])
+        check_destinations(backend, bucket, config)  # CloudFormation never skips the validation
+        _original_put(backend, bucket.name, config)
     return bucket
 
 

@@ -88,7 +88,7 @@ def test_s3_events_to_sqs(account, bucket):
         },
     )
     account.client("s3").put_object(Bucket=bucket, Key="a.txt", Body=b"x")
-    events = [e for e in recorded(account, queue, count=2, deadline_s=5) if "Records" in e]  # after S3's test event
+    events = [e for e in recorded(account, queue, count=2) if "Records" in e]  # after S3's test event
     (event,) = events
     S3Model.model_validate(event)
     assert_s3_record_like_aws(event["Records"][0], sample("s3Event")["Records"][0])
