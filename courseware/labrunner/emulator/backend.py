@@ -31,7 +31,17 @@ from courseware.sandbox import (
 )
 
 from ..client.aws import AccountAws
-from . import lambda_api, lambda_patches, lambda_policy, outbound, quotas, s3_notifications, sns_delivery, stacks
+from . import (
+    cfn_lambda,
+    lambda_api,
+    lambda_patches,
+    lambda_policy,
+    outbound,
+    quotas,
+    s3_notifications,
+    sns_delivery,
+    stacks,
+)
 from .account_socket import AccountSockets
 from .apigw.frontdoor import FrontDoor
 from .ingress import Ingress
@@ -99,6 +109,7 @@ class LabBackend:
         self.quotas = quotas.install(self.limits)
         outbound.install()
         stacks.install()
+        cfn_lambda.install()
         lambda_policy.install()  # permissions as Lambda stores them, enforced by each trigger below
         s3_notifications.install()
         sns_delivery.install()

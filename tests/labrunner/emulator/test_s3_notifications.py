@@ -226,3 +226,14 @@ def test_s3_to_a_topic_reaches_the_topics_function(account):
     assert notification["Subject"] == "Amazon S3 Notification"
     record = json.loads(notification["Message"])["Records"][0]
     assert (record["eventName"], record["s3"]["object"]["key"]) == ("ObjectCreated:Put", "a+b.txt")
+
+
+def test_sam_s3_events_on_a_published_alias(account):
+    template = SAM_S3.replace("      CodeUri: .\n", "      CodeUri: .\n      AutoPublishAlias: live\n")
+    deployment = deploy(aws=account, spec=Spec, files={"handler.py": RECORDER, "template.yaml": template}, config={})
+    bucket, queue = deployment.resources["Uploads"]["id"], deployment.resources["Seen"]["id"]
+    function = deployment.resources["OnUpload"]["id"]
+    policy = json.loads(account.client("lambda").get_policy(FunctionName=function, Qualifier="live")["Policy"])
+    assert [s["Resource"].rsplit(":", 1)[1] for s in policy["Statement"]] == ["live"]
+    account.client("s3").put_object(Bucket=bucket, Key="dog.jpg", Body=b"x")
+    assert names(recorded(account, queue)) == [("ObjectCreated:Put", "dog.jpg")]
