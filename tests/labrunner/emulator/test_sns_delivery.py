@@ -136,6 +136,8 @@ Resources:
       Runtime: python3.11
       Handler: handler.handler
       CodeUri: .
+      Timeout: 60
+      MemorySize: 1024
       Environment:
         Variables:
           RECORD_TO: !Ref Seen

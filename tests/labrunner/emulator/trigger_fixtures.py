@@ -26,7 +26,8 @@ def recorder(aws, name: str) -> tuple[str, str]:
         FunctionName=name,
         Runtime="python3.11",
         Handler="handler.handler",
-        Timeout=10,
+        Timeout=60,  # a cold start on a loaded machine must not time out (the event would be retried)
+        MemorySize=1024,  # CPU share grows with memory: boto3's import is slow at 128 MB
         Role=execution_role(aws),
         Code={"ZipFile": zipped(RECORDER)},
         Environment={"Variables": {"RECORD_TO": queue_url}},
@@ -44,8 +45,9 @@ def grant(aws, function: str, principal: str, statement_id: str = "trigger", **e
     )
 
 
-def recorded(aws, queue_url: str, count: int = 1, deadline_s: float = 20) -> list[dict]:
-    """The first `count` events recorded (fewer if they have not all come by the deadline)."""
+def recorded(aws, queue_url: str, count: int = 1, deadline_s: float = 90) -> list[dict]:
+    """The first `count` events recorded (fewer if they have not all come by the deadline, which
+    is generous: it is only reached when an event never comes)."""
     sqs, found = aws.client("sqs"), []
     end = time.monotonic() + deadline_s
     while len(found) < count and time.monotonic() < end:

@@ -145,8 +145,8 @@ class FrontDoor:
             event = events.event_v2(route, request, decision.context)
         else:
             event = events.event_v1(route, request, decision.context, identity)
-        trace["event"] = event
         result = self._run(route)(authorizers.function_arn(route.integration["uri"]), event)
+        trace["event"] = event  # only once the function got it (a refused grant never calls it)
         trace["invocation"] = {k: v for k, v in result.to_dict().items() if k != "response"}
         trace["invocation"]["response"] = result.response if result.status == "ok" else None
         return _integration_response(route, result, trace)

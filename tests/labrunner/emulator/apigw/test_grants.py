@@ -29,7 +29,7 @@ def test_a_rest_integration_without_permission_is_a_500(aws):
     api = rest_api(aws, function, [("GET", "/items/{id}", None, None)])
     refused = call_api(aws, api_id=api, stage="prod", path="/items/7")
     assert refused.status == 500 and refused.json() == {"message": "Internal server error"}
-    assert refused.trace["invocation"] is None  # the function never ran
+    assert refused.trace["invocation"] is None and refused.event is None  # the function never ran
     assert "Invalid permissions on Lambda function" in refused.trace["outcome"]
     assert "/prod/GET/items/{id}" in refused.trace["outcome"]  # the source ARN API Gateway presented
     allow(aws, "echo", f"arn:aws:execute-api:{REGION}:{aws.account_id}:{api}/*/GET/items/*")
