@@ -6,6 +6,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
+from courseware.labrunner.client.aws import AccountAws, new_account_id
 from courseware.labrunner.deploy import DeployError, deploy
 from tests.labrunner.emulator.trigger_fixtures import RECORDER, grant, recorded, recorder
 
@@ -197,6 +198,9 @@ class Spec:
 def test_sam_s3_events_deploy_their_notification_and_permission(account):
     deployment = deploy(aws=account, spec=Spec, files={"handler.py": RECORDER, "template.yaml": SAM_S3}, config={})
     bucket, queue = deployment.resources["Uploads"]["id"], deployment.resources["Seen"]["id"]
+    policy = account.client("lambda").get_policy(FunctionName=deployment.resources["OnUpload"]["id"])["Policy"]
+    (statement,) = json.loads(policy)["Statement"]  # CloudFormation's AddPermission: its physical id as Sid
+    assert statement["Sid"].startswith("lab-OnUploadUploadPermission-") and "FunctionName" not in statement
     account.client("s3").put_object(Bucket=bucket, Key="cat.png", Body=b"x")
     account.client("s3").put_object(Bucket=bucket, Key="holiday/cat.jpg", Body=b"x")
     assert names(recorded(account, queue)) == [("ObjectCreated:Put", "holiday/cat.jpg")]
@@ -239,3 +243,13 @@ def test_sam_s3_events_on_a_published_alias(account):
     assert [s["Resource"].rsplit(":", 1)[1] for s in policy["Statement"]] == ["live"]
     account.client("s3").put_object(Bucket=bucket, Key="dog.jpg", Body=b"x")
     assert names(recorded(account, queue)) == [("ObjectCreated:Put", "dog.jpg")]
+
+
+def test_a_bucket_cannot_notify_another_accounts_function(account, lab_backend):
+    other = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
+    function, _ = recorder(other, "elsewhere")
+    grant(other, "elsewhere", "s3.amazonaws.com")  # granted, but accounts are fenced apart in the labs
+    account.client("s3").create_bucket(Bucket=f"mine-{account.account_id}")
+    with pytest.raises(ClientError) as refused:
+        configure(account, f"mine-{account.account_id}", function)
+    assert refused.value.response["Error"]["Code"] == "InvalidArgument"
