@@ -253,3 +253,16 @@ def test_a_bucket_cannot_notify_another_accounts_function(account, lab_backend):
     with pytest.raises(ClientError) as refused:
         configure(account, f"mine-{account.account_id}", function)
     assert refused.value.response["Error"]["Code"] == "InvalidArgument"
+
+
+def test_restore_and_acl_events(wired):
+    account, bucket, function, queue = wired
+    configure(account, bucket, function, events=["s3:ObjectRestore:Post", "s3:ObjectAcl:Put"])
+    s3 = account.client("s3")
+    s3.put_object(Bucket=bucket, Key="archive.zip", Body=b"x", StorageClass="GLACIER")
+    s3.restore_object(Bucket=bucket, Key="archive.zip", RestoreRequest={"Days": 1})
+    s3.put_object_acl(Bucket=bucket, Key="archive.zip", ACL="private")
+    assert names(recorded(account, queue, count=2)) == [
+        ("ObjectAcl:Put", "archive.zip"),
+        ("ObjectRestore:Post", "archive.zip"),
+    ]
