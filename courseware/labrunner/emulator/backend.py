@@ -31,7 +31,18 @@ from courseware.sandbox import (
 )
 
 from ..client.aws import AccountAws
-from . import lambda_api, lambda_patches, outbound, quotas, stacks, stepfunctions
+from . import (
+    cfn_lambda,
+    lambda_api,
+    lambda_patches,
+    lambda_policy,
+    outbound,
+    quotas,
+    s3_notifications,
+    sns_delivery,
+    stacks,
+    stepfunctions,
+)
 from .account_socket import AccountSockets
 from .apigw.frontdoor import FrontDoor
 from .ingress import Ingress
@@ -100,6 +111,10 @@ class LabBackend:
         outbound.install()
         stacks.install()
         stepfunctions.install(self.endpoint, self.limits)
+        cfn_lambda.install()
+        lambda_policy.install()  # permissions as Lambda stores them, enforced by each trigger below
+        s3_notifications.install()
+        sns_delivery.install()
         self.ingress.router.warm()
         self.server.start()
         self.invoker.start()

@@ -41,3 +41,11 @@ def aws(lab_backend):
     account = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
     yield account
     stop_polling(account)
+
+
+@pytest.fixture
+def account(lab_backend):
+    """A fresh account of the session's lab backend, for one test (its mappings deleted after)."""
+    account = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
+    yield account
+    stop_polling(account)
