@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "courseware.pricing",
     "courseware.labrunner",
     "courseware.search",
+    "lti_tool",
+    "courseware.lti",
     "courseware.course",
 ]
 
@@ -233,6 +235,12 @@ if PRODUCTION:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "course@localhost")
+
+# LTI 1.3 (courseware/lti, docs/lti.md). The platform's JWKS, token and service calls time out
+# after this many seconds; a score push that fails is retried this many times, backing off.
+LTI_HTTP_TIMEOUT = float(os.environ.get("LTI_HTTP_TIMEOUT", "10"))
+LTI_PUSH_ATTEMPTS = int(os.environ.get("LTI_PUSH_ATTEMPTS", "6"))
+LTI_PUSH_BACKOFF_SECONDS = int(os.environ.get("LTI_PUSH_BACKOFF_SECONDS", "30"))
 
 # Request bodies: the largest legitimate one is a lab's files (64 KB each) or a 256 KB event.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
