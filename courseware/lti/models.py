@@ -16,6 +16,9 @@ class UsedNonce(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issuer", "nonce"], name="lti_nonce_once")]
 
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.nonce}"
+
 
 class Activity(models.TextChoices):
     LESSON = "lesson"
