@@ -11,8 +11,9 @@ from .models import GradeTarget
 
 @receiver(grade_recorded, dispatch_uid="lti.pass_back")
 def pass_back(sender, grade: ActivityGrade, **kwargs):
-    slug = selectors.activity_slug(grade.kind, grade.activity_id)
-    if slug is None:
+    targets = GradeTarget.objects.filter(user_id=grade.user_id, kind=grade.kind)
+    if not targets.exists():  # one query for everyone who did not come through a platform
         return
-    for target in GradeTarget.objects.filter(user_id=grade.user_id, kind=grade.kind, slug=slug):
+    slug = selectors.activity_slug(grade.kind, grade.activity_id)
+    for target in targets.filter(slug=slug):
         services.score_push_record(target=target, score=grade.score, maximum=grade.maximum)
