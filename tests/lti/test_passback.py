@@ -14,7 +14,7 @@ from courseware.lti.models import GradeTarget, ScorePush
 from courseware.lti.tasks import score_push_task
 from courseware.quizzes import services as quizzes
 from courseware.quizzes.models import QuizGrade
-from tests.lti.platform import LIS, LINEITEM_SCOPE, LTI, SCORE_SCOPE
+from tests.lti.platform import LINEITEM_SCOPE, LIS, LTI, SCORE_SCOPE
 from tests.quiz_fixtures import right_answers
 
 pytestmark = pytest.mark.django_db
