@@ -61,7 +61,11 @@ def test_an_instructor_places_a_lesson_a_quiz_and_a_lab(registered, launch, clie
     items = {item["custom"]["resource"]: item for item in claims[DL + "content_items"]}
     assert {item["type"] for item in items.values()} == {"ltiResourceLink"}
     assert items["lesson:next"]["url"] == "http://testserver/lti/launch/" and "lineItem" not in items["lesson:next"]
-    assert items["quiz:intro"]["lineItem"] == {"scoreMaximum": 100, "label": "Quiz on the intro", "resourceId": "quiz:intro"}
+    assert items["quiz:intro"]["lineItem"] == {
+        "scoreMaximum": 100,
+        "label": "Quiz on the intro",
+        "resourceId": "quiz:intro",
+    }
     assert items["lab:hello"]["lineItem"]["scoreMaximum"] == 10
 
 
