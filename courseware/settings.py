@@ -219,11 +219,7 @@ LABS_PACKAGE_INDEX = os.environ.get("LABS_PACKAGE_INDEX", "")
 LABS_DEPS_DIR = Path(os.environ.get("LABS_DEPS_DIR", BASE_DIR / "var" / "deps"))
 
 # Long lab steps (deploy, grade) run as tasks: a database queue by default (`db_worker`).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 if PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -235,12 +231,6 @@ if PRODUCTION:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "course@localhost")
-
-# LTI 1.3 (courseware/lti, docs/lti.md). The platform's JWKS, token and service calls time out
-# after this many seconds; a score push that fails is retried this many times, backing off.
-LTI_HTTP_TIMEOUT = float(os.environ.get("LTI_HTTP_TIMEOUT", "10"))
-LTI_PUSH_ATTEMPTS = int(os.environ.get("LTI_PUSH_ATTEMPTS", "6"))
-LTI_PUSH_BACKOFF_SECONDS = int(os.environ.get("LTI_PUSH_BACKOFF_SECONDS", "30"))
 
 # Request bodies: the largest legitimate one is a lab's files (64 KB each) or a 256 KB event.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

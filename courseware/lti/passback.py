@@ -5,12 +5,12 @@ import logging
 from dataclasses import dataclass
 
 import requests
-from django.conf import settings
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
+from . import conf
 from .models import ScorePush
 from .platform import TimeoutSession, tool_registration
 
@@ -59,11 +59,11 @@ def score_push_send(*, push_id: int) -> Outcome:
         _post(push)
     except (LtiServiceException, LtiException, requests.RequestException) as error:
         push.last_status, push.last_response = _answer(error)
-        retry = push.attempts < settings.LTI_PUSH_ATTEMPTS
+        retry = push.attempts < conf.setting("LTI_PUSH_ATTEMPTS")
         push.state = ScorePush.State.PENDING if retry else ScorePush.State.FAILED
         push.save(update_fields=["attempts", "last_status", "last_response", "state", "updated_at"])
         log.warning("LTI score push %s failed (attempt %s): %s %s", push.pk, push.attempts, *_answer(error))
-        return Outcome(push.state, settings.LTI_PUSH_BACKOFF_SECONDS * 2 ** (push.attempts - 1) if retry else 0)
+        return Outcome(push.state, conf.setting("LTI_PUSH_BACKOFF_SECONDS") * 2 ** (push.attempts - 1) if retry else 0)
     push.state, push.last_status, push.last_response = ScorePush.State.SENT, 200, ""
     push.save(update_fields=["attempts", "last_status", "last_response", "state", "updated_at"])
     return Outcome(push.state)

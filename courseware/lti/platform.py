@@ -2,11 +2,12 @@
 every call to a platform uses (a timeout: requests has none by default)."""
 
 import requests
-from django.conf import settings
 from lti_tool.models import LtiDeployment, LtiRegistration
 from lti_tool.utils import DjangoToolConfig
 from pylti1p3.deployment import Deployment
 from pylti1p3.registration import Registration
+
+from . import conf
 
 
 class StrictToolConfig(DjangoToolConfig):
@@ -27,7 +28,7 @@ class StrictToolConfig(DjangoToolConfig):
 
 class TimeoutSession(requests.Session):
     def request(self, *args, **kwargs):
-        kwargs.setdefault("timeout", settings.LTI_HTTP_TIMEOUT)
+        kwargs.setdefault("timeout", conf.setting("LTI_HTTP_TIMEOUT"))
         return super().request(*args, **kwargs)
 
 
