@@ -68,6 +68,7 @@ class ScorePush(models.Model):
 
     class Meta:
         ordering = ["-timestamp"]
+        verbose_name_plural = "score pushes"
 
     def __str__(self) -> str:
         return f"{self.target} {self.score_given}/{self.score_maximum} ({self.state})"
