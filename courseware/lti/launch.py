@@ -6,8 +6,10 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import jwt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from lti_tool.models import LtiRegistration
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch
 from pylti1p3.exception import LtiException
 
@@ -59,6 +61,14 @@ def nonce_consume(*, issuer: str, nonce: str, exp: int) -> None:
         raise LaunchRefused("replayed nonce", "This launch was already used. Open the activity again.") from None
 
 
+def _issuer_known(id_token: str) -> bool:
+    try:
+        issuer = jwt.decode(id_token, options={"verify_signature": False}).get("iss", "")
+    except jwt.InvalidTokenError:
+        return False
+    return LtiRegistration.objects.filter(issuer=issuer, is_active=True).exists()
+
+
 def message_launch(request, launch_id: str | None = None) -> DjangoMessageLaunch:
     storage = DjangoCacheDataStorage()
     config = StrictToolConfig()
@@ -79,6 +89,9 @@ def launch_validate(request) -> DjangoMessageLaunch:
         raise
     except LtiException as error:
         refused = _refusal(error)
+        if refused.reason == "unknown issuer" and _issuer_known(request.POST.get("id_token", "")):
+            # pylti1p3 looks registrations up by issuer and audience together; say which one is wrong
+            refused = LaunchRefused("wrong audience", "The launch was meant for another tool's client id.", str(error))
         log.warning("LTI launch refused: %s (%s)", refused.reason, refused.detail)
         raise refused from error
     return launch

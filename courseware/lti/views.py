@@ -77,8 +77,9 @@ def launch(request):
     except LaunchRefused as refused:
         return _refused(request, refused)
     data = validated.get_launch_data()
-    registration = validated._tool_config.registration
-    sync_data_from_launch(LtiLaunch(validated))
+    lti_launch = LtiLaunch(validated)
+    registration = lti_launch.registration
+    sync_data_from_launch(lti_launch)  # django-lti's rows: platform user, context, membership, resource link
     roles = data.get(ROLES, [])
     user = services.user_from_launch(registration=registration, claims=data, roles=roles)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")

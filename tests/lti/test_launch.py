@@ -102,6 +102,19 @@ def test_an_expired_token_is_refused(registered, launch, caplog):
     _refused(response, "expired token", caplog)
 
 
+def test_a_token_for_another_audience_is_refused(registered, launch, caplog):
+    caplog.set_level(logging.WARNING, "courseware.lti")
+    response, _, _ = launch(registered, aud="another-tool", azp="another-tool")
+    _refused(response, "wrong audience", caplog)
+
+
+def test_a_token_issued_in_the_future_is_refused(registered, launch, caplog):
+    caplog.set_level(logging.WARNING, "courseware.lti")
+    now = int(time.time())
+    response, _, _ = launch(registered, iat=now + 600, exp=now + 900)
+    _refused(response, "token issued in the future", caplog)
+
+
 def test_a_nonce_the_tool_never_issued_is_refused(registered, client, caplog):
     from tests.lti.conftest import login
 
