@@ -55,6 +55,7 @@ class ScorePush(models.Model):
         PENDING = "pending"
         SENT = "sent"
         FAILED = "failed"  # out of attempts; an instructor sees it with the platform's answer
+        SUPERSEDED = "superseded"  # a newer score for the same line item came first: never sent after it
 
     target = models.ForeignKey(GradeTarget, on_delete=models.CASCADE, related_name="pushes")
     score_given = models.DecimalField(max_digits=9, decimal_places=2, null=True)

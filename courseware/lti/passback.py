@@ -54,6 +54,11 @@ def score_push_send(*, push_id: int) -> Outcome:
     push = ScorePush.objects.select_related("target__registration").get(pk=push_id)
     if push.state != ScorePush.State.PENDING:
         return Outcome(push.state)
+    if ScorePush.objects.filter(target=push.target_id, timestamp__gt=push.timestamp).exists():
+        # A retry must not overwrite a newer grade that got through meanwhile.
+        push.state = ScorePush.State.SUPERSEDED
+        push.save(update_fields=["state", "updated_at"])
+        return Outcome(push.state)
     push.attempts += 1
     try:
         _post(push)

@@ -56,7 +56,7 @@ def activity_slug(kind: str, activity_pk: int) -> str | None:
 def pushes_failing(limit: int = 100):
     """Scores the platform has not accepted yet (still retrying) or refused for good."""
     return (
-        ScorePush.objects.exclude(state=ScorePush.State.SENT)
+        ScorePush.objects.filter(state__in=[ScorePush.State.PENDING, ScorePush.State.FAILED])
         .select_related("target__user", "target__registration")
         .order_by("-timestamp")[:limit]
     )

@@ -142,3 +142,21 @@ def test_an_instructor_launch_records_no_line_item(registered, launch, make_quiz
         **_ags(registered, "q"),
     )
     assert not GradeTarget.objects.exists()
+
+
+def test_a_retried_score_never_overwrites_a_newer_one(
+    registered, quiz_learner, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    registered.failures = [500]
+    quiz, user = quiz_learner
+    with django_capture_on_commit_callbacks(execute=True):
+        _quiz_submit(user, quiz)
+    older = ScorePush.objects.get()
+    assert score_push_task.call(older.pk) == "pending"  # the platform failed
+    with django_capture_on_commit_callbacks(execute=True):
+        QuizGrade.objects.filter(user=user).delete()  # a newer grade: removed
+    newer = ScorePush.objects.exclude(pk=older.pk).get()
+    assert score_push_task.call(newer.pk) == "sent"
+    assert score_push_task.call(older.pk) == "superseded"
+    assert [score["gradingProgress"] for score in registered.scores] == ["NotReady"]
