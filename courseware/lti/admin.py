@@ -3,6 +3,7 @@ shows a static private key field; this one never renders a private key (keys are
 `manage.py lti rotate-key` or the action below, and only their public half is shown)."""
 
 from django.contrib import admin, messages
+from django.db import models
 from lti_tool.admin import LtiDeploymentInline
 from lti_tool.models import Key, LtiRegistration
 
@@ -10,13 +11,19 @@ from . import keys
 from .models import GradeTarget, ScorePush
 
 admin.site.unregister(LtiRegistration)
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}  # platforms' URLs are https
+
+
+class DeploymentInline(LtiDeploymentInline):
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(LtiRegistration)
 class RegistrationAdmin(admin.ModelAdmin):
     list_display = ["name", "issuer", "client_id", "is_active"]
     fields = ["name", "uuid", "issuer", "client_id", "audience", "auth_url", "token_url", "keyset_url", "is_active"]
-    inlines = [LtiDeploymentInline]
+    inlines = [DeploymentInline]
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Key)
