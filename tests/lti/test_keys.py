@@ -64,3 +64,14 @@ def test_no_private_key_is_rendered_in_the_admin(registered, admin_client):
     registration = LtiRegistration.objects.get()
     page = admin_client.get(f"/admin/lti_tool/ltiregistration/{registration.pk}/change/").content.decode()
     assert "private_key" not in page
+
+
+def test_the_doctor_names_a_missing_signing_key(registered, settings):
+    from courseware.core.doctor import check_lti
+
+    settings.REDIS_URL = "redis://cache:6379/0"
+    [ok] = check_lti()
+    assert ok.status == "ok" and str(Key.objects.get()) in ok.summary
+    Key.objects.update(is_active=False)
+    [missing] = check_lti()
+    assert missing.status == "error" and "rotate-key" in missing.fix
