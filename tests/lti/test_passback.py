@@ -56,6 +56,20 @@ def test_a_quiz_submit_sends_the_score_to_the_line_item(registered, quiz_learner
     assert ScorePush.objects.get().state == ScorePush.State.SENT
 
 
+def test_a_quiz_submitted_through_the_pages_after_a_launch_is_passed_back(
+    registered, quiz_learner, client, django_capture_on_commit_callbacks
+):
+    from courseware.quizzes.models import Attempt
+
+    client.post("/lessons/intro/quiz/start/")  # the launched learner's own session
+    attempt = Attempt.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/quiz/attempts/{attempt.pk}/submit/", {**right_answers(attempt), "confirm": "1"})
+    assert response.status_code == 302
+    [score] = registered.scores
+    assert (score["userId"], score["scoreGiven"]) == ("learner-1", 100.0)
+
+
 def test_a_lab_check_sends_the_labs_points(registered, launch, django_capture_on_commit_callbacks):
     lab = Lab.objects.create(
         slug="hello", title="Hello", order=1, summary="s", deploy="function", handler="app.handler",
