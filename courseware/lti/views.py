@@ -6,6 +6,7 @@ import logging
 from urllib.parse import urlsplit
 
 from django.contrib.auth import login
+from django.db import transaction
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -76,26 +77,25 @@ def launch(request):
         validated = launch_validate(request)
     except LaunchRefused as refused:
         return _refused(request, refused)
-    data = validated.get_launch_data()
-    lti_launch = LtiLaunch(validated)
-    registration = lti_launch.registration
-    sync_data_from_launch(lti_launch)  # django-lti's rows: platform user, context, membership, resource link
-    roles = data.get(ROLES, [])
-    user = services.user_from_launch(registration=registration, claims=data, roles=roles)
+    data, roles = validated.get_launch_data(), validated.get_launch_data().get(ROLES, [])
+    resource = None if validated.is_deep_link_launch() else _resource(data)
+    with transaction.atomic():  # all of the launch's rows, or none
+        lti_launch = LtiLaunch(validated)
+        registration = lti_launch.registration
+        sync_data_from_launch(lti_launch)  # django-lti's rows: platform user, context, membership, resource link
+        user = services.user_from_launch(registration=registration, claims=data, roles=roles)
+        services.context_group_join(user=user, title=(data.get(CONTEXT) or {}).get("title", ""))
+        if resource and resource[0] in selectors.GRADED and not services.is_teaching(roles):
+            kind, slug = resource
+            ags = data.get(AGS) or {}
+            services.grade_target_record(
+                user=user, registration=registration, kind=kind, slug=slug, sub=data["sub"], ags=ags
+            )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    services.context_group_join(user=user, title=(data.get(CONTEXT) or {}).get("title", ""))
     request.session[SESSION_LAUNCH] = validated.get_launch_id()
     if validated.is_deep_link_launch():
         return redirect("lti:deep_link")
-    resource = _resource(data)
-    if resource is None:
-        return redirect("catalog:dashboard")
-    kind, slug = resource
-    if kind in selectors.GRADED and not services.is_teaching(roles):
-        services.grade_target_record(
-            user=user, registration=registration, kind=kind, slug=slug, sub=data["sub"], ags=data.get(AGS) or {}
-        )
-    return redirect(selectors.activity_url(kind, slug))
+    return redirect(selectors.activity_url(*resource) if resource else "catalog:dashboard")
 
 
 @require_http_methods(["GET", "POST"])
