@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "courseware.pricing",
     "courseware.labrunner",
     "courseware.search",
+    "lti_tool",
+    "courseware.lti",
     "courseware.course",
 ]
 
@@ -217,11 +219,7 @@ LABS_PACKAGE_INDEX = os.environ.get("LABS_PACKAGE_INDEX", "")
 LABS_DEPS_DIR = Path(os.environ.get("LABS_DEPS_DIR", BASE_DIR / "var" / "deps"))
 
 # Long lab steps (deploy, grade) run as tasks: a database queue by default (`db_worker`).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 if PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -135,6 +135,14 @@ ROWS = [
         kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk}),
     Row("instructor:quizzes", INSTRUCTORS),
     Row("instructor:statistics", INSTRUCTORS, kwargs=slug),
+    # LTI 1.3: the LMS's login initiation and launch (cross-site, CSRF-exempt: state and nonce instead)
+    # refuse anything that is not a real launch; deep linking needs an instructor's deep-link launch.
+    Row("lti:login", each(400)),
+    Row("lti:launch", each(400), method="post"),
+    Row("lti:jwks", each(200), html=False),
+    Row("lti:deep_link", each(403), html=False),
+    Row("lti:overview", INSTRUCTORS),
+    Row("lti:roster", roles(LOGIN, 403, 403, 404), method="post", kwargs=lambda w: {"context_id": 999999}),
     # Pricing: public, calculator and JSON API.
     Row("pricing:calculator", each(200)),
     Row("pricing:calculator_csv", each(200), html=False),
