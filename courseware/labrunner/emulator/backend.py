@@ -34,6 +34,7 @@ from ..client.aws import AccountAws
 from . import lambda_api, lambda_patches, outbound, quotas, stacks
 from .account_socket import AccountSockets
 from .apigw.frontdoor import FrontDoor
+from .events.runner import EventsEmulation
 from .ingress import Ingress
 from .invoker import LambdaInvoker
 from .limits import AccountLimits
@@ -86,6 +87,7 @@ class LabBackend:
         self._results: dict[str, InvocationResult] = {}
         self._lock = threading.Lock()
         self.invoker = LambdaInvoker(self)
+        self.events = EventsEmulation(self.endpoint)
 
     @property
     def endpoint(self) -> str:
@@ -102,10 +104,12 @@ class LabBackend:
         self.ingress.router.warm()
         self.server.start()
         self.invoker.start()
+        self.events.start()
         return self
 
     def stop(self) -> None:
         quotas.uninstall(self.quotas)
+        self.events.stop()
         self.invoker.stop()
         self.server.stop()
         self.sockets.close()
