@@ -99,7 +99,11 @@ def test_sam_event_rules_and_schedules_deploy_and_fire(lab_backend, settings):
     assert len(aws.client("scheduler").list_schedules()["Schedules"]) == 1
 
     events = aws.client("events")
-    for source, detail in [("shop.orders", {"orderId": "small", "total": 5}), ("shop.orders", {"orderId": "o-7", "total": 250}), ("legacy.app", {"x": 1})]:
+    for source, detail in [
+        ("shop.orders", {"orderId": "small", "total": 5}),
+        ("shop.orders", {"orderId": "o-7", "total": 250}),
+        ("legacy.app", {"x": 1}),
+    ]:
         events.put_events(Entries=[{"Source": source, "DetailType": "t", "Detail": json.dumps(detail)}])
     got = seen(aws, 2)
     assert sorted(got, key=json.dumps) == sorted([{"kind": "big-order", "order": "o-7"}, {"x": 1}], key=json.dumps)

@@ -134,9 +134,7 @@ def send_to_targets(rule: Rule, event: dict, *, inline: bool = False) -> None:
         return
     ingested = lab_time(CLOCK.now(rule.account_id))
     for target in list(rule.targets):
-        payload = inputs.target_input(
-            target, event, rule_arn=rule.arn, rule_name=rule.name, ingestion_time=ingested
-        )
+        payload = inputs.target_input(target, event, rule_arn=rule.arn, rule_name=rule.name, ingestion_time=ingested)
         delivery = Delivery(
             account=rule.account_id,
             region=rule.region_name,

@@ -68,7 +68,7 @@ def _check_matcher(matcher, where: str) -> None:
         return
     if not isinstance(matcher, dict) or len(matcher) != 1:
         raise PatternError(f"Match value at {where} must be a string, number, null or one matcher object")
-    (name, value), = matcher.items()
+    ((name, value),) = matcher.items()
     if name not in _NAMED:
         raise PatternError(f"Unrecognized match type {name}")
     if name in ("prefix", "suffix"):
@@ -120,7 +120,7 @@ def _check_anything_but(value) -> None:
     if isinstance(value, dict):
         if len(value) != 1 or next(iter(value)) not in _ANYTHING_BUT_INNER:
             raise PatternError("Value of anything-but must be an array or single string/number value.")
-        (name, inner), = value.items()
+        ((name, inner),) = value.items()
         _check_text(name, inner, allow_ignore_case=False)
     elif isinstance(value, list):
         if not value or not all(isinstance(v, str) for v in value) and not all(_is_number(v) for v in value):
@@ -169,7 +169,7 @@ def _leaf_matches(matchers: list, value) -> bool:
 def _one_matches(matcher, value) -> bool:
     if not isinstance(matcher, dict):
         return _equal(matcher, value)
-    (name, argument), = matcher.items()
+    ((name, argument),) = matcher.items()
     if name == "prefix":
         return _text(argument, value, lambda got, want: got.startswith(want))
     if name == "suffix":

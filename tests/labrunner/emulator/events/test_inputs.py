@@ -19,13 +19,20 @@ EVENT = {
     "resources": ["arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"],
     "detail": {"instance-id": "i-0123456789", "state": "RUNNING", "count": 3},
 }
-PATHS = {"instance": "$.detail.instance-id", "state": "$.detail.state", "n": "$.detail.count", "first": "$.resources[0]"}
+PATHS = {
+    "instance": "$.detail.instance-id",
+    "state": "$.detail.state",
+    "n": "$.detail.count",
+    "first": "$.resources[0]",
+}
 
 
 def transform(template: str, paths=PATHS) -> str:
     target = {"Id": "t", "Arn": "arn", "InputTransformer": {"InputPathsMap": paths, "InputTemplate": template}}
     check_target(target)
-    return target_input(target, EVENT, rule_arn="arn:aws:events:r", rule_name="r", ingestion_time="2015-11-11T21:29:55Z")
+    return target_input(
+        target, EVENT, rule_arn="arn:aws:events:r", rule_name="r", ingestion_time="2015-11-11T21:29:55Z"
+    )
 
 
 @pytest.mark.parametrize(
@@ -34,14 +41,22 @@ def transform(template: str, paths=PATHS) -> str:
         ('"<instance> is in state <state>"', '"i-0123456789 is in state RUNNING"'),
         ("<instance> is in state <state>", "i-0123456789 is in state RUNNING"),
         ('"<instance> is in state \\"<state>\\""', '"i-0123456789 is in state \\"RUNNING\\""'),
-        ('{"instance": <instance>, "state": [9, <state>, true], "Transformed": "Yes"}',
-         '{"instance": "i-0123456789", "state": [9, "RUNNING", true], "Transformed": "Yes"}'),
-        ('{"myInstance": <instance>, "myStatus": "<instance> is in state \\"<state>\\""}',
-         '{"myInstance": "i-0123456789", "myStatus": "i-0123456789 is in state \\"RUNNING\\""}'),
-        ('{"n": <n>, "text": "n=<n>", "arn": "<first>"}',
-         '{"n": 3, "text": "n=3", "arn": "arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"}'),
-        ('{"rule": "<aws.events.rule-name>", "at": "<aws.events.event.ingestion-time>"}',
-         '{"rule": "r", "at": "2015-11-11T21:29:55Z"}'),
+        (
+            '{"instance": <instance>, "state": [9, <state>, true], "Transformed": "Yes"}',
+            '{"instance": "i-0123456789", "state": [9, "RUNNING", true], "Transformed": "Yes"}',
+        ),
+        (
+            '{"myInstance": <instance>, "myStatus": "<instance> is in state \\"<state>\\""}',
+            '{"myInstance": "i-0123456789", "myStatus": "i-0123456789 is in state \\"RUNNING\\""}',
+        ),
+        (
+            '{"n": <n>, "text": "n=<n>", "arn": "<first>"}',
+            '{"n": 3, "text": "n=3", "arn": "arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"}',
+        ),
+        (
+            '{"rule": "<aws.events.rule-name>", "at": "<aws.events.event.ingestion-time>"}',
+            '{"rule": "r", "at": "2015-11-11T21:29:55Z"}',
+        ),
     ],
 )
 def test_templates_quote_as_aws_does(template, output):

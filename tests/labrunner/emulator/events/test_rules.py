@@ -97,7 +97,11 @@ def test_entries_are_checked_as_aws_checks_them(account):
         ]
     )
     assert answer["FailedEntryCount"] == 3
-    assert [entry["ErrorCode"] for entry in answer["Entries"]] == ["MalformedDetail", "MalformedDetail", "InvalidArgument"]
+    assert [entry["ErrorCode"] for entry in answer["Entries"]] == [
+        "MalformedDetail",
+        "MalformedDetail",
+        "InvalidArgument",
+    ]
     with pytest.raises(ClientError, match="length less than or equal to 10"):
         account.client("events").put_events(Entries=[{"Source": "a", "DetailType": "b", "Detail": "{}"}] * 11)
 
@@ -134,7 +138,9 @@ def test_a_refused_message_is_not_retried(account):
     put(account, {"n": 1})
     (message,) = account.received("retry-dlq")
     attributes = {key: value["StringValue"] for key, value in message["MessageAttributes"].items()}
-    assert attributes["ERROR_CODE"] == "INVALID_PARAMETER" and "ContentBasedDeduplication" in attributes["ERROR_MESSAGE"]
+    assert (
+        attributes["ERROR_CODE"] == "INVALID_PARAMETER" and "ContentBasedDeduplication" in attributes["ERROR_MESSAGE"]
+    )
     assert attributes["RETRY_ATTEMPTS"] == "0" and "EXHAUSTED_RETRY_CONDITION" not in attributes
 
 
@@ -187,7 +193,12 @@ def test_an_event_too_old_by_the_lab_clock_is_not_retried_again(account, lab_bac
     delivery = Delivery(
         account=account.id,
         region="us-east-1",
-        target={"Id": "t", "Arn": dlq, "RetryPolicy": {"MaximumEventAgeInSeconds": 60}, "DeadLetterConfig": {"Arn": dlq}},
+        target={
+            "Id": "t",
+            "Arn": dlq,
+            "RetryPolicy": {"MaximumEventAgeInSeconds": 60},
+            "DeadLetterConfig": {"Arn": dlq},
+        },
         payload="{}",
         event={"id": "e-2"},
         sent_at=CLOCK.now(account.id) - timedelta(seconds=61),

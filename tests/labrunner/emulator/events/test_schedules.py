@@ -29,8 +29,17 @@ def test_cron_reads_awss_six_fields(expression, after, expected):
 
 @pytest.mark.parametrize(
     "expression",
-    ["rate(1 minutes)", "rate(5 minute)", "rate(0 hours)", "rate(2 weeks)", "cron(0 12 * * * *)", "cron(0 12 * *)",
-     "cron(61 * * * ? *)", "cron(0 12 ? * MON#7 *)", "at(2026-01-01T00:00:00)"],
+    [
+        "rate(1 minutes)",
+        "rate(5 minute)",
+        "rate(0 hours)",
+        "rate(2 weeks)",
+        "cron(0 12 * * * *)",
+        "cron(0 12 * *)",
+        "cron(61 * * * ? *)",
+        "cron(0 12 ? * MON#7 *)",
+        "at(2026-01-01T00:00:00)",
+    ],
 )
 def test_expressions_aws_refuses(expression):
     with pytest.raises(ScheduleError, match="Parameter ScheduleExpression is not valid."):
@@ -52,7 +61,9 @@ def test_a_rate_rule_fires_once_per_period_the_clock_passes(account):
     advance_clock(account.aws, 3 * 3600 + 60)
     seen = sorted(account.events_seen("hourly", 3), key=lambda event: event["time"])
     assert [event["detail-type"] for event in seen] == ["Scheduled Event"] * 3
-    assert all(event["source"] == "aws.events" and event["resources"] == [rule] and event["detail"] == {} for event in seen)
+    assert all(
+        event["source"] == "aws.events" and event["resources"] == [rule] and event["detail"] == {} for event in seen
+    )
     times = [datetime.fromisoformat(event["time"].replace("Z", "+00:00")) for event in seen]
     assert [round((moment - start).total_seconds() / 3600) for moment in times] == [1, 2, 3]
     assert account.nothing_in("hourly-seen", wait=1)
@@ -135,6 +146,9 @@ def test_scheduler_refuses_what_it_cannot_run(account):
     ]:
         with pytest.raises(ClientError) as refused:
             scheduler.create_schedule(
-                Name="x", ScheduleExpression=expression, FlexibleTimeWindow={"Mode": "OFF"}, Target=scheduler_target(target)
+                Name="x",
+                ScheduleExpression=expression,
+                FlexibleTimeWindow={"Mode": "OFF"},
+                Target=scheduler_target(target),
             )
         assert refused.value.response["Error"]["Code"] == "ValidationException"
