@@ -14,6 +14,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 
+from moto.core.exceptions import JsonRESTError
 from moto.events import models
 from moto.events.exceptions import ValidationException
 from moto.events.models import EventsBackend, Replay, Rule
@@ -75,7 +76,7 @@ def put_events(self: EventsBackend, events: list[dict]) -> list[dict]:
         if problem:
             answers.append(problem)
             continue
-        bus = self.describe_event_bus(self._normalize_event_bus_arn(entry.get("EventBusName")))
+        bus = self.describe_event_bus(self._normalize_event_bus_arn(_own_bus(self, entry.get("EventBusName"))))
         event = envelope(
             account=self.account_id,
             region=self.region_name,
@@ -89,6 +90,18 @@ def put_events(self: EventsBackend, events: list[dict]) -> list[dict]:
         for rule in list(bus.rules.values()):
             dispatch(rule, event)
     return answers
+
+
+def _own_bus(backend: EventsBackend, name: str | None) -> str | None:
+    """A bus ARN naming another account is refused (on AWS its bus policy would have to allow
+    this account, which no learner can grant another); moto would use this account's namesake."""
+    if name and name.startswith("arn:") and name.split(":")[4] != backend.account_id:
+        raise JsonRESTError(
+            "AccessDeniedException",
+            f"User: arn:aws:iam::{backend.account_id}:root is not authorized to perform: events:PutEvents "
+            f"on resource: {name}",
+        )
+    return name
 
 
 def _entry_problem(entry: dict) -> dict | None:

@@ -124,6 +124,9 @@ class Deliveries:
     def send(self, delivery: Delivery) -> None:
         arn = delivery.target["Arn"]
         service = arn.split(":")[2] if arn.count(":") >= 5 else ""
+        owner = arn.split(":")[4] if service else ""
+        if owner and owner != delivery.account:  # no learner can write another's resource policy
+            raise DeliveryFailed("NO_PERMISSIONS", f"Access to {arn} is denied: it belongs to another account.")
         if service == "lambda":
             return deliver_to_lambda(delivery)
         if service not in _SENDERS:
@@ -143,9 +146,12 @@ class Deliveries:
         attributes = _dlq_attributes(delivery, failure, exhausted)
         body = delivery.event if isinstance(delivery.event, str) else json.dumps(delivery.event)
         owner, name = queue.split(":")[4], queue.split(":")[5]
+        if owner != delivery.account:
+            log.warning("dead-letter queue %s is another account's: not written", queue)
+            return
         sqs = self.aws(owner).client("sqs")
         try:
-            url = sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=owner)["QueueUrl"]
+            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
             sqs.send_message(
                 QueueUrl=url,
                 MessageBody=body,
@@ -220,9 +226,9 @@ def _failure(error: ClientError) -> DeliveryFailed:
 
 
 def _to_sqs(deliveries: Deliveries, delivery: Delivery) -> None:
-    _, _, _, _, owner, name = delivery.target["Arn"].split(":", 5)
+    name = delivery.target["Arn"].split(":", 5)[5]
     sqs = deliveries.aws(delivery.account).client("sqs")
-    url = sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=owner)["QueueUrl"]
+    url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
     extra = {}
     group = (delivery.target.get("SqsParameters") or {}).get("MessageGroupId")
     if group:

@@ -207,3 +207,45 @@ def test_an_event_too_old_by_the_lab_clock_is_not_retried_again(account, lab_bac
     flaky._attempts(delivery, None)
     (message,) = account.received("old-dlq")
     assert message["MessageAttributes"]["EXHAUSTED_RETRY_CONDITION"]["StringValue"] == "MaximumEventAgeInSeconds"
+
+
+def test_another_accounts_targets_are_refused_as_aws_refuses_them(account, lab_backend, settings):
+    from courseware.labrunner.client.aws import AccountAws, control_token, new_account_id
+
+    from .conftest import Account
+
+    other = Account(AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id()))
+    victim_function = other.function("victim")
+    _, victim_queue = other.queue("victim-queue")
+    other.client("events").create_event_bus(Name="theirs")
+    _, dlq = account.queue("cross-dlq")
+    targets = [
+        {"Id": "f", "Arn": victim_function, "DeadLetterConfig": {"Arn": dlq}},
+        {"Id": "q", "Arn": victim_queue, "DeadLetterConfig": {"Arn": dlq}},
+    ]
+    account.client("events").put_rule(Name="cross", EventPattern='{"source": ["shop.orders"]}')
+    account.client("events").put_targets(Rule="cross", Targets=targets)
+    put(account, {"n": 1})
+    codes = sorted(
+        message["MessageAttributes"]["ERROR_CODE"]["StringValue"] for message in account.received("cross-dlq", 2)
+    )
+    assert codes == ["NO_PERMISSIONS", "NO_PERMISSIONS"]
+    assert other.nothing_in("victim-seen", wait=1) and other.nothing_in("victim-queue", wait=0)
+    bus = f"arn:aws:events:us-east-1:{other.id}:event-bus/theirs"
+    with pytest.raises(ClientError) as refused:
+        account.client("events").put_events(
+            Entries=[{"Source": "a", "DetailType": "b", "Detail": "{}", "EventBusName": bus}]
+        )
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert control_token(settings.SECRET_KEY)  # the platform's own calls are the only ones that cross
+
+
+def test_a_lambda_target_by_alias(account):
+    function = account.function("aliased")
+    lam = account.client("lambda")
+    version = lam.publish_version(FunctionName="aliased")["Version"]
+    alias = lam.create_alias(FunctionName="aliased", Name="live", FunctionVersion=version)["AliasArn"]
+    rule_to(account, "to-alias", {"source": ["shop.orders"]}, {"Arn": alias})
+    put(account, {"via": "alias"})
+    (event,) = account.events_seen("aliased")
+    assert event["detail"] == {"via": "alias"} and function.endswith(":aliased")
