@@ -23,6 +23,8 @@ Resources:
     Type: AWS::SQS::Queue
   Dead:
     Type: AWS::SQS::Queue
+  Jobs:
+    Type: AWS::Scheduler::ScheduleGroup
   Worker:
     Type: AWS::Serverless::Function
     Properties:
@@ -57,6 +59,7 @@ Resources:
           Type: ScheduleV2
           Properties:
             ScheduleExpression: cron(0 2 * * ? *)
+            GroupName: !Ref Jobs
             Input: '{"kind": "nightly"}'
         Legacy:
           Type: CloudWatchEvent
@@ -96,7 +99,8 @@ def test_sam_event_rules_and_schedules_deploy_and_fire(lab_backend, settings):
     deploy(aws=aws, spec=Spec, files={"handler.py": HANDLER, "template.yaml": TEMPLATE}, config={})
     rules = {rule["Name"]: rule for rule in aws.client("events").list_rules()["Rules"]}
     assert len(rules) == 4 and sum(rule["State"] == "DISABLED" for rule in rules.values()) == 1
-    assert len(aws.client("scheduler").list_schedules()["Schedules"]) == 1
+    (nightly,) = aws.client("scheduler").list_schedules()["Schedules"]
+    assert nightly["GroupName"] == "lab-Jobs"
 
     events = aws.client("events")
     for source, detail in [
