@@ -152,3 +152,21 @@ def test_scheduler_refuses_what_it_cannot_run(account):
                 Target=scheduler_target(target),
             )
         assert refused.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_a_schedule_that_cannot_deliver_writes_to_its_dlq(account):
+    _, dlq = account.queue("schedule-dlq")
+    missing = f"arn:aws:lambda:us-east-1:{account.id}:function:gone"
+    schedule = account.client("scheduler").create_schedule(
+        Name="lost",
+        ScheduleExpression="rate(5 minutes)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target=scheduler_target(missing, Input='{"n": 1}', DeadLetterConfig={"Arn": dlq}),
+    )["ScheduleArn"]
+    advance_clock(account.aws, 300)
+    (message,) = account.received("schedule-dlq")
+    attributes = {key: value["StringValue"] for key, value in message["MessageAttributes"].items()}
+    assert json.loads(message["Body"]) == {"n": 1}
+    assert attributes["X-Amz-Scheduler-Schedule-Arn"] == schedule and attributes["X-Amz-Scheduler-Group"] == "default"
+    assert attributes["X-Amz-Scheduler-Target-Arn"] == missing and attributes["X-Amz-Scheduler-Attempt"] == "1"
+    assert attributes["X-Amz-Scheduler-Error-Code"] == "NO_RESOURCE"
