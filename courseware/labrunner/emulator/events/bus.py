@@ -206,8 +206,12 @@ def test_event_pattern(self: EventsBackend, event_pattern: str, event: str) -> b
         parsed = json.loads(event)
     except ValueError:
         raise ValidationException("Parameter Event is not valid.") from None
-    missing = [key for key in ("id", "account", "source", "time", "region", "detail-type") if key not in parsed]
-    if not isinstance(parsed, dict) or missing:
+    if not isinstance(parsed, dict):
+        raise ValidationException("Parameter Event is not valid.")
+    # TestEventPattern's documented mandatory fields
+    mandatory = ("id", "account", "source", "time", "region", "resources", "detail-type")
+    missing = [key for key in mandatory if key not in parsed]
+    if missing:
         raise ValidationException(f"Parameter Event is not valid. Reason: missing field(s): {', '.join(missing)}")
     return patterns.matches(pattern, parsed)
 

@@ -15,7 +15,6 @@ Retries wait `RETRY_DELAYS` real seconds, not AWS's minutes of back-off.
 import json
 import logging
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -95,31 +94,37 @@ class Deliveries:
 
     def _run(self, delivery: Delivery, failure: "DeliveryFailed | None") -> None:
         try:
-            self._attempts(delivery, failure)
+            delay = self.attempt(delivery, failure)
         except Exception:  # a background thread has nobody to raise to
             log.exception("delivery to %s failed", delivery.target.get("Arn"))
+            return
+        if delay is not None:  # a timer, not a sleeping worker: a failing target holds no thread
+            timer = threading.Timer(delay, self.pool.submit, args=(self._run, delivery, None))
+            timer.daemon = True
+            timer.start()
 
-    def _attempts(self, delivery: Delivery, failure: "DeliveryFailed | None") -> None:
+    def attempt(self, delivery: Delivery, failure: "DeliveryFailed | None" = None) -> float | None:
+        """One delivery attempt (or, given `failure`, the one just made): the seconds to wait
+        before the next, or None when it is over (delivered, dead-lettered or dropped)."""
+        if failure is None:
+            try:
+                self.send(delivery)
+                return None
+            except DeliveryFailed as failed:
+                failure = failed
         policy = delivery.target.get("RetryPolicy") or {}
         retries = int(policy.get("MaximumRetryAttempts", 185))
         max_age = int(policy.get("MaximumEventAgeInSeconds", 86400))
-        while True:
-            if failure is None:
-                try:
-                    self.send(delivery)
-                    return
-                except DeliveryFailed as failed:
-                    failure = failed
-            age = (CLOCK.now(delivery.account) - delivery.sent_at).total_seconds()
-            if not failure.retryable:
-                return self.dead_letter(delivery, failure, None)
-            if delivery.attempts >= retries:
-                return self.dead_letter(delivery, failure, "MaximumRetryAttempts")
-            if age >= max_age:
-                return self.dead_letter(delivery, failure, "MaximumEventAgeInSeconds")
-            time.sleep(RETRY_DELAYS[min(delivery.attempts, len(RETRY_DELAYS) - 1)])
-            delivery.attempts += 1
-            failure = None
+        age = (CLOCK.now(delivery.account) - delivery.sent_at).total_seconds()
+        if not failure.retryable:
+            return self.dead_letter(delivery, failure, None)
+        if delivery.attempts >= retries:
+            return self.dead_letter(delivery, failure, "MaximumRetryAttempts")
+        if age >= max_age:
+            return self.dead_letter(delivery, failure, "MaximumEventAgeInSeconds")
+        delay = RETRY_DELAYS[min(delivery.attempts, len(RETRY_DELAYS) - 1)]
+        delivery.attempts += 1
+        return delay
 
     def send(self, delivery: Delivery) -> None:
         arn = delivery.target["Arn"]

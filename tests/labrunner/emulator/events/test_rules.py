@@ -1,6 +1,7 @@
 """EventBridge rules: PutEvents reaches Lambda, SQS, SNS and Step Functions targets, as on AWS."""
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
@@ -176,7 +177,8 @@ def test_retryable_failures_are_retried_then_dead_lettered(account, lab_backend,
         sent_at=CLOCK.now(account.id),
         source_arn="arn:aws:events:us-east-1:123456789012:rule/r",
     )
-    flaky._attempts(delivery, None)
+    while flaky.attempt(delivery) is not None:  # the pool's timers, without the waiting
+        pass
     assert flaky.calls == calls
     if condition is None:
         assert account.nothing_in("flaky-dlq", wait=1)
@@ -204,7 +206,8 @@ def test_an_event_too_old_by_the_lab_clock_is_not_retried_again(account, lab_bac
         sent_at=CLOCK.now(account.id) - timedelta(seconds=61),
         source_arn="arn:aws:events:us-east-1:123456789012:rule/r",
     )
-    flaky._attempts(delivery, None)
+    while flaky.attempt(delivery) is not None:  # the pool's timers, without the waiting
+        pass
     (message,) = account.received("old-dlq")
     assert message["MessageAttributes"]["EXHAUSTED_RETRY_CONDITION"]["StringValue"] == "MaximumEventAgeInSeconds"
 
@@ -249,3 +252,22 @@ def test_a_lambda_target_by_alias(account):
     put(account, {"via": "alias"})
     (event,) = account.events_seen("aliased")
     assert event["detail"] == {"via": "alias"} and function.endswith(":aliased")
+
+
+def test_the_pool_retries_on_timers_until_delivered(account, lab_backend):
+    flaky = Flaky(lab_backend.endpoint, 2)
+    delivery = Delivery(
+        account=account.id,
+        region="us-east-1",
+        target={"Id": "t", "Arn": "arn:aws:sqs:us-east-1:123456789012:q"},
+        payload="{}",
+        event={"id": "e-3"},
+        sent_at=CLOCK.now(account.id),
+    )
+    flaky.submit(delivery)
+    for _ in range(100):  # bounded poll: two retries wait 0.5 s and 1 s
+        if flaky.calls >= 3:
+            break
+        threading.Event().wait(0.1)
+    assert flaky.calls == 3 and delivery.attempts == 2
+    flaky.stop()
