@@ -216,6 +216,8 @@ def lab_clock(request, slug):
         context["clock_error"], status = f"Nothing moved: {problem}.", 400
     except ClockUnavailable as problem:
         context["clock_error"], status = str(problem), 503
+    except OSError as error:  # the lab backend is down or restarting
+        context["clock_error"], status = f"The lab backend did not answer ({error}). Try again in a moment.", 503
     if request.method == "POST" and not request.htmx:
         if context["clock_error"]:
             messages.error(request, context["clock_error"])

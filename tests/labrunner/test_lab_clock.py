@@ -53,3 +53,13 @@ def test_only_the_offered_steps_move_it(student_client, student, labs):
 def test_anonymous_visitors_cannot_move_a_clock(client, labs):
     answer = client.post(url("clock"), {"step": "day"})
     assert answer.status_code == 302 and "login" in answer["Location"]
+
+
+def test_a_backend_that_does_not_answer_is_said_so(student_client, labs, settings):
+    settings.LABS_ENDPOINT = "http://127.0.0.1:1"
+    answer = student_client.post(url("clock"), {"step": "minute"}, **HTMX)
+    assert answer.status_code == 503 and "did not answer" in answer.content.decode()
+
+
+def test_anonymous_pages_have_no_clock(client, labs):
+    assert 'id="clock-title"' not in client.get(url("lab")).content.decode()
