@@ -3,6 +3,7 @@ schedules through the lab clock, each observed in what the function itself did."
 
 import json
 import time
+from pathlib import Path
 
 from courseware.labrunner.client.aws import AccountAws, control_token, new_account_id
 from courseware.labrunner.client.clock import advance_clock
@@ -122,3 +123,47 @@ def test_a_redeploy_replaces_schedules(lab_backend):
     for _ in range(2):
         deploy(aws=aws, spec=Spec, files={"handler.py": HANDLER, "template.yaml": TEMPLATE}, config={})
     assert len(aws.client("scheduler").list_schedules()["Schedules"]) == 1
+
+
+PATTERN = Path(__file__).parent / "patterns" / "schedule-to-lambda-dlq"
+
+
+class PatternSpec:
+    slug, deploy, handler, function = "pattern", "sam", "app.lambda_handler", "ScheduledFunction"
+
+
+def test_awss_serverless_pattern_schedule_to_lambda_with_dlq(lab_backend):
+    """patterns/schedule-to-lambda-dlq is aws-samples/serverless-patterns
+    eventbridge-schedule-to-lambda-dlq-sam-python (commit fb7b5d06c27d8abb1bd35e52ab7523acf4baab7b),
+    template and function as published; only its runtime, python3.14, which this host lacks, is
+    deployed as python3.13."""
+    files = {str(path.relative_to(PATTERN)): path.read_text() for path in PATTERN.rglob("*") if path.is_file()}
+    files["template.yaml"] = files["template.yaml"].replace("Runtime: python3.14", "Runtime: python3.13")
+    aws = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id(), control=lab_backend.control_token)
+    deployment = deploy(aws=aws, spec=PatternSpec, files=files, config={})
+    function = deployment.resources["ScheduledFunction"]["id"]
+    advance_clock(aws, 5 * 60)
+    logs = aws.client("logs")
+    found = []
+    for _ in range(120):  # bounded poll for the function's own log line
+        try:
+            found = logs.filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            found = []
+        if any("Scheduled function invoked by EventBridge Scheduler" in event["message"] for event in found):
+            break
+        time.sleep(0.5)
+    assert any("Scheduled function invoked by EventBridge Scheduler" in event["message"] for event in found)
+
+    aws.client("lambda").delete_function(FunctionName=function)  # the scheduler can no longer deliver
+    advance_clock(aws, 5 * 60)
+    sqs = aws.client("sqs")
+    url = sqs.get_queue_url(QueueName="lab-scheduler-dlq")["QueueUrl"]
+    messages = []
+    for _ in range(60):
+        messages = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1, MessageAttributeNames=["All"]).get("Messages")
+        if messages:
+            break
+    (message,) = messages
+    assert message["MessageAttributes"]["X-Amz-Scheduler-Error-Code"]["StringValue"] == "NO_RESOURCE"
+    assert message["MessageAttributes"]["X-Amz-Scheduler-Schedule-Arn"]["StringValue"].endswith("/default/lab-schedule")

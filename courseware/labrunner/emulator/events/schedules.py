@@ -1,7 +1,7 @@
 """Schedule expressions, read as EventBridge and EventBridge Scheduler read them.
 
-`rate(N unit)`: N a positive whole number, unit minute/hour/day (singular for 1, plural
-otherwise). `cron(minutes hours day-of-month month day-of-week year)`, AWS's six fields: one of
+`rate(N unit)`: N a positive whole number, unit minute/hour/day (for rules singular for 1,
+plural otherwise; Scheduler takes either). `cron(minutes hours day-of-month month day-of-week year)`, AWS's six fields: one of
 day-of-month and day-of-week is `?`; `*`, `,`, `-`, `/`; `L` (last day of the month, or
 `nL` the last weekday n of the month), `W` (`nW` the weekday nearest day n, `LW` the last
 weekday), `#` (`n#k` the k-th weekday n); months JAN-DEC, weekdays SUN-SAT (1 = Sunday).
@@ -52,7 +52,9 @@ def parse(expression: str, *, zone: str = "UTC", allow_at: bool = False) -> Sche
     tz = ZoneInfo(zone)
     if found := _RATE.fullmatch(expression):
         value, unit = int(found.group(1)), found.group(2)
-        if value < 1 or (value == 1) != (not unit.endswith("s")):
+        # Rules insist on "1 hour" but "2 hours"; Scheduler takes either (AWS's published
+        # serverless pattern eventbridge-schedule-to-sqs-sam deploys `rate(5 minute)`).
+        if value < 1 or (not allow_at and (value == 1) != (not unit.endswith("s"))):
             raise ScheduleError(RULE_INVALID)
         return Schedule("rate", seconds=value * _UNIT[unit.rstrip("s")])
     if allow_at and (found := _AT.fullmatch(expression)):

@@ -141,7 +141,7 @@ def test_scheduler_rate_in_a_group_to_sqs(account):
 def test_scheduler_refuses_what_it_cannot_run(account):
     scheduler = account.client("scheduler")
     for expression, target in [
-        ("rate(1 hours)", "arn:aws:sqs:us-east-1:123456789012:q"),
+        ("rate(0 hours)", "arn:aws:sqs:us-east-1:123456789012:q"),
         ("rate(1 hour)", "arn:aws:scheduler:::aws-sdk:sqs:sendMessage"),
     ]:
         with pytest.raises(ClientError) as refused:
@@ -170,3 +170,18 @@ def test_a_schedule_that_cannot_deliver_writes_to_its_dlq(account):
     assert attributes["X-Amz-Scheduler-Schedule-Arn"] == schedule and attributes["X-Amz-Scheduler-Group"] == "default"
     assert attributes["X-Amz-Scheduler-Target-Arn"] == missing and attributes["X-Amz-Scheduler-Attempt"] == "1"
     assert attributes["X-Amz-Scheduler-Error-Code"] == "NO_RESOURCE"
+
+
+def test_scheduler_takes_a_unit_in_either_number(account):
+    """As AWS's serverless pattern eventbridge-schedule-to-sqs-sam does: `rate(5 minute)`."""
+    _, queue = account.queue("either")
+    account.client("scheduler").create_schedule(
+        Name="five",
+        ScheduleExpression="rate(5 minute)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target=scheduler_target(queue, Input="This message was sent using EventBridge Scheduler!"),
+    )
+    advance_clock(account.aws, 300)
+    (message,) = account.received("either")
+    assert message["Body"] == "This message was sent using EventBridge Scheduler!"
+
