@@ -184,4 +184,3 @@ def test_scheduler_takes_a_unit_in_either_number(account):
     advance_clock(account.aws, 300)
     (message,) = account.received("either")
     assert message["Body"] == "This message was sent using EventBridge Scheduler!"
-
