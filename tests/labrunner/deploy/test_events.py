@@ -126,6 +126,7 @@ def test_a_redeploy_replaces_schedules(lab_backend):
 
 
 PATTERN = Path(__file__).parent / "patterns" / "schedule-to-lambda-dlq"
+SCHEDULED = Path(__file__).parent / "patterns" / "scheduled-lambda"
 
 
 class PatternSpec:
@@ -137,23 +138,12 @@ def test_awss_serverless_pattern_schedule_to_lambda_with_dlq(lab_backend):
     eventbridge-schedule-to-lambda-dlq-sam-python (commit fb7b5d06c27d8abb1bd35e52ab7523acf4baab7b),
     template and function as published; only its runtime, python3.14, which this host lacks, is
     deployed as python3.13."""
-    files = {str(path.relative_to(PATTERN)): path.read_text() for path in PATTERN.rglob("*") if path.is_file()}
-    files["template.yaml"] = files["template.yaml"].replace("Runtime: python3.14", "Runtime: python3.13")
+    files = pattern_files(PATTERN)
     aws = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id(), control=lab_backend.control_token)
     deployment = deploy(aws=aws, spec=PatternSpec, files=files, config={})
     function = deployment.resources["ScheduledFunction"]["id"]
     advance_clock(aws, 5 * 60)
-    logs = aws.client("logs")
-    found = []
-    for _ in range(120):  # bounded poll for the function's own log line
-        try:
-            found = logs.filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
-        except logs.exceptions.ResourceNotFoundException:
-            found = []
-        if any("Scheduled function invoked by EventBridge Scheduler" in event["message"] for event in found):
-            break
-        time.sleep(0.5)
-    assert any("Scheduled function invoked by EventBridge Scheduler" in event["message"] for event in found)
+    assert function_log(aws, function, "Scheduled function invoked by EventBridge Scheduler", 1) == 1
 
     aws.client("lambda").delete_function(FunctionName=function)  # the scheduler can no longer deliver
     advance_clock(aws, 5 * 60)
@@ -167,3 +157,37 @@ def test_awss_serverless_pattern_schedule_to_lambda_with_dlq(lab_backend):
     (message,) = messages
     assert message["MessageAttributes"]["X-Amz-Scheduler-Error-Code"]["StringValue"] == "NO_RESOURCE"
     assert message["MessageAttributes"]["X-Amz-Scheduler-Schedule-Arn"]["StringValue"].endswith("/default/lab-schedule")
+
+
+def pattern_files(folder: Path) -> dict[str, str]:
+    files = {str(path.relative_to(folder)): path.read_text() for path in folder.rglob("*") if path.is_file()}
+    files["template.yaml"] = files["template.yaml"].replace("Runtime: python3.14", "Runtime: python3.13")
+    return files
+
+
+def function_log(aws: AccountAws, function: str, text: str, count: int) -> int:
+    """Bounded poll: how many of the function's log events contain `text` (waiting for `count`)."""
+    logs, found = aws.client("logs"), 0
+    for _ in range(120):
+        try:
+            events = logs.filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            events = []
+        found = sum(text in event["message"] for event in events)
+        if found >= count:
+            break
+        time.sleep(0.5)
+    return found
+
+
+def test_awss_serverless_pattern_scheduled_lambda(lab_backend):
+    """patterns/scheduled-lambda is aws-samples/serverless-patterns eventbridge-scheduled-lambda
+    (commit fb7b5d06c27d8abb1bd35e52ab7523acf4baab7b) as published, deployed on python3.13."""
+
+    class Spec:
+        slug, deploy, handler, function = "pattern", "sam", "app.lambda_handler", "ScheduledFunction"
+
+    aws = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id(), control=lab_backend.control_token)
+    deployment = deploy(aws=aws, spec=Spec, files=pattern_files(SCHEDULED), config={})
+    advance_clock(aws, 3 * 60)
+    assert function_log(aws, deployment.resources["ScheduledFunction"]["id"], "Hello World", 3) == 3
