@@ -191,3 +191,50 @@ def test_awss_serverless_pattern_scheduled_lambda(lab_backend):
     deployment = deploy(aws=aws, spec=Spec, files=pattern_files(SCHEDULED), config={})
     advance_clock(aws, 3 * 60)
     assert function_log(aws, deployment.resources["ScheduledFunction"]["id"], "Hello World", 3) == 3
+
+
+BUS_TEMPLATE = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Seen:
+    Type: AWS::SQS::Queue
+  Shop:
+    Type: AWS::Events::EventBus
+    Properties:
+      Name: shop
+  Everything:
+    Type: AWS::Events::Archive
+    Properties:
+      SourceArn: !GetAtt Shop.Arn
+      EventPattern:
+        source: [shop.orders]
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.11
+      Handler: handler.handler
+      CodeUri: .
+      Environment:
+        Variables:
+          SEEN: !Ref Seen
+      Events:
+        Orders:
+          Type: EventBridgeRule
+          Properties:
+            EventBusName: !Ref Shop
+            Pattern:
+              source: [shop.orders]
+"""
+
+
+def test_a_custom_bus_and_its_archive_from_a_template(lab_backend):
+    aws = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
+    deploy(aws=aws, spec=Spec, files={"handler.py": HANDLER, "template.yaml": BUS_TEMPLATE}, config={})
+    events = aws.client("events")
+    events.put_events(Entries=[{"Source": "shop.orders", "DetailType": "t", "Detail": "{}", "EventBusName": "shop"}])
+    events.put_events(Entries=[{"Source": "shop.orders", "DetailType": "t", "Detail": "{}"}])  # the default bus
+    (event,) = seen(aws, 1)
+    assert event["source"] == "shop.orders"
+    (archive,) = events.list_archives()["Archives"]
+    assert archive["EventSourceArn"].endswith(":event-bus/shop") and archive["EventCount"] == 1

@@ -24,6 +24,7 @@ from ..clock import CLOCK
 from . import inputs, patterns
 from .delivery import Deliveries, Delivery
 
+_original_archive = models.Archive.create_from_cloudformation_json.__func__
 _deliveries: list[Deliveries] = []  # the one in charge last, as with lambda_patches
 MAX_ENTRIES = 10
 
@@ -37,6 +38,8 @@ def install(deliveries: Deliveries) -> None:
     Rule.send_to_targets = lambda self, event, transform_input=True: dispatch(self, event)
     Replay.replay_events = replay_events
     EventsHandler.test_event_pattern = _test_event_pattern_response
+    models.Archive.create_from_cloudformation_json = classmethod(_archive_from_template)
+    models.EventBus.physical_resource_id = property(lambda self: self.name)  # what Ref gives, as on AWS
     _wrap_put_targets()
 
 
@@ -214,6 +217,14 @@ def test_event_pattern(self: EventsBackend, event_pattern: str, event: str) -> b
     if missing:
         raise ValidationException(f"Parameter Event is not valid. Reason: missing field(s): {', '.join(missing)}")
     return patterns.matches(pattern, parsed)
+
+
+def _archive_from_template(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """A template's EventPattern is an object; moto's archive reads it as JSON text."""
+    properties = cloudformation_json.get("Properties") or {}
+    if isinstance(properties.get("EventPattern"), dict):
+        properties["EventPattern"] = json.dumps(properties["EventPattern"])
+    return _original_archive(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
 
 
 def _test_event_pattern_response(self: EventsHandler) -> str:
