@@ -81,7 +81,7 @@ class Spec:
     slug, deploy, handler, function = "events-test", "sam", "handler.handler", "Worker"
 
 
-def seen(aws: AccountAws, count: int, *, within: float = 60) -> list[dict]:
+def seen(aws: AccountAws, count: int, *, within: float = 120) -> list[dict]:
     sqs = aws.client("sqs")
     url = [u for u in sqs.list_queues()["QueueUrls"] if "Seen" in u][0]
     got, deadline = [], time.monotonic() + within

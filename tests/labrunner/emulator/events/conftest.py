@@ -53,7 +53,7 @@ class Account:
             Environment={"Variables": {"SEEN": url, **environment}},
         )["FunctionArn"]
 
-    def received(self, queue_name: str, count: int = 1, *, within: float = 60) -> list[dict]:
+    def received(self, queue_name: str, count: int = 1, *, within: float = 120) -> list[dict]:
         """Bounded poll: the first `count` messages of a queue (bodies as JSON where they are)."""
         url = self.client("sqs").get_queue_url(QueueName=queue_name)["QueueUrl"]
         got, deadline = [], time.monotonic() + within
