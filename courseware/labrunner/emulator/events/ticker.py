@@ -24,12 +24,13 @@ from .schedules import ScheduleError, occurrences, parse
 log = logging.getLogger(__name__)
 TICK = 1.0
 MAX_CATCH_UP = 100
+_FIRING = threading.Lock()  # one firing pass at a time in the process (moto's state is per process,
+# and two lab backends in one process, as in tests, each run a ticker): nothing fires twice
 
 
 class Ticker:
     def __init__(self):
         self._stop = threading.Event()
-        self._lock = threading.Lock()  # one firing pass at a time: nothing fires twice
         self._thread = threading.Thread(target=self._loop, name="lab-schedules", daemon=True)
 
     def start(self) -> None:
@@ -51,7 +52,7 @@ class Ticker:
                 log.exception("firing schedules failed")
 
     def fire_due(self, account: str | None, *, inline: bool = False) -> None:
-        with self._lock:
+        with _FIRING:
             for backend in bus.account_backends(events_backends, account):
                 for rule in list(backend.event_buses["default"].rules.values()):
                     if rule.scheduled_expression and rule.state.startswith("ENABLED"):
