@@ -19,11 +19,7 @@ def unpack(archive: Path, into: Path) -> Path:
     digest = hashlib.sha256(code_digest(archive).encode()).hexdigest()[:16]
     target = into / digest
     if not target.exists():
-        # A scratch folder of this call's own: concurrent first invocations (a schedule's
-        # occurrences fired at once) unpack the same code side by side; the first rename wins.
-        into.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=f"{digest}.", suffix=".tmp", dir=into))
-        scratch.chmod(0o755)  # mkdtemp's 0700 would hide the code from the sandbox's user
+        scratch = _scratch(into)
         with zipfile.ZipFile(archive) as zipped:
             for member in zipped.namelist():
                 if member.startswith("/") or ".." in Path(member).parts:
@@ -33,13 +29,17 @@ def unpack(archive: Path, into: Path) -> Path:
     return target
 
 
+def _scratch(into: Path) -> Path:
+    """A folder of this call's own: two invocations of new code (pollers, asynchronous invokes)
+    may unpack it at the same moment, and must not write into one folder."""
+    into.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=into, suffix=".tmp"))
+
+
 def _settle(scratch: Path, target: Path) -> None:
-    """Move a finished scratch folder into place, unless another call got there first."""
     try:
         scratch.rename(target)
-    except OSError:
-        if not target.exists():
-            raise
+    except OSError:  # another call finished first: its copy is the same
         shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -50,9 +50,7 @@ def merged(layers: tuple[Path, ...], workdir: Path) -> Path | None:
     key = hashlib.sha256("\n".join(str(folder) for folder in folders).encode()).hexdigest()[:16]
     target = workdir / "opt" / key
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=f"{key}.", suffix=".tmp", dir=target.parent))
-        scratch.chmod(0o755)
+        scratch = _scratch(target.parent)
         for folder in folders:
             shutil.copytree(folder, scratch, dirs_exist_ok=True, copy_function=_link_or_copy)
         _settle(scratch, target)

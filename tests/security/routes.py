@@ -117,6 +117,10 @@ ROWS = [
     Row("labrunner:run_create", roles(LOGIN, 200, 422, 422), method="post", headers=HTMX,
         kwargs=lambda w: {"slug": w.lab.slug, "kind": "invoke"},
         data=lambda w: {"event_name": "hello"}),
+    # A hint opens only after its check failed for you: nobody here has failed one, so all are refused.
+    Row("labrunner:hint", roles(LOGIN, 422, 422, 422), method="post", headers=HTMX,
+        kwargs=lambda w: {"slug": w.lab.slug, "check_name": "greets_by_name"},
+        data=lambda w: {"tier": "1"}),
     Row("labrunner:run_create", roles(LOGIN, 404, 404, 404), method="post", variant="unknown",
         kwargs=lambda w: {"slug": w.lab.slug, "kind": "solution"}),
     # Instructor pages.

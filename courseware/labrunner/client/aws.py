@@ -15,7 +15,9 @@ from botocore.config import Config
 ACCOUNT_HEADER = "x-moto-account-id"
 CONTROL_HEADER = "x-courseware-control"
 REGION = "us-east-1"
-_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=120)
+# No host prefixes: AWS serves some actions on a prefixed host (StartSyncExecution on `sync-states`),
+# which botocore would prepend to the emulator's address ("sync-127.0.0.1").
+_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=120, inject_host_prefix=False)
 
 
 def new_account_id() -> str:

@@ -3,8 +3,8 @@
 moto (5.2) funnels every way a function is run (Invoke, SQS event source mappings, SNS
 subscriptions, DynamoDB Streams, S3 notifications) into `LambdaFunction.invoke` and
 `_invoke_lambda`, which would need Docker. `.lambda_patches` replaces them, in this process, with
-`execute` (the sandbox), and `.invoker` and `.sqs_poller` add Lambda's asynchronous and SQS
-polling behaviour. Around moto: the ingress (`.ingress`), one socket per account for learner code
+`execute` (the sandbox), and `.invoker` and `.pollers` add Lambda's asynchronous and polling
+behaviour. Around moto: the ingress (`.ingress`), one socket per account for learner code
 (`.account_socket`), API Gateway's front door (`.apigw`) and the tenancy rules.
 """
 
@@ -31,7 +31,18 @@ from courseware.sandbox import (
 )
 
 from ..client.aws import AccountAws
-from . import lambda_api, lambda_patches, outbound, quotas, stacks
+from . import (
+    cfn_lambda,
+    lambda_api,
+    lambda_patches,
+    lambda_policy,
+    outbound,
+    quotas,
+    s3_notifications,
+    sns_delivery,
+    stacks,
+    stepfunctions,
+)
 from .account_socket import AccountSockets
 from .apigw.frontdoor import FrontDoor
 from .events.runner import EventsEmulation
@@ -101,6 +112,11 @@ class LabBackend:
         self.quotas = quotas.install(self.limits)
         outbound.install()
         stacks.install()
+        stepfunctions.install(self.endpoint, self.limits)
+        cfn_lambda.install()
+        lambda_policy.install()  # permissions as Lambda stores them, enforced by each trigger below
+        s3_notifications.install()
+        sns_delivery.install()
         self.ingress.router.warm()
         self.server.start()
         self.invoker.start()
@@ -110,6 +126,7 @@ class LabBackend:
     def stop(self) -> None:
         quotas.uninstall(self.quotas)
         self.events.stop()
+        stepfunctions.uninstall(self.endpoint)
         self.invoker.stop()
         self.server.stop()
         self.sockets.close()

@@ -67,6 +67,11 @@ class LabClock:
             with self._changed:  # woken by a jump; otherwise by real time, checked at least twice a second
                 self._changed.wait(min(remaining, 0.5))
 
+    def wake(self) -> None:
+        """Wake every `wait_until` to look again (its stop flag may have been set)."""
+        with self._changed:
+            self._changed.notify_all()
+
     def forget(self, account_id: str) -> None:
         with self._changed:
             self._offsets.pop(account_id, None)
