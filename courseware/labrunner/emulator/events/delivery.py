@@ -24,7 +24,7 @@ from moto.awslambda.models import lambda_backends
 from moto.core.exceptions import ServiceException, _RESTError
 
 from ...client.aws import AccountAws
-from .. import lambda_patches
+from .. import lambda_patches, permissions
 from ..clock import CLOCK
 from ..tenancy import CrossAccountDenied, acting_as
 
@@ -203,13 +203,20 @@ def deliver_to_lambda(delivery: Delivery) -> None:
         raise DeliveryFailed("NO_PERMISSIONS", f"Access to {arn} is denied: it is another account's.") from error
     except (_RESTError, ServiceException) as error:
         raise DeliveryFailed("NO_RESOURCE", f"Function not found: {arn}") from error
-    # LAMBDA PERMISSION CHECK (the lead adds it after merging `emulator/permissions.py`): rules only,
-    # since Scheduler invokes with its execution role, not the function's resource policy:
-    #   if delivery.kind == "rule" and not permissions.may_invoke(function, principal="events.amazonaws.com",
-    #           source_arn=delivery.source_arn, source_account=delivery.account):
-    #       raise DeliveryFailed("NO_PERMISSIONS", f"Lambda refused: events.amazonaws.com may not invoke {arn}")
-    # A DeliveryFailed that is not retryable goes straight to the target's DLQ with ERROR_CODE and
-    # ERROR_MESSAGE, which is what AWS does for a missing permission.
+    # The function's resource policy must let EventBridge invoke it for this rule (SAM's events add
+    # that permission; an API-made rule needs AddPermission). Scheduler acts through its execution
+    # role, not the resource policy. Refused, the delivery fails as on AWS: no retries, the DLQ.
+    qualifier = arn.split(":")[7] if arn.count(":") >= 7 else None
+    if delivery.kind == "rule" and not permissions.may_invoke(
+        function,
+        principal="events.amazonaws.com",
+        source_arn=delivery.source_arn,
+        source_account=delivery.account,
+        qualifier=qualifier,
+    ):
+        raise DeliveryFailed(
+            "NO_PERMISSIONS", permissions.why_not(function, principal="events.amazonaws.com", qualifier=qualifier)
+        )
     invoker = lambda_patches.current()
     if invoker is None:
         raise DeliveryFailed("INTERNAL_ERROR", "The lab backend is not running functions.", retryable=True)

@@ -53,6 +53,19 @@ class Account:
             Environment={"Variables": {"SEEN": url, **environment}},
         )["FunctionArn"]
 
+    def allow_events(self, function_arn: str, rule_arn: str) -> None:
+        """AddPermission for EventBridge, as a rule with a Lambda target needs on AWS."""
+        parts = function_arn.split(":")
+        extra = {"Qualifier": parts[7]} if len(parts) > 7 else {}
+        self.client("lambda").add_permission(
+            FunctionName=parts[6],
+            StatementId=f"events-{rule_arn.rsplit('/', 1)[1]}",
+            Action="lambda:InvokeFunction",
+            Principal="events.amazonaws.com",
+            SourceArn=rule_arn,
+            **extra,
+        )
+
     def received(self, queue_name: str, count: int = 1, *, within: float = 120) -> list[dict]:
         """Bounded poll: the first `count` messages of a queue (bodies as JSON where they are)."""
         url = self.client("sqs").get_queue_url(QueueName=queue_name)["QueueUrl"]

@@ -35,7 +35,8 @@ def like_the_sample(event: dict, *, replayed: bool = False) -> None:
 
 def test_a_custom_event_is_awss_shape(account):
     function = account.function("conform")
-    account.client("events").put_rule(Name="c", EventPattern='{"source": ["aws.ec2"]}')
+    rule = account.client("events").put_rule(Name="c", EventPattern='{"source": ["aws.ec2"]}')["RuleArn"]
+    account.allow_events(function, rule)
     account.client("events").put_targets(Rule="c", Targets=[{"Id": "f", "Arn": function}])
     account.client("events").put_events(
         Entries=[
@@ -56,6 +57,7 @@ def test_a_custom_event_is_awss_shape(account):
 def test_a_scheduled_event_is_awss_shape(account):
     function = account.function("conform-schedule")
     rule = account.client("events").put_rule(Name="s", ScheduleExpression="rate(5 minutes)")["RuleArn"]
+    account.allow_events(function, rule)
     account.client("events").put_targets(Rule="s", Targets=[{"Id": "f", "Arn": function}])
     advance_clock(account.aws, 300)
     (event,) = account.events_seen("conform-schedule")
@@ -72,6 +74,7 @@ def test_a_replayed_event_carries_its_replay_name(account):
     start = datetime.now().astimezone()
     events.put_events(Entries=[{"Source": "aws.ec2", "DetailType": "x", "Detail": json.dumps(SAMPLE["detail"])}])
     rule = events.put_rule(Name="r", EventPattern='{"source": ["aws.ec2"]}')["RuleArn"]
+    account.allow_events(function, rule)
     events.put_targets(Rule="r", Targets=[{"Id": "f", "Arn": function}])
     archive = events.describe_archive(ArchiveName="all")["ArchiveArn"]
     events.start_replay(

@@ -98,7 +98,8 @@ def test_put_targets_refuses_bad_input(target):
 def test_a_lambda_target_receives_the_transformed_input(account):
     function = account.function("transformed")
     events = account.client("events")
-    events.put_rule(Name="t", EventPattern='{"source": ["aws.ec2"]}')
+    rule = events.put_rule(Name="t", EventPattern='{"source": ["aws.ec2"]}')["RuleArn"]
+    account.allow_events(function, rule)
     events.put_targets(
         Rule="t",
         Targets=[

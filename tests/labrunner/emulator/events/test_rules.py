@@ -11,10 +11,12 @@ from courseware.labrunner.emulator.clock import CLOCK
 from courseware.labrunner.emulator.events.delivery import Deliveries, Delivery, DeliveryFailed
 
 
-def rule_to(account, name: str, pattern: dict, target: dict, *, bus: str = "default") -> str:
+def rule_to(account, name: str, pattern: dict, target: dict, *, bus: str = "default", grant: bool = True) -> str:
     events = account.client("events")
     arn = events.put_rule(Name=name, EventPattern=json.dumps(pattern), EventBusName=bus)["RuleArn"]
     events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "t1", **target}])
+    if grant and ":function:" in target["Arn"]:
+        account.allow_events(target["Arn"], arn)
     return arn
 
 
@@ -115,6 +117,7 @@ def test_a_missing_target_goes_to_the_dlq_with_awss_attributes(account):
         "to-nowhere",
         {"source": ["shop.orders"]},
         {"Arn": missing, "DeadLetterConfig": {"Arn": dlq}, "RetryPolicy": {"MaximumRetryAttempts": 2}},
+        grant=False,  # nothing to grant on
     )
     event_id = put(account, {"n": 1})
     (message,) = account.received("rule-dlq")
@@ -271,3 +274,24 @@ def test_the_pool_retries_on_timers_until_delivered(account, lab_backend):
         threading.Event().wait(0.1)
     assert flaky.calls == 3 and delivery.attempts == 2
     flaky.stop()
+
+
+def test_a_function_that_never_granted_eventbridge_is_not_invoked(account):
+    function = account.function("ungranted")
+    _, dlq = account.queue("ungranted-dlq")
+    target = {"Arn": function, "DeadLetterConfig": {"Arn": dlq}}
+    rule_arn = rule_to(account, "no-grant", {"source": ["shop.orders"]}, target, grant=False)
+    put(account, {"n": 1})
+    (message,) = account.received("ungranted-dlq")
+    attributes = {key: value["StringValue"] for key, value in message["MessageAttributes"].items()}
+    assert attributes["ERROR_CODE"] == "NO_PERMISSIONS" and attributes["RULE_ARN"] == rule_arn
+    assert "events.amazonaws.com is not authorized to perform: lambda:InvokeFunction" in attributes["ERROR_MESSAGE"]
+    assert attributes["RETRY_ATTEMPTS"] == "0"
+    assert account.nothing_in("ungranted-seen", wait=1)
+    # A grant for another rule does not cover this one (aws:SourceArn), and then the right one does.
+    account.allow_events(function, rule_arn.replace("no-grant", "other-rule"))
+    put(account, {"n": 2})
+    assert account.received("ungranted-dlq")[0]["MessageAttributes"]["ERROR_CODE"]["StringValue"] == "NO_PERMISSIONS"
+    account.allow_events(function, rule_arn)
+    put(account, {"n": 3})
+    assert [event["detail"] for event in account.events_seen("ungranted")] == [{"n": 3}]

@@ -56,6 +56,7 @@ def test_a_rate_rule_fires_once_per_period_the_clock_passes(account):
     function = account.function("hourly")
     events = account.client("events")
     rule = events.put_rule(Name="hourly", ScheduleExpression="rate(1 hour)")["RuleArn"]
+    account.allow_events(function, rule)
     events.put_targets(Rule="hourly", Targets=[{"Id": "f", "Arn": function}])
     start = datetime.fromisoformat(read_clock(account.aws)["now"])
     advance_clock(account.aws, 3 * 3600 + 60)
