@@ -1,7 +1,7 @@
 """Delivering what EventBridge (a rule, or a Scheduler schedule) sends to a target, as AWS does.
 
 A target gets its input through the ordinary API of its service (SQS SendMessage, SNS Publish,
-Step Functions StartExecution, EventBridge PutEvents) on the host port, pinned to the target's
+Step Functions StartExecution, EventBridge PutEvents, CloudWatch Logs PutLogEvents) on the host port, pinned to the target's
 account, so the fence and quotas apply; Lambda targets are invoked asynchronously through the
 invoker (`..invoker`), as EventBridge invokes functions (its retries and destinations are
 Lambda's from then on). A delivery that fails is retried under the target's RetryPolicy
@@ -15,6 +15,7 @@ Retries wait `RETRY_DELAYS` real seconds, not AWS's minutes of back-off.
 import json
 import logging
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -272,4 +273,16 @@ def _to_bus(deliveries: Deliveries, delivery: Delivery) -> None:
         raise DeliveryFailed("INVALID_PARAMETER", failed.get("ErrorMessage") or failed.get("ErrorCode", ""))
 
 
-_SENDERS = {"sqs": _to_sqs, "sns": _to_sns, "states": _to_states, "events": _to_bus}
+def _to_logs(deliveries: Deliveries, delivery: Delivery) -> None:
+    """A CloudWatch Logs group: the event as one log event in a stream of its own."""
+    logs = deliveries.aws(delivery.account).client("logs")
+    group = delivery.target["Arn"].split(":log-group:", 1)[1].removesuffix(":*")
+    stream = str(uuid.uuid4())
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    moment = int(CLOCK.now(delivery.account).timestamp() * 1000)
+    logs.put_log_events(
+        logGroupName=group, logStreamName=stream, logEvents=[{"timestamp": moment, "message": delivery.payload}]
+    )
+
+
+_SENDERS = {"sqs": _to_sqs, "sns": _to_sns, "states": _to_states, "events": _to_bus, "logs": _to_logs}

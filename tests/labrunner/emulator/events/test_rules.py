@@ -295,3 +295,19 @@ def test_a_function_that_never_granted_eventbridge_is_not_invoked(account):
     account.allow_events(function, rule_arn)
     put(account, {"n": 3})
     assert [event["detail"] for event in account.events_seen("ungranted")] == [{"n": 3}]
+
+
+def test_a_log_group_target_gets_the_event(account):
+    logs = account.client("logs")
+    logs.create_log_group(logGroupName="/aws/events/orders")
+    group = logs.describe_log_groups(logGroupNamePrefix="/aws/events/orders")["logGroups"][0]["arn"]
+    rule_to(account, "to-logs", {"source": ["shop.orders"]}, {"Arn": group})
+    event_id = put(account, {"n": 7})
+    found = []
+    for _ in range(100):  # bounded poll
+        found = logs.filter_log_events(logGroupName="/aws/events/orders")["events"]
+        if found:
+            break
+        threading.Event().wait(0.1)
+    (record,) = found
+    assert json.loads(record["message"])["id"] == event_id
