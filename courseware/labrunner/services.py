@@ -17,9 +17,11 @@ from courseware.content.labs import MAX_FILE_BYTES
 
 from . import selectors, workspace_files
 from .client.aws import new_account_id
+from .client.clock import advance_clock, read_clock
 from .deploy import DeployError, validate_config
 from .models import STALE_AFTER, Lab, LabHintReveal, LabRun, LabVersion, LabWorkspace
 from .request_panel import ApiRequestInvalid, parse_api_request
+from .steps import workspace_aws
 from .tasks import lab_run_task
 
 MAX_EVENT_BYTES = 256 * 1024  # Lambda's asynchronous payload limit; plenty for a lab
@@ -230,3 +232,17 @@ def lab_hint_reveal(*, workspace: LabWorkspace, check_name: str, tier: int) -> i
             LabHintReveal.objects.create(workspace=workspace, check_name=check_name, tier=tier, run=failed_in)
             shown = tier
     return shown
+
+
+CLOCK_STEPS = {"minute": 60, "hour": 3600, "day": 86400}  # the lab page's buttons
+
+
+def lab_clock(*, workspace: LabWorkspace, step: str | None = None) -> dict:
+    """The workspace account's lab clock ({"now", "offset_seconds"}), moved forward by one of
+    `CLOCK_STEPS` first if `step` is given; what falls due has started when this returns."""
+    aws = workspace_aws(workspace)
+    if step is None:
+        return read_clock(aws)
+    if step not in CLOCK_STEPS:
+        raise LabInputError(f"move the clock by one of: {', '.join(CLOCK_STEPS)}")
+    return advance_clock(aws, CLOCK_STEPS[step])

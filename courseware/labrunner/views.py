@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import presenters, selectors, services
+from .client.clock import ClockUnavailable
 from .models import Lab, LabRun
 
 CONFIG_FIELDS = ("memory_mb", "timeout_s", "architecture", "environment", "runtime")
@@ -231,3 +232,27 @@ def lab_restore(request, slug):
     except (ValueError, services.LabInputError):
         messages.error(request, "Choose a version to restore.")
     return redirect(lab.get_absolute_url())
+
+
+@login_required
+def lab_clock(request, slug):
+    """The account's lab clock: GET reads it, POST `step` (minute, hour, day) moves it forward."""
+    lab, workspace = _workspace(request, slug)
+    step = request.POST.get("step", "") if request.method == "POST" else None
+    context = {"lab": lab, "clock": None, "clock_error": None}
+    status = 200
+    try:
+        context["clock"] = services.lab_clock(workspace=workspace, step=step)
+    except services.LabInputError as problem:
+        context["clock_error"], status = f"Nothing moved: {problem}.", 400
+    except ClockUnavailable as problem:
+        context["clock_error"], status = str(problem), 503
+    except OSError as error:  # the lab backend is down or restarting
+        context["clock_error"], status = f"The lab backend did not answer ({error}). Try again in a moment.", 503
+    if request.method == "POST" and not request.htmx:
+        if context["clock_error"]:
+            messages.error(request, context["clock_error"])
+        else:
+            messages.success(request, f"Lab time is now {context['clock']['now']}.")
+        return redirect(f"{lab.get_absolute_url()}#clock-title")
+    return render(request, "labrunner/lab.html#lab-clock", context, status=status)

@@ -41,6 +41,8 @@ SUPPORTED = {
     "AWS::S3::Bucket",
     "AWS::Logs::LogGroup",
     "AWS::Events::Rule",
+    "AWS::Events::EventBus",
+    "AWS::Events::Archive",
     "AWS::StepFunctions::StateMachine",
     "AWS::SSM::Parameter",
 } | OUTSIDE

@@ -45,6 +45,7 @@ from . import (
 )
 from .account_socket import AccountSockets
 from .apigw.frontdoor import FrontDoor
+from .events.runner import EventsEmulation
 from .ingress import Ingress
 from .invoker import LambdaInvoker
 from .limits import AccountLimits
@@ -97,6 +98,7 @@ class LabBackend:
         self._results: dict[str, InvocationResult] = {}
         self._lock = threading.Lock()
         self.invoker = LambdaInvoker(self)
+        self.events = EventsEmulation(self.endpoint)
 
     @property
     def endpoint(self) -> str:
@@ -118,10 +120,12 @@ class LabBackend:
         self.ingress.router.warm()
         self.server.start()
         self.invoker.start()
+        self.events.start()
         return self
 
     def stop(self) -> None:
         quotas.uninstall(self.quotas)
+        self.events.stop()
         stepfunctions.uninstall(self.endpoint)
         self.invoker.stop()
         self.server.stop()
