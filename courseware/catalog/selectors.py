@@ -120,7 +120,10 @@ def course_outline(*, user) -> list[OutlineModule]:
 def lesson_page(*, slug: str, user) -> LessonPage:
     """A lesson with its neighbours in its module (the pager stays inside a module; at its end it
     offers the next module), its prerequisites, and the reader's completion."""
-    lesson = get_object_or_404(Lesson.objects.select_related("module", "quiz"), slug=slug)
+    # The body, contents and sources are rendered inside fragments cached per content release:
+    # read from the database only when a fragment is rendered (a new release), not per view.
+    lessons = Lesson.objects.select_related("module", "quiz").defer("body_html", "toc", "sources")
+    lesson = get_object_or_404(lessons, slug=slug)
     done = completed_slugs(user=user)
     sequence = list(Lesson.objects.values_list("slug", "title", "module_id", "module__title"))
     titles = {other: title for other, title, _, _ in sequence}
