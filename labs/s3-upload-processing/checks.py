@@ -21,7 +21,7 @@ from courseware.labrunner.grading import Fail, check
 UPLOADS, OUTPUT = "UploadsBucket", "OutputBucket"
 BOX = 128  # the thumbnail must fit in 128 x 128
 WAIT_S = 10  # the first invocation is a cold start that imports Pillow
-QUIET_S = 2.0  # a loop's next round is well under this away
+QUIET_S = 3.0  # a loop's next round comes well within this
 
 
 # -- images without Pillow (the grader does not install it) -------------------------------------
@@ -58,6 +58,8 @@ def jpeg_size(data: bytes) -> tuple[int, int] | None:
 # -- helpers ------------------------------------------------------------------------------------
 def upload(lab, name: str, width: int, height: int) -> tuple[str, bytes]:
     """Uploads a width x height PNG as uploads/<name>; returns its key and bytes."""
+    if lab.__dict__.get("_braked"):
+        raise Fail("Not run: the grader removed the buckets' notifications (see the recursive loop check).")
     key, body = f"uploads/{name}", png(width, height)
     lab.__dict__.setdefault("_uploaded", set()).add(key)
     lab.client("s3").put_object(Bucket=lab.resource(UPLOADS), Key=key, Body=body, ContentType="image/png")
@@ -119,7 +121,8 @@ def s3_grants(lab) -> list[dict]:
 
 
 def brake(lab) -> None:
-    """Stops a recursive loop: no bucket notifies anything any more."""
+    """Stops a recursive loop: no bucket notifies anything any more (later uploads are pointless)."""
+    lab.__dict__["_braked"] = True
     for bucket in (UPLOADS, OUTPUT):
         lab.client("s3").put_bucket_notification_configuration(
             Bucket=lab.resource(bucket), NotificationConfiguration={}
@@ -163,23 +166,29 @@ def uploads_notify_the_function(lab):
 )
 def one_upload_one_invocation(lab):
     """One upload invokes the function once: no recursive loop"""
-    before = invocations(lab)
+    before, failures = invocations(lab), len(errors_in(lab.logs()))
     key, _ = upload(lab, f"loop-{uuid.uuid4().hex[:8]}.png", 64, 48)
     if not lab.wait_until(lambda: invocations(lab) > before, timeout=WAIT_S, interval=0.3):
         raise Fail(f"Uploading {key} to UploadsBucket did not invoke ThumbnailFunction within {WAIT_S} s.")
-    time.sleep(QUIET_S)  # a function that triggers itself has run again by now
+    lab.wait_until(lambda: invocations(lab) > before + 1, timeout=QUIET_S, interval=0.3)  # a loop's next round
     count = invocations(lab) - before
     listed = lab.client("s3").list_objects_v2(Bucket=lab.resource(UPLOADS)).get("Contents", [])
-    written = sorted({o["Key"] for o in listed} - lab.__dict__["_uploaded"])
-    if count > 1 and (written or not errors_in(lab.logs())):
-        brake(lab)  # or it would run until the account is deleted
+    written = sorted({o["Key"] for o in listed} - lab.__dict__["_uploaded"], key=len)
+    retried = len(errors_in(lab.logs())) > failures  # Lambda retries a failed asynchronous event: not a loop
+    looping = count > 1 and (written or not retried)
+    if looping or written:
+        brake(lab)  # a loop runs until the account is deleted; a write into UploadsBucket can start one
+    if looping:
         where = f" It wrote {written[0]!r} into UploadsBucket, a new upload." if written else ""
         raise Fail(
             f"One upload invoked ThumbnailFunction {count} times in a few seconds: it triggers itself.{where} "
             "The grader removed the buckets' notifications to stop the loop."
         )
     if written:
-        raise Fail(f"ThumbnailFunction wrote {written[0]!r} into UploadsBucket; write its output to OutputBucket.")
+        raise Fail(
+            f"ThumbnailFunction wrote {written[0]!r} into UploadsBucket, the bucket that triggers it: write its "
+            "output to OutputBucket. The grader removed the buckets' notifications in case it loops."
+        )
     return "One upload, one invocation; nothing written back into UploadsBucket."
 
 
