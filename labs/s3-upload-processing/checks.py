@@ -6,8 +6,8 @@ for the effect (`lab.wait_until`) instead of reading a response.
 
 A solution that writes back into the bucket that triggers it would invoke itself forever, and
 the lab backend has no recursive loop detection: the loop check counts invocations for one
-upload and, when it sees a loop, removes the buckets' notifications itself (the emergency brake
-AWS documents: take the trigger away), so grading always ends.
+upload and, when it sees a loop (or a write back into the uploads bucket that could start one),
+removes the buckets' notifications itself, taking the trigger away, so grading always ends.
 """
 
 import json
