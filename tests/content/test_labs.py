@@ -1,8 +1,11 @@
 """Every lab in labs/: its solution earns full marks and its starter does not."""
 
+import json
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import pytest
+from aws_lambda_powertools.utilities.parser.models import S3Model
 from django.conf import settings
 
 from courseware.course.loader import load_course
@@ -45,3 +48,28 @@ def test_the_observability_lab_and_its_lessons_link_both_ways():
     assert 'href="/lessons/invocation-models/#idempotency-making-duplicates-harmless"' in lab.html
     hinted = [hint for hints in lab.hints.values() for hint in hints]
     assert any('href="/lessons/observability/#embedded-metric-format"' in hint for hint in hinted)
+
+
+def test_the_s3_lab_and_its_lessons_link_both_ways():
+    course = load_course(settings.CONTENT_DIR)
+    lesson = next(lesson for lesson in course.lessons if lesson.slug == "s3")
+    assert "s3-upload-processing" in [lab["slug"] for lab in lesson.labs]  # "Practise it in a lab"
+    lab = next(lab for lab in course.labs if lab.slug == "s3-upload-processing")
+    assert lab.lesson == "s3"
+    for section in (
+        "letting-s3-invoke-your-function",
+        "event-notifications-to-lambda",
+        "worked-example-a-thumbnail-generator",
+    ):
+        assert f'href="/lessons/s3/#{section}"' in lab.html
+    hinted = [hint for hints in lab.hints.values() for hint in hints]
+    assert any('href="/lessons/s3/#letting-s3-invoke-your-function"' in hint for hint in hinted)
+
+
+def test_the_s3_labs_saved_event_has_aws_shape():
+    event = json.loads(
+        (Path(settings.CONTENT_DIR) / "labs/s3-upload-processing/events/photo-uploaded.json").read_text()
+    )
+    record = S3Model.model_validate(event).Records[0]
+    assert record.eventName == "ObjectCreated:Put"
+    assert unquote_plus(record.s3.object.key) == "uploads/été à Paris.png"  # encoded as S3 encodes keys
