@@ -19,8 +19,9 @@ from . import workspace_files
 from .client.aws import new_account_id
 from .deploy import DeployError, validate_config
 from .models import STALE_AFTER, Lab, LabRun, LabVersion, LabWorkspace
+from .placement import NoLabNode, workspace_place
 from .request_panel import ApiRequestInvalid, parse_api_request
-from .tasks import lab_run_task
+from .tasks import lab_run_enqueue
 
 MAX_EVENT_BYTES = 256 * 1024  # Lambda's asynchronous payload limit; plenty for a lab
 ENV_LINE_RE = re.compile(r"^([A-Za-z]\w*)=(.*)$")
@@ -170,15 +171,20 @@ def lab_run_start(
             )
         elif version is None:
             raise LabInputError("Deploy your code first.")
+        try:  # the workspace's node, placed (or moved off a lost or draining one) under its row lock
+            node = workspace_place(workspace_id=workspace.pk).node
+        except NoLabNode as error:
+            raise LabBusy(str(error)) from error
         run = LabRun.objects.create(
             workspace=workspace,
             kind=kind,
             version=version,
+            node=node,
             account_id=workspace.account_id,
             request=request,
         )
-        # Queued once the run is committed, so no worker looks for a row it cannot see yet.
-        transaction.on_commit(partial(lab_run_task.enqueue, run.pk))
+        # Queued (on its node's queue) once committed, so no worker looks for a row it cannot see yet.
+        transaction.on_commit(partial(lab_run_enqueue, run))
     run.refresh_from_db()  # a worker (or the immediate backend) may already have run it
     return run
 
