@@ -52,11 +52,20 @@ class Placement:
 
 
 def least_loaded(*, exclude: tuple[int, ...] = ()) -> LabNode:
-    """The live node with the fewest workspaces for its capacity (ties: the name, so it is stable)."""
-    nodes = list(live_nodes().exclude(pk__in=exclude).annotate(placed=Count("workspaces")))
+    """The live node with the fewest steps in flight, then the fewest workspaces, for its capacity
+    (ties: the name, so it is stable). Steps in flight first: after a node is lost, the one that
+    took its workspaces holds the most, yet may be the idler."""
+    in_flight = Q(runs__state__in=["queued", "running"])
+    nodes = list(
+        live_nodes()
+        .exclude(pk__in=exclude)
+        .annotate(placed=Count("workspaces", distinct=True), busy=Count("runs", filter=in_flight, distinct=True))
+    )
     if not nodes:
         raise NoLabNode("No lab node is running: labs cannot run until one is back. Try again in a minute.")
-    return min(nodes, key=lambda node: (node.placed / max(node.capacity, 1), node.name))
+    return min(
+        nodes, key=lambda node: (node.busy / max(node.capacity, 1), node.placed / max(node.capacity, 1), node.name)
+    )
 
 
 def workspace_place(*, workspace_id: int, avoid: int | None = None) -> Placement:

@@ -136,3 +136,15 @@ def test_runs_waiting_on_a_lost_node_go_to_the_new_nodes_queue(fleet, settings):
     run.refresh_from_db()
     assert run.state == "queued" and run.node == b
     assert LabRun.objects.filter(node=a).count() == 0
+
+
+def test_steps_in_flight_count_before_workspaces_placed(fleet):
+    crowded, idle = LabNodeFactory(name="crowded"), LabNodeFactory(name="idle")
+    for _ in range(3):
+        LabWorkspace.objects.filter(pk=workspace().pk).update(node=idle)
+    busy = workspace()
+    LabWorkspace.objects.filter(pk=busy.pk).update(node=crowded)
+    LabRun.objects.create(workspace=busy, kind="grade", state="running", node=crowded, account_id=busy.account_id)
+    assert workspace_place(workspace_id=workspace().pk).node == idle  # 0 steps in flight, 3 workspaces
+    LabRun.objects.filter(node=crowded).update(state="done")
+    assert workspace_place(workspace_id=workspace().pk).node == crowded  # then the fewer workspaces

@@ -52,7 +52,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, lambda *_: group.stop())
         for name, command in types.items():
             for label, extra in instances(name, workers=workers, nodes=lab_nodes) if name != "release" else ():
-                group.start(label, command, **extra)
+                group.start(label, command, survivable=name == "labs" and lab_nodes > 1, **extra)
         self.stdout.write(
             f"Serving http://127.0.0.1:{os.environ.get('PORT', '8000')}/ with "
             f"{', '.join(label for label, _ in group.children)}; Ctrl-C stops."
