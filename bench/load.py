@@ -24,6 +24,17 @@ rest of a request's latency is waiting for a free gunicorn worker or for the CPU
 every 10 s (a burst of logins shows up at the start), and where the machine's CPU went during the
 run: the site (gunicorn, task workers, lab backend), PostgreSQL and Redis, locust, and other
 processes (on a shared machine, other people's work; the site competes with it for the cores).
+With --labs (bench/load_labs.py) the class does labs instead, through the web UI as a browser
+would (htmx polling included), on `make serve` with LAB_NODES=2: first grading throughput (lab 1,
+--grade-burst learners pressing Check at once) with one node (n2 drained) and then two; then
+--users learners each do lab 1 (deploy, invoke x3, check) and the SQS lab (deploy, invoke with the
+saved batch, check), and node n1 is killed (SIGKILL) once --kill-at of their steps are done. It
+prints each step's click-to-result p50/p95, the pages' p95, errors, runs lost (never finished)
+and moved, re-provisions, and the verdict against the targets: page p95 < 300 ms, lab 1 step p95
+< 5 s, SQS check p95 < 15 s, no errors, no lost runs, every learner complete.
+
+    .venv/bin/python bench/load.py --labs [--users 60] [--spawn-rate 1] [--task-workers 6]
+
 Targets (issue): with the whole class at work (requests started after the last learner signed
 in), p95 under 300 ms over all the learners' requests (the probe's left out); no errors over the
 whole run; every submission stored. The ramp-up before (100 learners arriving within seconds on
