@@ -14,6 +14,7 @@ import re
 import statistics
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -206,6 +207,10 @@ def labs_report(record: Record, db: dict, bursts: dict, cpu: dict, killed: dict,
         f"{db['reprovisioned']}; lost (never finished): {lost}; learners not complete: {len(incomplete)}"
     )
     print(f"workspaces per node at the end: {db['placed']}; nodes: {db['nodes']}")
+    outcomes = Counter(
+        f"{lab} {got}/{total}" for scores in record.completed.values() for lab, (got, total) in scores.items()
+    )
+    print(f"scores seen: {dict(sorted(outcomes.items()))}")
     for name, burst in bursts.items():
         print(
             f"grading lab 1, {name}: {burst['grades']} grades ({burst['ok']} ok) at once in {burst['wall_s']:.1f}s: "
