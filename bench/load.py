@@ -126,6 +126,8 @@ from django.db.models import Count
 from courseware.labrunner.models import LabNode, LabRun, LabWorkspace
 runs = LabRun.objects.filter(workspace__user__username__startswith=os.environ["LOAD_USER_PREFIX"])
 placed = LabWorkspace.objects.filter(user__username__startswith=os.environ["LOAD_USER_PREFIX"])
+if os.environ.get("LOAD_LAB"):
+    placed = placed.filter(lab__slug=os.environ["LOAD_LAB"])
 print(json.dumps({
     "states": dict(runs.values_list("state").annotate(n=Count("pk"))),
     "moved": runs.filter(moves__gt=0).count(),
@@ -473,13 +475,15 @@ def labs_test(args, env: dict, scratch: Path) -> bool:
     try:
         wait_healthy(f"{base}/healthz", server, log)
         password = secrets.token_urlsafe(16)
-        bursts = {}
+        bursts, site_cpu = {}, lambda: cpu_snapshot(server)["site"]
         for nodes, prefix in (("1 node", "load-burst1-"), ("2 nodes", "load-burst2-")):
             usernames = seed(env, prefix, args.grade_burst, password)
             if nodes == "1 node":
                 manage(env, "labs", "nodes", "drain", "n2")
-            bursts[nodes] = grade_burst(base, usernames, password)
-            bursts[nodes]["placed"] = django_shell({**env, "LOAD_USER_PREFIX": prefix}, CHECK_LABS)["placed"]
+            for slug in ("hello-lambda", "sqs-lambda"):
+                burst = grade_burst(base, usernames, password, slug, site_cpu)
+                shell_env = {**env, "LOAD_USER_PREFIX": prefix, "LOAD_LAB": slug}
+                bursts[f"{slug}, {nodes}"] = burst | {"placed": django_shell(shell_env, CHECK_LABS)["placed"]}
             manage(env, "labs", "nodes", "activate", "n2")
         before = cpu_snapshot(server)
         record, killed, _ = class_at_labs(args, env, base, server, password)
