@@ -218,9 +218,10 @@ def labs_report(record: Record, db: dict, bursts: dict, cpu: dict, killed: dict,
     print(f"scores seen: {dict(sorted(outcomes.items()))}")
     for name, burst in bursts.items():
         print(
-            f"grading lab 1, {name}: {burst['grades']} grades ({burst['ok']} ok) at once in {burst['wall_s']:.1f}s: "
-            f"{burst['per_minute']:.0f}/min, {burst['per_minute'] / cpu['cores']:.0f}/min per core, "
-            f"p50 {burst['p50_s']:.1f}s; placed {burst.get('placed')}"
+            f"grading {name}: {burst['grades']} grades ({burst['ok']} ok) at once in {burst['wall_s']:.1f}s: "
+            f"{burst['per_minute']:.0f}/min using {burst['cores_used']:.2f} cores of the site, "
+            f"{burst['per_core_minute']:.0f}/min per core busy; p50 {burst['p50_s']:.1f}s, "
+            f"p95 {burst['p95_s']:.1f}s; placed {burst.get('placed')}"
         )
     print(
         f"CPU during the class, of {cpu['cores']} cores: machine {cpu['busy']:.2f}, site {cpu['site']:.2f}, "
