@@ -4,6 +4,7 @@ by every environment that uses it."""
 
 import hashlib
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -18,15 +19,33 @@ def unpack(archive: Path, into: Path) -> Path:
     digest = hashlib.sha256(code_digest(archive).encode()).hexdigest()[:16]
     target = into / digest
     if not target.exists():
-        scratch = target.with_suffix(".tmp")
-        shutil.rmtree(scratch, ignore_errors=True)
+        scratch = _scratch(target)
         with zipfile.ZipFile(archive) as zipped:
             for member in zipped.namelist():
                 if member.startswith("/") or ".." in Path(member).parts:
+                    shutil.rmtree(scratch, ignore_errors=True)
                     raise ValueError(f"unsafe path in the zip: {member}")
             zipped.extractall(scratch)
-        scratch.rename(target)
+        _publish(scratch, target)
     return target
+
+
+def _scratch(target: Path) -> Path:
+    """A folder of this caller's own beside the target: two invocations of one function (an SQS
+    batch and an Invoke) may unpack the same code at once, and one shared scratch name made the
+    slower one fail."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f"{target.name}.", suffix=".tmp"))
+
+
+def _publish(scratch: Path, target: Path) -> None:
+    """Rename into place; if another caller got there first, theirs is the same content."""
+    try:
+        scratch.rename(target)
+    except OSError:
+        if not target.is_dir():
+            raise
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def merged(layers: tuple[Path, ...], workdir: Path) -> Path | None:
@@ -36,12 +55,10 @@ def merged(layers: tuple[Path, ...], workdir: Path) -> Path | None:
     key = hashlib.sha256("\n".join(str(folder) for folder in folders).encode()).hexdigest()[:16]
     target = workdir / "opt" / key
     if not target.exists():
-        scratch = target.with_suffix(".tmp")
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir(parents=True)
+        scratch = _scratch(target)
         for folder in folders:
             shutil.copytree(folder, scratch, dirs_exist_ok=True, copy_function=_link_or_copy)
-        scratch.rename(target)
+        _publish(scratch, target)
     return target
 
 
