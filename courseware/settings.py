@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "courseware.pricing",
     "courseware.labrunner",
     "courseware.search",
+    "lti_tool",
+    "courseware.lti",
     "courseware.course",
 ]
 
@@ -236,8 +238,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "course@localhost")
 # Request bodies: the largest legitimate one is a lab's files (64 KB each) or a 256 KB event.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-# Nothing on the site takes file uploads, and the body limit above does not count file parts:
-# with no upload handlers, a posted file is read and dropped, never written to disk.
+# No file uploads: with no upload handlers, a posted file is read and dropped, never stored.
 FILE_UPLOAD_HANDLERS: list[str] = []
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 

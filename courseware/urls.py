@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("courseware.accounts.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("instructor/", include("courseware.instructor.urls")),
+    path("lti/", include("courseware.lti.urls")),
     path("", include("courseware.pricing.urls")),
     path("", include("courseware.quizzes.urls")),
     path("", include("courseware.labrunner.urls")),

@@ -43,8 +43,10 @@ def zipped(source: str) -> bytes:
     return archive.getvalue()
 
 
-def make_function(aws, name: str, source: str = ECHO) -> str:
-    return aws.client("lambda").create_function(
+def make_function(aws, name: str, source: str = ECHO, *, grant: bool = True) -> str:
+    """A function; with `grant`, any API of the account may invoke it (as an integration or an
+    authorizer), as AddPermission with `SourceArn: arn:aws:execute-api:REGION:ACCOUNT:*` allows."""
+    arn = aws.client("lambda").create_function(
         FunctionName=name,
         Runtime="python3.11",
         Handler="handler.handler",
@@ -52,6 +54,15 @@ def make_function(aws, name: str, source: str = ECHO) -> str:
         Role=execution_role(aws),
         Code={"ZipFile": zipped(source)},
     )["FunctionArn"]
+    if grant:
+        aws.client("lambda").add_permission(
+            FunctionName=name,
+            StatementId="apis-of-this-account",
+            Action="lambda:InvokeFunction",
+            Principal="apigateway.amazonaws.com",
+            SourceArn=f"arn:aws:execute-api:{REGION}:{aws.account_id}:*",
+        )
+    return arn
 
 
 def integration_uri(function_arn: str) -> str:

@@ -147,10 +147,15 @@ def make_quiz(content, db):
 def lab_backend():
     """One embedded lab backend (moto + sandbox) for the whole run: moto's state and the Lambda
     seam are per process, so every test that deploys shares this one (accounts keep them apart)."""
+    from django.conf import settings
+
+    from courseware.labrunner.client.aws import control_token
     from courseware.labrunner.emulator.backend import LabBackend
     from courseware.sandbox import Sandbox, SandboxLimits
 
-    backend = LabBackend(sandbox=Sandbox(SandboxLimits(max_environments=8))).start()
+    backend = LabBackend(
+        sandbox=Sandbox(SandboxLimits(max_environments=8)), control_token=control_token(settings.SECRET_KEY)
+    ).start()
     yield backend
     backend.stop()
     backend.sandbox.shutdown()

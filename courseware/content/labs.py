@@ -59,6 +59,7 @@ class LabSource:
     starter: dict[str, str] = field(default_factory=dict)
     config: dict = field(default_factory=dict)  # the settings form's starting values
     events: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, list[str]] = field(default_factory=dict)  # visible check -> its hints, rendered
     html: str = ""
     content_hash: str = ""
 

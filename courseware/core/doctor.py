@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import checks as django_checks
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from lti_tool.models import Key, LtiRegistration
 
 from .health import ERROR, OK, WARNING, Check, health_report
 
@@ -148,8 +149,23 @@ def check_sandbox() -> list[Check]:
     ]
 
 
+def check_lti() -> list[Check]:
+    """Only once a platform is registered (docs/lti.md): it needs the tool's signing key, and a
+    launch's login and launch may reach different processes (the state is in the cache)."""
+    platforms = LtiRegistration.objects.filter(is_active=True).count()
+    if not platforms:
+        return []
+    key = Key.objects.active().order_by("-datetime_created").first()
+    if key is None:
+        return [Check("LTI", ERROR, f"{platforms} platform(s), no signing key", fix="manage.py lti rotate-key")]
+    results = [Check("LTI", OK, f"{platforms} platform(s), signing key {key}")]
+    if not settings.REDIS_URL:
+        results.append(Check("LTI launch state", WARNING, "per process", fix="set REDIS_URL (docs/lti.md)"))
+    return results
+
+
 def doctor_checks(*, sandbox: bool = True) -> list[Check]:
     _, services = health_report()
-    results = check_settings() + check_scale_out() + [check_migrations()]
+    results = check_settings() + check_scale_out() + [check_migrations()] + check_lti()
     results += services + [check_static_files(), check_content()]
     return results + (check_sandbox() if sandbox else [])

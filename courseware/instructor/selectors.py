@@ -11,6 +11,7 @@ from courseware.catalog.models import Lesson, LessonCompletion
 from courseware.labrunner import progress as lab_progress
 from courseware.labrunner import scores as lab_scores
 from courseware.labrunner.models import Lab
+from courseware.labrunner.selectors import lab_hints_revealed
 from courseware.quizzes.models import Attempt, Quiz
 
 from . import activities as course
@@ -84,7 +85,9 @@ def learner_lab(*, user_id: int, slug: str) -> dict:
     learner = learner_get(user_id=user_id)
     lab = get_object_or_404(Lab, slug=slug)
     workspace, versions, runs = lab_progress.lab_history(user=learner, lab=lab)
-    return {"learner": learner, "lab": lab, "workspace": workspace, "versions": versions, "runs": runs}
+    used = lab_hints_revealed(workspace=workspace) if workspace else {}
+    hints = [(name, used[name], len(lab.hints.get(name) or [])) for name in sorted(used)]
+    return {"learner": learner, "lab": lab, "workspace": workspace, "versions": versions, "runs": runs, "hints": hints}
 
 
 def attempt_get(*, attempt_id: int) -> Attempt:

@@ -31,6 +31,8 @@ class Lab(models.Model):
     starter = models.JSONField(default=dict)  # file name -> text
     config = models.JSONField(default=dict)  # the settings form's starting values
     events = models.JSONField(default=dict)  # saved test event name -> JSON text
+    # visible check name -> its hints as HTML, gentlest first; a hidden check's are never stored
+    hints = models.JSONField(default=dict)
     source_path = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
     synced_at = models.DateTimeField()
@@ -156,3 +158,20 @@ class LabRun(models.Model):
     def active(self) -> bool:
         fresh = self.created_at is None or self.created_at >= timezone.now() - STALE_AFTER
         return fresh and self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class LabHintReveal(models.Model):
+    """One tier of a check's hints, revealed by a learner after the check failed for them."""
+
+    workspace = models.ForeignKey(LabWorkspace, on_delete=models.CASCADE, related_name="hint_reveals")
+    check_name = models.CharField(max_length=100)  # the check function's name in checks.py
+    tier = models.PositiveSmallIntegerField()  # 1 for the first hint
+    run = models.ForeignKey(LabRun, null=True, on_delete=models.SET_NULL)  # a progress check it failed in
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["check_name", "tier"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "check_name", "tier"], name="one_reveal_per_hint")]
+
+    def __str__(self) -> str:
+        return f"hint {self.tier} of {self.check_name} for {self.workspace}"

@@ -37,6 +37,7 @@ def lab_page(*, lab: Lab, workspace: LabWorkspace | None, shown: str | None) -> 
         "deploy_run": runs.get(LabRun.Kind.DEPLOY),
         "invoke_run": runs.get(LabRun.Kind.INVOKE),
         "grade_run": runs.get(LabRun.Kind.GRADE),
+        "hint_panels": selectors.lab_hint_panels(workspace=workspace, run=runs.get(LabRun.Kind.GRADE)),
         "request_run": runs.get(LabRun.Kind.REQUEST),
         "api_methods": METHODS,
         "api_auth_choices": AUTH_CHOICES.items(),

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .models import Lab, LabRun, LabVersion, LabWorkspace
+from .models import Lab, LabHintReveal, LabRun, LabVersion, LabWorkspace
 
 
 @dataclass
@@ -59,3 +59,62 @@ def lab_run_get(*, workspace: LabWorkspace, run_id: int) -> LabRun | None:
 
 def lab_versions(*, workspace: LabWorkspace, limit: int = 10) -> list[LabVersion]:
     return list(workspace.versions.all()[:limit])
+
+
+@dataclass
+class HintPanel:
+    """What a failed check shows of its hints: the tiers revealed so far, and which comes next."""
+
+    check: str
+    shown: list[str]  # HTML, one per revealed tier, in order
+    total: int
+    run_id: int | None = None  # the progress check the panel sits in (where no-JS returns to)
+    error: str = ""
+    just_revealed: bool = False  # the answer to a reveal: the page moves focus to the new tier
+
+    @property
+    def next_tier(self) -> int | None:
+        return len(self.shown) + 1 if len(self.shown) < self.total else None
+
+
+def failed_checks(run: LabRun | None) -> list[str]:
+    """The visible checks a finished progress check failed (not those it did not run)."""
+    if run is None or run.kind != LabRun.Kind.GRADE or run.state != LabRun.State.DONE:
+        return []
+    checks = (run.result or {}).get("checks") or []
+    return [c["name"] for c in checks if c.get("status") == "failed" and not c.get("hidden")]
+
+
+def lab_check_failed_run(*, workspace: LabWorkspace, check_name: str) -> LabRun | None:
+    """The learner's latest progress check in which `check_name` failed, if it ever did."""
+    runs = workspace.runs.filter(kind=LabRun.Kind.GRADE, state=LabRun.State.DONE).only("pk", "kind", "state", "result")
+    return next((run for run in runs if check_name in failed_checks(run)), None)
+
+
+def lab_hints_revealed(*, workspace: LabWorkspace, check_name: str | None = None) -> dict[str, int]:
+    """How many tiers of each check's hints the learner has revealed (tiers come in order)."""
+    reveals = LabHintReveal.objects.filter(workspace=workspace)
+    if check_name is not None:
+        reveals = reveals.filter(check_name=check_name)
+    counts: dict[str, int] = {}
+    for name, tier in reveals.values_list("check_name", "tier"):
+        counts[name] = max(counts.get(name, 0), tier)
+    return counts
+
+
+def hint_panel(*, workspace: LabWorkspace, check_name: str, run_id: int | None, revealed: int) -> HintPanel:
+    hints = workspace.lab.hints.get(check_name) or []
+    return HintPanel(check_name, hints[: min(revealed, len(hints))], len(hints), run_id)
+
+
+def lab_hint_panels(*, workspace: LabWorkspace | None, run: LabRun | None) -> dict[str, HintPanel]:
+    """A panel for each visible check that failed in `run` and has hints; nothing for the rest, so
+    no hint reaches the page before its check failed (a hidden check's are not even stored)."""
+    failed = [name for name in failed_checks(run) if workspace and name in workspace.lab.hints]
+    if not failed:
+        return {}
+    revealed = lab_hints_revealed(workspace=workspace)
+    return {
+        name: hint_panel(workspace=workspace, check_name=name, run_id=run.pk, revealed=revealed.get(name, 0))
+        for name in failed
+    }

@@ -15,12 +15,14 @@ from django.utils import timezone
 
 from courseware.content.labs import MAX_FILE_BYTES
 
-from . import workspace_files
+from . import selectors, workspace_files
 from .client.aws import new_account_id
+from .client.clock import ClockUnavailable, advance_clock, read_clock
 from .deploy import DeployError, validate_config
-from .models import STALE_AFTER, Lab, LabRun, LabVersion, LabWorkspace
+from .models import STALE_AFTER, Lab, LabHintReveal, LabRun, LabVersion, LabWorkspace
 from .placement import NoLabNode, workspace_place
 from .request_panel import ApiRequestInvalid, parse_api_request
+from .steps import workspace_aws
 from .tasks import lab_run_enqueue
 
 MAX_EVENT_BYTES = 256 * 1024  # Lambda's asynchronous payload limit; plenty for a lab
@@ -213,3 +215,43 @@ def lab_files_restore(*, workspace: LabWorkspace, number: int | None) -> LabWork
     LabWorkspace.objects.filter(pk=workspace.pk).update(files=files, config=config, draft_saved_at=timezone.now())
     workspace.refresh_from_db()
     return workspace
+
+
+def lab_hint_reveal(*, workspace: LabWorkspace, check_name: str, tier: int) -> int:
+    """Reveal one tier of a check's hints, recorded; the number of tiers now revealed. Only after
+    the check failed for this learner, and only the next tier (asking again for one already
+    shown changes nothing)."""
+    hints = workspace.lab.hints.get(check_name)
+    if not hints:  # a hidden check's hints are not there to reveal
+        raise LabInputError("This check has no hints.")
+    if not 1 <= tier <= len(hints):
+        raise LabInputError(f"This check has {len(hints)} hint{'s' if len(hints) > 1 else ''}.")
+    failed_in = selectors.lab_check_failed_run(workspace=workspace, check_name=check_name)
+    if failed_in is None:
+        raise LabInputError("Hints open once this check has failed in one of your progress checks.")
+    with transaction.atomic():
+        LabWorkspace.objects.select_for_update().get(pk=workspace.pk)  # one reveal at a time
+        shown = selectors.lab_hints_revealed(workspace=workspace, check_name=check_name).get(check_name, 0)
+        if tier > shown + 1:
+            raise LabInputError(f"Read hint {shown + 1} first: hints come one at a time.")
+        if tier == shown + 1:
+            LabHintReveal.objects.create(workspace=workspace, check_name=check_name, tier=tier, run=failed_in)
+            shown = tier
+    return shown
+
+
+CLOCK_STEPS = {"minute": 60, "hour": 3600, "day": 86400}  # the lab page's buttons
+
+
+def lab_clock(*, workspace: LabWorkspace, step: str | None = None) -> dict:
+    """The workspace account's lab clock ({"now", "offset_seconds"}), moved forward by one of
+    `CLOCK_STEPS` first if `step` is given; what falls due has started when this returns."""
+    try:  # the clock is the node's that holds the workspace's account
+        aws = workspace_aws(workspace, workspace_place(workspace_id=workspace.pk))
+    except NoLabNode as error:
+        raise ClockUnavailable(str(error)) from None
+    if step is None:
+        return read_clock(aws)
+    if step not in CLOCK_STEPS:
+        raise LabInputError(f"move the clock by one of: {', '.join(CLOCK_STEPS)}")
+    return advance_clock(aws, CLOCK_STEPS[step])

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from courseware.pricing.engine.lambda_ import lambda_estimate
 
-from .client.aws import AccountAws
+from .client.aws import AccountAws, control_token
 from .client.callers import CallerError
 from .client.invocation import from_response, throttled
 from .deploy import DeployError, deploy
@@ -111,7 +111,12 @@ def _move_off(run: LabRun, placement: Placement) -> LabRun | None:
 
 def workspace_aws(workspace: LabWorkspace, placement: Placement | None = None) -> AccountAws:
     endpoint = placement.endpoint if placement else settings.LABS_ENDPOINT
-    return AccountAws(endpoint=endpoint, account_id=workspace.account_id, kind=settings.LABS_BACKEND)
+    return AccountAws(
+        endpoint=endpoint,
+        account_id=workspace.account_id,
+        kind=settings.LABS_BACKEND,
+        control=control_token(settings.SECRET_KEY),
+    )
 
 
 def _deploy(run: LabRun, placement: Placement) -> dict:
@@ -199,6 +204,7 @@ def _grade(run: LabRun, placement: Placement) -> dict:
         config=version.config,
         endpoint=placement.endpoint,
         kind=settings.LABS_BACKEND,
+        control=control_token(settings.SECRET_KEY),
     )
     data = graded.to_dict(source)
     run.score = data["score"]

@@ -38,6 +38,7 @@ def lab_values(source) -> dict:
         "starter": source.starter,
         "config": source.config,
         "events": source.events,
+        "hints": source.hints,
         "source_path": source.path,
         "content_hash": source.content_hash,
     }

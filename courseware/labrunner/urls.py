@@ -10,6 +10,8 @@ urlpatterns = [
     path("labs/<slug:slug>/files", views.lab_file, name="file"),
     path("labs/<slug:slug>/reset", views.lab_reset, name="reset"),
     path("labs/<slug:slug>/restore", views.lab_restore, name="restore"),
+    path("labs/<slug:slug>/clock", views.lab_clock, name="clock"),
     path("labs/<slug:slug>/runs/<int:run_id>", views.lab_run_status, name="run"),
+    path("labs/<slug:slug>/hints/<str:check_name>", views.lab_hint, name="hint"),
     path("labs/<slug:slug>/<str:kind>", views.lab_run_create, name="run_create"),
 ]

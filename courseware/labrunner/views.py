@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import presenters, selectors, services
+from .client.clock import ClockUnavailable
 from .models import Lab, LabRun
 
 CONFIG_FIELDS = ("memory_mb", "timeout_s", "architecture", "environment", "runtime")
@@ -145,6 +146,7 @@ def lab_run_create(request, slug, kind):
         return redirect(f"{lab.get_absolute_url()}?run={run.pk}#{kind}")
     workspace.refresh_from_db()  # a deploy or a grade may have finished already (immediate tasks)
     context = {"lab": lab, "workspace": workspace, f"{kind}_run": run, "run_error": error, **_header(workspace)}
+    context["hint_panels"] = selectors.lab_hint_panels(workspace=workspace, run=run)
     return render(request, f"labrunner/lab.html#{RUN_PARTIALS[kind]}", context, status=422 if error else 200)
 
 
@@ -164,10 +166,40 @@ def lab_run_status(request, slug, run_id):
         f"{run.kind}_run": run,
         **(_header(workspace) if not run.active else {}),
     }
+    context["hint_panels"] = selectors.lab_hint_panels(workspace=workspace, run=run)
     if run.kind == LabRun.Kind.INVOKE and not run.active:
         context["history"] = selectors.lab_run_history(workspace=workspace)
         context["history_oob"] = True
     return render(request, f"labrunner/lab.html#{RUN_PARTIALS[run.kind]}", context)
+
+
+@require_POST
+@login_required
+def lab_hint(request, slug, check_name):
+    """Reveal the next hint of a check that failed: the panel again, or back to the page."""
+    lab, workspace = _workspace(request, slug)
+    run_id = request.POST.get("run", "")
+    try:
+        tier = int(request.POST.get("tier", ""))
+    except ValueError:
+        tier = 0
+    try:
+        shown, error = services.lab_hint_reveal(workspace=workspace, check_name=check_name, tier=tier), ""
+    except services.LabInputError as problem:
+        shown, error = (
+            selectors.lab_hints_revealed(workspace=workspace, check_name=check_name).get(check_name, 0),
+            str(problem),
+        )
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        run = f"?run={run_id}" if run_id.isdigit() else ""
+        return redirect(f"{lab.get_absolute_url()}{run}#check-{check_name}")
+    panel = selectors.hint_panel(
+        workspace=workspace, check_name=check_name, run_id=int(run_id) if run_id.isdigit() else None, revealed=shown
+    )
+    panel.error, panel.just_revealed = error, not error
+    return render(request, "labrunner/lab.html#check-hints", {"lab": lab, "panel": panel}, status=422 if error else 200)
 
 
 @require_POST
@@ -200,3 +232,27 @@ def lab_restore(request, slug):
     except (ValueError, services.LabInputError):
         messages.error(request, "Choose a version to restore.")
     return redirect(lab.get_absolute_url())
+
+
+@login_required
+def lab_clock(request, slug):
+    """The account's lab clock: GET reads it, POST `step` (minute, hour, day) moves it forward."""
+    lab, workspace = _workspace(request, slug)
+    step = request.POST.get("step", "") if request.method == "POST" else None
+    context = {"lab": lab, "clock": None, "clock_error": None}
+    status = 200
+    try:
+        context["clock"] = services.lab_clock(workspace=workspace, step=step)
+    except services.LabInputError as problem:
+        context["clock_error"], status = f"Nothing moved: {problem}.", 400
+    except ClockUnavailable as problem:
+        context["clock_error"], status = str(problem), 503
+    except OSError as error:  # the lab backend is down or restarting
+        context["clock_error"], status = f"The lab backend did not answer ({error}). Try again in a moment.", 503
+    if request.method == "POST" and not request.htmx:
+        if context["clock_error"]:
+            messages.error(request, context["clock_error"])
+        else:
+            messages.success(request, f"Lab time is now {context['clock']['now']}.")
+        return redirect(f"{lab.get_absolute_url()}#clock-title")
+    return render(request, "labrunner/lab.html#lab-clock", context, status=status)

@@ -119,6 +119,9 @@ class Environment:
                 "_AWS_SOCKET": "/var/run/aws.sock" if not self.unsafe else str(self.mounts.socket),
                 "_AWS_PORT": "4566",
                 "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
+                # AWS serves a few actions on a prefixed host (StartSyncExecution on sync-states.*);
+                # before an address, botocore's prefix would make "sync-127.0.0.1", which resolves nowhere.
+                "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
                 # The execution role's session credentials, as Lambda provides them. The socket
                 # pins the account whatever they say, so they need not be secret.
                 "AWS_ACCESS_KEY_ID": "ASIALAMBDAEXECROLE01",

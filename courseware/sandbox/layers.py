@@ -19,32 +19,27 @@ def unpack(archive: Path, into: Path) -> Path:
     digest = hashlib.sha256(code_digest(archive).encode()).hexdigest()[:16]
     target = into / digest
     if not target.exists():
-        scratch = _scratch(target)
+        scratch = _scratch(into)
         with zipfile.ZipFile(archive) as zipped:
             for member in zipped.namelist():
                 if member.startswith("/") or ".." in Path(member).parts:
-                    shutil.rmtree(scratch, ignore_errors=True)
                     raise ValueError(f"unsafe path in the zip: {member}")
             zipped.extractall(scratch)
-        _publish(scratch, target)
+        _settle(scratch, target)
     return target
 
 
-def _scratch(target: Path) -> Path:
-    """A folder of this caller's own beside the target: two invocations of one function (an SQS
-    batch and an Invoke) may unpack the same code at once, and one shared scratch name made the
-    slower one fail."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f"{target.name}.", suffix=".tmp"))
+def _scratch(into: Path) -> Path:
+    """A folder of this call's own: two invocations of new code (pollers, asynchronous invokes)
+    may unpack it at the same moment, and must not write into one folder."""
+    into.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=into, suffix=".tmp"))
 
 
-def _publish(scratch: Path, target: Path) -> None:
-    """Rename into place; if another caller got there first, theirs is the same content."""
+def _settle(scratch: Path, target: Path) -> None:
     try:
         scratch.rename(target)
-    except OSError:
-        if not target.is_dir():
-            raise
+    except OSError:  # another call finished first: its copy is the same
         shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -55,10 +50,10 @@ def merged(layers: tuple[Path, ...], workdir: Path) -> Path | None:
     key = hashlib.sha256("\n".join(str(folder) for folder in folders).encode()).hexdigest()[:16]
     target = workdir / "opt" / key
     if not target.exists():
-        scratch = _scratch(target)
+        scratch = _scratch(target.parent)
         for folder in folders:
             shutil.copytree(folder, scratch, dirs_exist_ok=True, copy_function=_link_or_copy)
-        _publish(scratch, target)
+        _settle(scratch, target)
     return target
 
 

@@ -1,8 +1,8 @@
 """Checks for DynamoDB Streams. Each gets `lab` (a LabContext bound to a fresh account).
 
-The emulator runs a stream's Lambda trigger inside the write that produced the record, so the
-statistics are usually up to date when PutItem returns; the checks still poll, as they would
-have to on AWS, and give up early when the function logs an error.
+The emulator polls the stream as Lambda does, so the statistics change a moment after PutItem
+returns: the checks poll, as they would have to on AWS, and give up early when the function
+logs an error.
 """
 
 import uuid
@@ -106,7 +106,15 @@ def show(found) -> str:
 
 
 # -- checks -------------------------------------------------------------------------------------
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "A table only has a stream when its definition asks for one. What does each stream record"
+        " need to carry for your function?",
+        "Add a `StreamSpecification` to OrdersTable with a view type that includes the new item. "
+        "Read [streams and Lambda triggers](lessons/dynamodb#streams-and-lambda-triggers).",
+    ],
+)
 def stream_is_enabled(lab):
     """OrdersTable has a stream whose records carry the new item"""
     spec = orders_table(lab).get("StreamSpecification") or {}
@@ -120,14 +128,31 @@ def stream_is_enabled(lab):
     return f"Stream on, view type {spec['StreamViewType']}."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Nothing calls StatsFunction yet. What connects a stream to a function?",
+        "Give the function an event of type `DynamoDB` on the table's `StreamArn`, with a "
+        "starting position. Read [streams and Lambda "
+        "triggers](lessons/dynamodb#streams-and-lambda-triggers).",
+    ],
+)
 def function_is_triggered_by_the_stream(lab):
     """StatsFunction has an event source mapping on OrdersTable's stream"""
     require_trigger(lab)
     return "OrdersTable's stream triggers StatsFunction."
 
 
-@check(points=3)
+@check(
+    points=3,
+    hints=[
+        "Invoke with `new-order` and read the record: where is the customer, and in what shape "
+        "are the numbers?",
+        "Read `NewImage` in DynamoDB's typed JSON and use one atomic `ADD` update for both "
+        "counters. Read [working with DynamoDB from "
+        "Python](lessons/dynamodb#working-with-dynamodb-from-python).",
+    ],
+)
 def new_orders_are_counted(lab):
     """Each new order adds 1 to orderCount and its amount to amountSpent"""
     require_trigger(lab)
@@ -145,7 +170,15 @@ def new_orders_are_counted(lab):
     )
 
 
-@check(points=3)
+@check(
+    points=3,
+    hints=[
+        "A stream sends a record for every change to the table, not only for new items. Which "
+        "ones should count?",
+        "Look at each record's `eventName` and act on `INSERT` only. Read [streams and Lambda "
+        "triggers](lessons/dynamodb#streams-and-lambda-triggers).",
+    ],
+)
 def changes_and_deletes_are_ignored(lab):
     """Updating or deleting an order does not change the statistics"""
     require_trigger(lab)
@@ -187,7 +220,14 @@ def changes_and_deletes_are_ignored(lab):
     return "A MODIFY and a REMOVE left the statistics alone."
 
 
-@check(points=2, hidden=True)
+@check(
+    points=2, hidden=True,
+    hints=[
+        "Add 0.1 and 0.2 in Python with floats and look at the result.",
+        "Keep amounts as `Decimal`, from the record's string to the update. Read [working with "
+        "DynamoDB from Python](lessons/dynamodb#working-with-dynamodb-from-python).",
+    ],
+)
 def amounts_with_cents_add_up_exactly(lab):
     """Amounts with cents are added exactly"""
     require_trigger(lab)

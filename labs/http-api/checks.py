@@ -43,7 +43,15 @@ def listed_ids(response) -> list:
     return [item.get("id") for item in items if isinstance(item, dict)]
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Call `GET /items` in the request panel and look at the event your function received: "
+        "which route key does it carry?",
+        "Route on the event's `routeKey` and answer 200 with a JSON body. Read [the Lambda proxy "
+        "event](lessons/api-gateway#the-lambda-proxy-event).",
+    ],
+)
 def lists_the_items(lab):
     """GET /items lists the seeded items"""
     response = lab.request("GET", "/items")
@@ -62,7 +70,16 @@ def lists_the_items(lab):
     return f"200 with {len(ids)} items."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Where in a payload format 2.0 event are the query parameters, and what if there are "
+        "none?",
+        "Read `queryStringParameters` (it may be missing), convert `limit`, and answer 400 when "
+        "it is not a number. Read [the Lambda proxy "
+        "event](lessons/api-gateway#the-lambda-proxy-event).",
+    ],
+)
 def limit_query_parameter(lab):
     """?limit=N returns at most N items, and a limit that is not a number is a 400"""
     two = lab.request("GET", "/items", query={"limit": "2"})
@@ -85,7 +102,15 @@ def limit_query_parameter(lab):
     return "limit=2 gives 2 items; limit=ten gives 400."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Call `GET /items/item-1`. Does the request reach your function, and where is the id in "
+        "the event?",
+        "Declare the route with a `{id}` path parameter and read it from `pathParameters`. Read "
+        "[a SAM template](lessons/api-gateway#a-sam-template).",
+    ],
+)
 def gets_one_item(lab):
     """GET /items/{id} returns that item"""
     response = lab.request("GET", "/items/blue-mug")
@@ -104,7 +129,14 @@ def gets_one_item(lab):
     return "200 with the item, from pathParameters.id."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Who answers when the id does not exist: API Gateway or your function?",
+        "The route matches, so your function must return `statusCode: 404` itself. Read [the "
+        "Lambda proxy event](lessons/api-gateway#the-lambda-proxy-event).",
+    ],
+)
 def unknown_item_is_404(lab):
     """GET /items/{id} for an id that does not exist is a 404 from the function"""
     response = lab.request("GET", f"/items/no-such-{uuid.uuid4().hex[:6]}")
@@ -116,7 +148,14 @@ def unknown_item_is_404(lab):
     return "404 with a message."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Send a `POST /items` with a JSON body and read the response's status and headers.",
+        "Parse the body, store the item, and answer 201 with a `location` header pointing at the "
+        "new item. Read [the Lambda proxy event](lessons/api-gateway#the-lambda-proxy-event).",
+    ],
+)
 def creates_an_item(lab):
     """POST /items creates an item: 201, a location header, and the item can be read back"""
     name = f"Teapot {uuid.uuid4().hex[:6]}"
@@ -142,7 +181,14 @@ def creates_an_item(lab):
     return f"201, location {location}, and GET {location} finds it."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Send a body that is not JSON, then one without a name. What does your function do?",
+        "Catch the parse error and check the fields; both are the client's mistake, so 400. Read "
+        "[the Lambda proxy event](lessons/api-gateway#the-lambda-proxy-event).",
+    ],
+)
 def rejects_bad_bodies(lab):
     """POST /items answers 400 for a body that is not JSON or lacks name or price"""
     cases = [
@@ -163,7 +209,14 @@ def rejects_bad_bodies(lab):
     return "400 for each bad body."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "A browser on another origin asks first with an `OPTIONS` request. Who should answer it?",
+        "Configure `CorsConfiguration` on the HTTP API with the shop's origin, methods and "
+        "headers. Read [what the front door does](lessons/api-gateway#what-the-front-door-does).",
+    ],
+)
 def cors_preflight(lab):
     """A preflight from the shop's origin is answered with its CORS headers"""
     response = lab.request(
@@ -196,7 +249,16 @@ def cors_preflight(lab):
     return "204 with the allowed origin, methods and headers."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Send a request with an `Origin` header of the shop, and one of another site. What "
+        "headers come back?",
+        "With CORS configured on the API, API Gateway adds the headers for allowed origins only; "
+        "list the shop's origin, not `*`. Read [what the front door "
+        "does](lessons/api-gateway#what-the-front-door-does).",
+    ],
+)
 def cors_on_responses(lab):
     """Responses carry CORS headers for the shop's origin only"""
     response = lab.request("GET", "/items", headers={"origin": SHOP})
@@ -226,7 +288,14 @@ def cors_on_responses(lab):
     return "Allowed for the shop, location exposed, nothing for another origin."
 
 
-@check(points=1, hidden=True)
+@check(
+    points=1, hidden=True,
+    hints=[
+        "Look at `isBase64Encoded` in the events you receive.",
+        "Decode the body when the flag says so. Read [the Lambda proxy "
+        "event](lessons/api-gateway#the-lambda-proxy-event).",
+    ],
+)
 def decodes_base64_bodies(lab):
     event = lab.event("create-item-base64")
     result = lab.invoke(event)
@@ -243,7 +312,14 @@ def decodes_base64_bodies(lab):
         raise Fail("The item should be created from the decoded body.")
 
 
-@check(points=1, hidden=True)
+@check(
+    points=1, hidden=True,
+    hints=[
+        "Try the edges of the allowed range for `limit`.",
+        "Refuse values below 1 and above 100 with a 400. Read [the Lambda proxy "
+        "event](lessons/api-gateway#the-lambda-proxy-event).",
+    ],
+)
 def limit_bounds(lab):
     for value, expected in (("0", 400), ("-1", 400), ("101", 400), ("1", 200), ("100", 200)):
         response = lab.request("GET", "/items", query={"limit": value})

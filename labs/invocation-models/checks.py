@@ -49,7 +49,15 @@ def queue_arn(lab, logical_id: str) -> str:
     )["Attributes"]["QueueArn"]
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Invoke the saved event `valid-order` and read the response: is the total there, and is "
+        "it a number?",
+        "A synchronous caller gets exactly what the handler returns. Read [synchronous "
+        "invocation](lessons/invocation-models#synchronous-invocation).",
+    ],
+)
 def valid_order_returns_total(lab):
     """A synchronous invoke of a valid order returns its total"""
     result = lab.invoke(lab.event("valid-order"))
@@ -63,7 +71,15 @@ def valid_order_returns_total(lab):
     return "The caller waited and got the result: total 42.5."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Invoke `invalid-order`. Does the invocation end with a returned value or with an error?",
+        "Returning an error message is a success to Lambda; raising an exception is a function "
+        "error that the caller (and retries) can see. Read [synchronous "
+        "invocation](lessons/invocation-models#synchronous-invocation).",
+    ],
+)
 def invalid_order_is_a_function_error(lab):
     """A synchronous invoke of an invalid order fails with a ValueError"""
     result = lab.invoke(lab.event("invalid-order"))
@@ -77,7 +93,15 @@ def invalid_order_is_a_function_error(lab):
     return "The caller got the error back (FunctionError: Unhandled)."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "An asynchronous invoke only queues the event. What answer does the caller get straight "
+        "away?",
+        "Lambda answers 202 as soon as the event is queued, then runs the function later. Read "
+        "[asynchronous invocation](lessons/invocation-models#asynchronous-invocation).",
+    ],
+)
 def async_invoke_is_accepted(lab):
     """An asynchronous invoke is accepted with 202 and runs later"""
     order = marked_order(lab)
@@ -92,7 +116,18 @@ def async_invoke_is_accepted(lab):
     return "202 Accepted at once; the function ran in the background."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Retries and destinations of asynchronous invocations are set on the function, in the "
+        "template, not in the handler.",
+        "SAM's `EventInvokeConfig` holds `MaximumRetryAttempts` and "
+        "`DestinationConfig.OnFailure`; the function also needs permission to send to the queue. "
+        "Read [retries and maximum event "
+        "age](lessons/invocation-models#retries-and-maximum-event-age) and [dead-letter queues "
+        "and destinations](lessons/invocation-models#dead-letter-queues-and-destinations).",
+    ],
+)
 def retries_and_destination_configured(lab):
     """Asynchronous invocations retry once, then go to the FailedOrders queue"""
     config = invoke_config(lab)
@@ -108,7 +143,16 @@ def retries_and_destination_configured(lab):
     return "1 retry, then the FailedOrders queue."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Send a failing event asynchronously and then read the FailedOrders queue. Does anything "
+        "arrive, and how many times did the function run?",
+        "The on-failure destination receives a record with the original event and the error once "
+        "the retries are used up. Read [dead-letter queues and "
+        "destinations](lessons/invocation-models#dead-letter-queues-and-destinations).",
+    ],
+)
 def failed_event_lands_in_failed_orders(lab):
     """A failing asynchronous event is tried twice, then recorded in FailedOrders"""
     invoke_config(lab)  # fail fast when nothing is configured
@@ -152,7 +196,14 @@ def failed_event_lands_in_failed_orders(lab):
     return f"{attempts} attempts, then a RetriesExhausted record with the original event."
 
 
-@check(points=1, hidden=True)
+@check(
+    points=1, hidden=True,
+    hints=[
+        "Think about every quantity an order could carry, not only the ones in the saved events.",
+        "A quantity must be a whole number above zero; anything else is a function error. Read "
+        "[synchronous invocation](lessons/invocation-models#synchronous-invocation).",
+    ],
+)
 def rejects_bad_quantities(lab):
     for qty in (0, -3, 1.5):
         order = marked_order(lab, items=[{"sku": "TEA-BLACK", "qty": qty, "price": 9.0}])

@@ -70,7 +70,15 @@ def usd(value: Decimal) -> str:
 
 
 # -- checks -------------------------------------------------------------------------------------
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "At which memory size does a function get one full vCPU? The check also looks at the "
+        "timeout.",
+        "Set the memory and timeout in **Settings** and deploy. Read [memory and "
+        "CPU](lessons/lambda-limits#memory-and-cpu).",
+    ],
+)
 def configured_for_one_vcpu(lab):
     """Memory is 1,769 MB (one full vCPU) and the timeout 10 s"""
     config = lab.configuration()
@@ -84,7 +92,14 @@ def configured_for_one_vcpu(lab):
     return "1,769 MB and a timeout that leaves room for the slow sizes."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Invoke `small` first and check the count by hand for a small n. Is n itself included?",
+        "Count the primes up to and including n; the starter's loop has the idea. Read [what the "
+        "2019 talk measured](lessons/lambda-pricing#what-the-2019-talk-measured).",
+    ],
+)
 def counts_primes_up_to_a_million(lab):
     """The saved event million counts 78,498 primes"""
     result = invoke_ok(lab, lab.event("million"), "The event million")
@@ -94,7 +109,14 @@ def counts_primes_up_to_a_million(lab):
     return f"78,498 primes, in {result.duration_ms:.0f} ms at {result.memory_mb or '?'} MB."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Compare your response's keys with the list in the instructions, and their types.",
+        "`memory_mb` comes from the context (a string on AWS) and `elapsed_ms` from a timer "
+        "around the work. Read [the context object](lessons/lambda-anatomy#the-context-object).",
+    ],
+)
 def reports_the_run(lab):
     """The response reports n, repeat, primes, memory_mb and elapsed_ms"""
     result = invoke_ok(lab, {"n": 10_000, "repeat": 3}, "An event with n=10,000 and repeat=3")
@@ -121,7 +143,16 @@ def reports_the_run(lab):
     return f"Reported {elapsed} ms at {body['memory_mb']} MB."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "A duration price is per GB-second. How many GB is your function, and how many seconds "
+        "did it run?",
+        "GB-seconds are memory in GB times billed seconds; multiply by the price and add the "
+        "request price. Read [duration in "
+        "GB-seconds](lessons/lambda-pricing#duration-in-gb-seconds).",
+    ],
+)
 def prices_its_own_run(lab):
     """gb_seconds and cost_usd match the pricing engine for the reported time"""
     result = invoke_ok(lab, {"n": MILLION, "repeat": 25}, "An event with n=1,000,000, repeat=25")
@@ -154,7 +185,14 @@ def prices_its_own_run(lab):
     return f"{expected_gbs:.6f} GB-s, {usd(expected_usd)}: priced correctly."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Run the `sweep` event at 256 MB and at 1,769 MB and compare elapsed time and cost.",
+        "CPU grows with memory, so a CPU-bound run gets shorter as fast as the price per second "
+        "grows. Read [memory, speed and cost](lessons/lambda-pricing#memory-speed-and-cost).",
+    ],
+)
 def more_memory_same_cost(lab):
     """At 1,769 MB a run is much faster than at 256 MB, for about the same cost"""
     configured = lab.configuration()
@@ -195,7 +233,14 @@ def more_memory_same_cost(lab):
     return f"{table}: {slow_ms / fast_ms:.1f}× faster for {fast_usd / slow_usd:.2f}× the cost."
 
 
-@check(points=1, hidden=True)
+@check(
+    points=1, hidden=True,
+    hints=[
+        "Try the smallest values of n, and an event without `repeat`.",
+        "There are no primes below 2, and a missing `repeat` means one run. Read [what the 2019 "
+        "talk measured](lessons/lambda-pricing#what-the-2019-talk-measured).",
+    ],
+)
 def counts_up_to_and_including_n(lab):
     """Edge cases: n itself counts, n < 2 has no primes, repeat defaults to 1"""
     for n, expected in ((7919, 1000), (2, 1), (1, 0)):

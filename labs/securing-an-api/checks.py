@@ -59,7 +59,15 @@ def authorizer_failed(response) -> str:
     )
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Call `GET /reports` with no credentials and look at the trace: did an authorizer run, "
+        "and did your function?",
+        "Attach the Lambda TOKEN authorizer to the route; with no token API Gateway answers 401 "
+        "itself. Read [Lambda authorizers](lessons/api-gateway-security#lambda-authorizers).",
+    ],
+)
 def reports_need_a_token(lab):
     """GET /reports without a token is a 401, and the function never runs"""
     response = get(lab, "/reports")
@@ -70,7 +78,15 @@ def reports_need_a_token(lab):
     return "401 Unauthorized: with no token, API Gateway does not even call the authorizer."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "What should your authorizer do with a token it has never heard of: deny it, or refuse "
+        "it?",
+        "Raise an exception with the message `Unauthorized` for an unknown token. Read [401 or "
+        "403](lessons/api-gateway-security#401-or-403).",
+    ],
+)
 def unknown_token_is_rejected(lab):
     """An unknown token is a 401"""
     response = get(lab, "/reports", token=f"Bearer {unique('stolen')}")
@@ -87,7 +103,14 @@ def unknown_token_is_rejected(lab):
     return "401 for an unknown token."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "The guest is known but may not read reports. Which answer says \"known, but not allowed\"?",
+        "Return a policy with an explicit `Deny` for the method ARN. Read [401 or "
+        "403](lessons/api-gateway-security#401-or-403).",
+    ],
+)
 def guest_is_denied(lab):
     """A known token without rights gets a 403 from an explicit Deny"""
     response = get(lab, "/reports", token="Bearer guest-token")
@@ -107,7 +130,16 @@ def guest_is_denied(lab):
     return "403: User is not authorized to access this resource with an explicit deny."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Call with the reader token and look at the event your function received: what did the "
+        "authorizer pass along?",
+        "Return `context` values in the authorizer's response and read them in "
+        "`requestContext.authorizer`. Read [worked example: a token authorizer in "
+        "Python](lessons/api-gateway-security#worked-example-a-token-authorizer-in-python).",
+    ],
+)
 def reader_gets_reports_with_context(lab):
     """The reader token lists reports, and the function sees the authorizer's context"""
     response = get(lab, "/reports", token="Bearer reader-token")
@@ -132,7 +164,16 @@ def reader_gets_reports_with_context(lab):
     return "200; principalId and role reached the function through requestContext.authorizer."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Call two different report routes with the same token, one after the other. What does the"
+        " second one get, and did your authorizer run again?",
+        "A cached policy is reused for every method; allow a wildcard of the report resources, "
+        "not only the method ARN you were called for. Read [result caching and its "
+        "pitfalls](lessons/api-gateway-security#result-caching-and-its-pitfalls).",
+    ],
+)
 def cached_policy_covers_every_report_route(lab):
     """A cached policy still allows the next report route for the same token"""
     first = get(lab, "/reports", token="Bearer reader-token")
@@ -156,7 +197,14 @@ def cached_policy_covers_every_report_route(lab):
     return "The second request was served from the cache and allowed."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Which authorizer protects `/profile`, and does it check where a token came from?",
+        "Attach the Cognito user pool authorizer to the route. Read [Cognito user pool "
+        "authorizers](lessons/api-gateway-security#cognito-user-pool-authorizers).",
+    ],
+)
 def profile_refuses_missing_and_invalid_tokens(lab):
     """GET /profile is a 401 without a token or with one the user pool did not issue"""
     for label, token in (("no token", None), ("a made-up token", "not-a-jwt"),
@@ -171,7 +219,15 @@ def profile_refuses_missing_and_invalid_tokens(lab):
     return "401 without a token, with a made-up one and with a token from another scheme."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Call `/profile` with the token helper and look for the claims in the event your function"
+        " received.",
+        "The ID token's claims are in `requestContext.authorizer.claims`. Read [Cognito user pool"
+        " authorizers](lessons/api-gateway-security#cognito-user-pool-authorizers).",
+    ],
+)
 def profile_returns_the_callers_email(lab):
     """A signed-in user's ID token opens GET /profile, which returns their email"""
     email = f"{unique('ada')}@example.com"
@@ -203,7 +259,14 @@ def profile_returns_the_callers_email(lab):
     return "200 with the email from the ID token's claims."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Which kind of authorisation asks the caller to sign each request?",
+        "Set the route's authorizer to `AWS_IAM`. Read [IAM authorization and "
+        "SigV4](lessons/api-gateway-security#iam-authorization-and-sigv4).",
+    ],
+)
 def admin_stats_requires_a_signature(lab):
     """GET /admin/stats without a SigV4 signature is a 403"""
     response = get(lab, "/admin/stats")
@@ -214,7 +277,15 @@ def admin_stats_requires_a_signature(lab):
     return "403 Missing Authentication Token."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "A valid signature says who the caller is. What says whether they may call this route?",
+        "With `AWS_IAM`, the caller's own policy must allow `execute-api:Invoke` on the method "
+        "ARN. Read [IAM authorization and "
+        "SigV4](lessons/api-gateway-security#iam-authorization-and-sigv4).",
+    ],
+)
 def admin_stats_refuses_a_user_without_permission(lab):
     """A signed request from an IAM user whose policy does not allow the method is a 403"""
     nobody = lab.iam_credentials(unique("no-permission"))
@@ -229,7 +300,14 @@ def admin_stats_refuses_a_user_without_permission(lab):
     return "403: the signature was valid, the user's policy did not allow execute-api:Invoke."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Call as a permitted IAM user and look at the event: where is the caller's identity?",
+        "Return the caller's ARN from `requestContext.identity.userArn`. Read [IAM authorization "
+        "and SigV4](lessons/api-gateway-security#iam-authorization-and-sigv4).",
+    ],
+)
 def admin_stats_allows_a_permitted_user(lab):
     """A user allowed execute-api:Invoke on the method gets the stats with their own ARN"""
     method_arn = (
@@ -263,7 +341,14 @@ def admin_stats_allows_a_permitted_user(lab):
     return f"200 for {analyst['arn']}."
 
 
-@check(points=1, hidden=True)
+@check(
+    points=1, hidden=True,
+    hints=[
+        "Not every known caller should see every report.",
+        "Let the authorizer's context say who the caller is, and filter in the function. Read "
+        "[Lambda authorizers](lessons/api-gateway-security#lambda-authorizers).",
+    ],
+)
 def confidential_reports_for_admins_only(lab):
     admin = get(lab, "/reports", token="Bearer admin-token")
     admin_ids = {report.get("id") for report in body_of(admin).get("reports") or []}

@@ -106,7 +106,15 @@ def wait_for_orders(lab, orders: list[dict], timeout: float = 8) -> str:
 
 
 # -- checks -------------------------------------------------------------------------------------
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "A queue only receives a topic's messages once it is subscribed to the topic. Count the "
+        "subscriptions your template creates.",
+        "Each queue needs a subscription with the `sqs` protocol and a queue policy that lets SNS"
+        " send to it. Read [fan-out to SQS queues](lessons/sns-fan-out#fan-out-to-sqs-queues).",
+    ],
+)
 def both_queues_subscribed(lab):
     """Both queues are subscribed to OrdersTopic over the sqs protocol"""
     found = subscriptions(lab)
@@ -126,7 +134,14 @@ def both_queues_subscribed(lab):
     return "OrdersTopic fans out to AnalyticsQueue and ExpressQueue."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Publish an order of each priority and look at what reaches AnalyticsQueue.",
+        "A subscription without a filter policy receives every message. Read [fan-out to SQS "
+        "queues](lessons/sns-fan-out#fan-out-to-sqs-queues).",
+    ],
+)
 def analytics_gets_every_order(lab):
     """AnalyticsQueue receives every order, whatever its priority"""
     normal, high = new_order("N"), new_order("H")
@@ -142,7 +157,15 @@ def analytics_gets_every_order(lab):
     return "A normal and a high-priority order both reached AnalyticsQueue."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Which subscription should be choosy, and what does it choose on: the message body or its"
+        " attributes?",
+        "Put a filter policy on the express queue's subscription that matches the `priority` "
+        "message attribute. Read [filter policies](lessons/sns-fan-out#filter-policies).",
+    ],
+)
 def filter_policy_routes_by_priority(lab):
     """ExpressQueue receives high-priority orders only"""
     require_express_subscription(lab)
@@ -169,7 +192,16 @@ def filter_policy_routes_by_priority(lab):
     return "priority=high reached ExpressQueue; priority=normal was filtered out."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Invoke with `express-order` and read the logs: does the handler find the order inside "
+        "the record?",
+        "The SQS body holds SNS's envelope; the order is in its `Message` field, itself JSON. "
+        "Read [raw message delivery and the SNS "
+        "envelope](lessons/sns-fan-out#raw-message-delivery-and-the-sns-envelope).",
+    ],
+)
 def express_orders_are_recorded(lab):
     """ExpressFunction records each high-priority order in ExpressOrdersTable"""
     require_express_subscription(lab)
@@ -199,7 +231,15 @@ def express_orders_are_recorded(lab):
     return "A high-priority order went topic → queue → function → table."
 
 
-@check(points=1, hidden=True)
+@check(
+    points=1, hidden=True,
+    hints=[
+        "Compare what the two queues receive: is one of them set up differently?",
+        "Leave raw message delivery off where consumers expect the envelope. Read [raw message "
+        "delivery and the SNS "
+        "envelope](lessons/sns-fan-out#raw-message-delivery-and-the-sns-envelope).",
+    ],
+)
 def analytics_keeps_the_envelope(lab):
     """AnalyticsQueue keeps SNS's envelope (no raw message delivery)"""
     order = new_order("E")
@@ -219,7 +259,14 @@ def analytics_keeps_the_envelope(lab):
     return "Envelope intact."
 
 
-@check(points=1, hidden=True)
+@check(
+    points=1, hidden=True,
+    hints=[
+        "Try an event with several records.",
+        "Loop over every record of the batch. Read [fan-out to SQS "
+        "queues](lessons/sns-fan-out#fan-out-to-sqs-queues).",
+    ],
+)
 def express_function_handles_a_batch(lab):
     """ExpressFunction records every order of a batch"""
     require_express_subscription(lab)

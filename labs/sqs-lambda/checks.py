@@ -107,7 +107,16 @@ def poison_scenario(lab) -> dict:
     return scenario
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Send one order to the queue yourself (Invoke with `one-order`) and read the function's "
+        "logs. Does it reach the end of the handler?",
+        "Each record's `body` is a string: parse it, compute the total and send it to the "
+        "shipping queue. Read [the event source "
+        "mapping](lessons/sqs#lambda-and-sqs-the-event-source-mapping).",
+    ],
+)
 def good_orders_are_shipped(lab):
     """Good orders sent to OrdersQueue are shipped with their totals"""
     orders = [new_order(f"ship{index}") for index in range(3)]
@@ -129,7 +138,15 @@ def good_orders_are_shipped(lab):
     return "The event source mapping delivered the messages and the worker shipped them."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "How many messages Lambda hands the function at once is a setting of the SQS event in the"
+        " template.",
+        "Set `BatchSize` on the function's SQS event and deploy. Read [the event source "
+        "mapping](lessons/sqs#lambda-and-sqs-the-event-source-mapping).",
+    ],
+)
 def batch_size_is_five(lab):
     """The event source mapping delivers batches of at most 5"""
     size = orders_mapping(lab).get("BatchSize")
@@ -138,7 +155,15 @@ def batch_size_is_five(lab):
     return f"BatchSize {BATCH_SIZE}."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Your handler can list the messages that failed, but Lambda only reads that list when the"
+        " mapping is told to.",
+        "Add the response type for batch item failures to the SQS event. Read [partial batch "
+        "failures](lessons/sqs#partial-batch-failures).",
+    ],
+)
 def partial_batch_responses_enabled(lab):
     """The mapping accepts partial batch responses"""
     types = orders_mapping(lab).get("FunctionResponseTypes") or []
@@ -150,7 +175,16 @@ def partial_batch_responses_enabled(lab):
     return "ReportBatchItemFailures is on."
 
 
-@check(points=1)
+@check(
+    points=1,
+    hints=[
+        "Where does a message go when it has failed too many times? That is a setting of the "
+        "source queue, not of the function.",
+        "Give OrdersQueue a `RedrivePolicy` naming the dead-letter queue's ARN and the number of "
+        "receives. Read [dead-letter queues and "
+        "redrive](lessons/sqs#dead-letter-queues-and-redrive).",
+    ],
+)
 def dead_letter_queue_configured(lab):
     """OrdersQueue sends a message to OrdersDLQ after 2 receives"""
     policy = redrive_policy(lab)
@@ -164,7 +198,17 @@ def dead_letter_queue_configured(lab):
     return f"OrdersDLQ after {MAX_RECEIVES} receives."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "Follow one bad message: what does the handler do with it, and what does Lambda then do "
+        "with the batch?",
+        "The bad message must be reported as failed (not raised) so it alone returns, and the "
+        "redrive policy then moves it. Read [partial batch "
+        "failures](lessons/sqs#partial-batch-failures) and [dead-letter queues and "
+        "redrive](lessons/sqs#dead-letter-queues-and-redrive).",
+    ],
+)
 def poison_message_is_dead_lettered(lab):
     """A poison message is retried, then moved to OrdersDLQ unchanged"""
     scenario = poison_scenario(lab)
@@ -185,7 +229,14 @@ def poison_message_is_dead_lettered(lab):
     return f"After {MAX_RECEIVES} failed receives, SQS moved the poison message to OrdersDLQ."
 
 
-@check(points=2)
+@check(
+    points=2,
+    hints=[
+        "When one message of a batch fails, what happens to the others in the same batch?",
+        "Handle each record in its own `try`, and return only the failed `messageId`s in "
+        "`batchItemFailures`. Read [partial batch failures](lessons/sqs#partial-batch-failures).",
+    ],
+)
 def good_neighbours_shipped_once(lab):
     """Good orders in the poison message's batch are shipped exactly once"""
     scenario = poison_scenario(lab)
@@ -208,7 +259,14 @@ def good_neighbours_shipped_once(lab):
     return "The four good orders were shipped exactly once each."
 
 
-@check(points=2, hidden=True)
+@check(
+    points=2, hidden=True,
+    hints=[
+        "Try a batch in which one body is not JSON at all, and one order lacks a field.",
+        "Every kind of bad message is a failed item, never a failed batch. Read [partial batch "
+        "failures](lessons/sqs#partial-batch-failures).",
+    ],
+)
 def handler_reports_only_failed_messages(lab):
     bodies = {
         "good-a": json.dumps(new_order("direct")),

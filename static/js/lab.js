@@ -120,6 +120,12 @@
     document.body.addEventListener("htmx:afterSettle", function () {
       var editor = document.getElementById("editor");
       if (editor && !editor.querySelector(".CodeMirror")) setUp(editor);
+      // A hint just revealed replaced the button that asked for it: read it from there.
+      var hint = document.querySelector("[data-hint-new]");
+      if (hint) {
+        hint.removeAttribute("data-hint-new");
+        hint.focus();
+      }
     });
   });
 })();

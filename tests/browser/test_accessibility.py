@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from courseware.catalog import services as catalog_services
 from courseware.catalog.models import Lesson
 from courseware.course import services as course_services
+from courseware.course.loader import load_course
 from courseware.labrunner import services as lab_services
-from courseware.labrunner.grading.runner import lab_source
 from courseware.labrunner.models import Lab, LabRun
 from courseware.labrunner.sync import lab_sync
 from courseware.quizzes import checking
@@ -175,8 +175,9 @@ def test_quiz_and_instructor_pages(auditor, content, make_quiz):
 
 def test_lab_pages_after_deploy_invoke_and_grading(auditor, labs):
     # A sync holds the whole set of labs: hello-lambda (synced by the fixture) and the API lab.
+    # Read as `content sync` reads them, so the checks' hints are on the page after a failure.
     names = ("hello-lambda", "securing-an-api")
-    lab_sync(sources=[lab_source(settings.CONTENT_DIR, name) for name in names])
+    lab_sync(sources=[lab for lab in load_course(settings.CONTENT_DIR).labs if lab.slug in names])
     learner = UserFactory()
     workspace = lab_services.lab_workspace_get(user=learner, lab=Lab.objects.get(slug="hello-lambda"))
     lab_services.lab_draft_save(
@@ -213,6 +214,10 @@ def test_lab_pages_after_deploy_invoke_and_grading(auditor, labs):
         assert run.state == LabRun.State.DONE, (kind, run.result)
     assert run.result["not_run"] > 0
     auditor.check("/labs/hello-lambda/", "lab whose function fails its checks")
+    for watched in (auditor.light, auditor.dark):  # a failed check's hint, revealed by htmx
+        watched.page.get_by_role("button", name="Show a hint (1 of 2)").first.press("Enter")
+        expect(watched.page.locator(".check-hints .hints").first).to_be_visible()
+        auditor.check_here("lab with a hint revealed", watched.scheme)
     auditor.as_user(UserFactory())
     auditor.check("/dashboard/", "dashboard of a new learner")
     auditor.check("/labs/", "labs list, nothing started")

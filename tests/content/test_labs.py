@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from courseware.course.loader import load_course
 from courseware.labrunner.grading.runner import files_in, grade_lab, lab_source
 
 LABS = sorted(p.name for p in (Path(settings.CONTENT_DIR) / "labs").iterdir() if (p / "lab.md").is_file())
@@ -31,3 +32,16 @@ def test_the_starter_does_not(slug, lab_backend):
     run = grade_lab(lab=lab, files=files, config=config, endpoint=lab_backend.endpoint)
     score = run.report.score if run.report else 0
     assert score < lab.points
+
+
+def test_the_observability_lab_and_its_lessons_link_both_ways():
+    course = load_course(settings.CONTENT_DIR)
+    lesson = next(lesson for lesson in course.lessons if lesson.slug == "observability")
+    assert "observability-powertools" in [lab["slug"] for lab in lesson.labs]  # "Practise it in a lab"
+    lab = next(lab for lab in course.labs if lab.slug == "observability-powertools")
+    assert lab.lesson == "observability"
+    for section in ("structured-logging-in-python", "embedded-metric-format", "tracing-with-x-ray"):
+        assert f'href="/lessons/observability/#{section}"' in lab.html
+    assert 'href="/lessons/invocation-models/#idempotency-making-duplicates-harmless"' in lab.html
+    hinted = [hint for hints in lab.hints.values() for hint in hints]
+    assert any('href="/lessons/observability/#embedded-metric-format"' in hint for hint in hinted)

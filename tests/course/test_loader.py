@@ -4,6 +4,7 @@ import pytest
 
 from courseware.course.loader import load_course
 from tests.conftest import lesson_text
+from tests.lab_fixtures import write_lab
 
 
 def problems(tree):
@@ -193,3 +194,13 @@ def test_every_problem_is_reported_not_just_the_first(content):
     content.lesson("03-a.md", slug="intro", order=3, module="nowhere")
     content.write("04-b.md", "no front matter\n")
     assert len(problems(content)) == 3
+
+
+def test_a_labs_links_to_lessons_are_checked_like_a_lessons(content):
+    checks = "from courseware.labrunner.grading import check\n\n\n@check(points=2)\ndef ok(lab):\n    pass\n"
+    body = "## Steps\n\nRead [details](01-intro.md#details), [gone](01-intro.md#gone) and [lost](09-lost.md).\n"
+    write_lab(content, checks, body)
+    assert problems(content) == [
+        "labs/demo/lab.md:15: broken link '01-intro.md#gone': lessons/01-intro.md has no section '#gone'",
+        "labs/demo/lab.md:15: broken link '09-lost.md': no lesson file lessons/09-lost.md",
+    ]

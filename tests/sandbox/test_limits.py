@@ -108,20 +108,21 @@ def handler(event, context):
 
 
 def test_cpu_share_follows_memory(sandbox, function):
+    # The function measures its own CPU time against wall time. Held to 256/1,769 = 14.5% of a
+    # vCPU, it gets well under half a CPU-second per second; a busy host only lowers the figure
+    # further, so the check never depends on how fast the machine is today.
     code = """
+import time
+
 def handler(event, context):
+    cpu, wall = time.process_time(), time.perf_counter()
     total = 0
     for i in range(3_000_000):
         total += i * i
-    return total
+    return (time.process_time() - cpu) / (time.perf_counter() - wall)
 """
     small = sandbox.invoke(function(code, memory_mb=256, timeout_s=60), {})
-    full = sandbox.invoke(function(code, memory_mb=1769, timeout_s=60), {})
-    assert small.status == full.status == "ok"
+    assert small.status == "ok"
     if not small.cpu_share_enforced:
-        pytest.fail(
-            "this host cannot enforce CPU share; modelled durations: "
-            + str([small.modelled_duration_ms, full.modelled_duration_ms])
-        )
-    # 256 MB gets 256/1,769 = 14.5% of a vCPU: several times slower than a whole vCPU.
-    assert small.duration_ms > 3 * full.duration_ms, (small.duration_ms, full.duration_ms)
+        pytest.fail("this host cannot enforce CPU share; modelled duration: " + str(small.modelled_duration_ms))
+    assert small.response < 0.35, f"a 256 MB function used {small.response:.0%} of a CPU"

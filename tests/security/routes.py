@@ -117,6 +117,10 @@ ROWS = [
     Row("labrunner:run_create", roles(LOGIN, 200, 422, 422), method="post", headers=HTMX,
         kwargs=lambda w: {"slug": w.lab.slug, "kind": "invoke"},
         data=lambda w: {"event_name": "hello"}),
+    # A hint opens only after its check failed for you: nobody here has failed one, so all are refused.
+    Row("labrunner:hint", roles(LOGIN, 422, 422, 422), method="post", headers=HTMX,
+        kwargs=lambda w: {"slug": w.lab.slug, "check_name": "greets_by_name"},
+        data=lambda w: {"tier": "1"}),
     Row("labrunner:run_create", roles(LOGIN, 404, 404, 404), method="post", variant="unknown",
         kwargs=lambda w: {"slug": w.lab.slug, "kind": "solution"}),
     # Instructor pages.
@@ -131,6 +135,14 @@ ROWS = [
         kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk}),
     Row("instructor:quizzes", INSTRUCTORS),
     Row("instructor:statistics", INSTRUCTORS, kwargs=slug),
+    # LTI 1.3: the LMS's login initiation and launch (cross-site, CSRF-exempt: state and nonce instead)
+    # refuse anything that is not a real launch; deep linking needs an instructor's deep-link launch.
+    Row("lti:login", each(400)),
+    Row("lti:launch", each(400), method="post"),
+    Row("lti:jwks", each(200), html=False),
+    Row("lti:deep_link", each(403), html=False),
+    Row("lti:overview", INSTRUCTORS),
+    Row("lti:roster", roles(LOGIN, 403, 403, 404), method="post", kwargs=lambda w: {"context_id": 999999}),
     # Pricing: public, calculator and JSON API.
     Row("pricing:calculator", each(200)),
     Row("pricing:calculator_csv", each(200), html=False),

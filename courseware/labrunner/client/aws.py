@@ -5,6 +5,7 @@ code); on LocalStack by using the 12-digit account id as the access key id, whic
 LocalStack picks the account.
 """
 
+import hmac
 import secrets
 from dataclasses import dataclass, field
 
@@ -12,8 +13,11 @@ import boto3
 from botocore.config import Config
 
 ACCOUNT_HEADER = "x-moto-account-id"
+CONTROL_HEADER = "x-courseware-control"
 REGION = "us-east-1"
-_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=120)
+# No host prefixes: AWS serves some actions on a prefixed host (StartSyncExecution on `sync-states`),
+# which botocore would prepend to the emulator's address ("sync-127.0.0.1").
+_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=120, inject_host_prefix=False)
 
 
 def new_account_id() -> str:
@@ -24,12 +28,26 @@ def new_account_id() -> str:
             return account
 
 
+def control_token(secret: str) -> str:
+    """The host's key to the emulator's control plane (moto's and the lab clock), derived from
+    the site's secret key, so the site, task workers and the lab backend agree without sharing it."""
+    return hmac.new(secret.encode(), b"courseware lab backend control", "sha256").hexdigest()
+
+
+def clock_token(control: str) -> str:
+    """The key to the lab clock alone, derived from the control token: what the site and task
+    workers send across the network to a lab node (moving a lab clock forward is all it allows),
+    so the control token itself, which resets the emulator, stays on the node's host."""
+    return hmac.new(control.encode(), b"courseware lab clock", "sha256").hexdigest()
+
+
 @dataclass
 class AccountAws:
     endpoint: str
     account_id: str
     kind: str = "moto"  # moto | localstack
     region: str = REGION
+    control: str = field(default="", repr=False)  # the control token; only `clock_token(control)` is sent
     _clients: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):

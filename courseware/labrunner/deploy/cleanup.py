@@ -56,10 +56,22 @@ def remove_user_pools(aws: AccountAws) -> None:
             client.delete_user_pool(UserPoolId=pool["Id"])
 
 
+def remove_schedules(aws: AccountAws) -> None:
+    """Every EventBridge Scheduler schedule and schedule group in the (lab's own) account."""
+    client = aws.client("scheduler")
+    if not available(client.list_schedules, MaxResults=1):
+        return
+    for found in client.list_schedules(MaxResults=100)["Schedules"]:
+        client.delete_schedule(Name=found["Name"], GroupName=found["GroupName"])
+    for group in client.list_schedule_groups(MaxResults=100)["ScheduleGroups"]:
+        if group["Name"] != "default":
+            client.delete_schedule_group(Name=group["Name"])
+
+
 def remove_applied(aws: AccountAws, *, quietly: bool = False) -> None:
-    """Delete the APIs, keys, usage plans and user pools earlier deploys created (or, `quietly`
+    """Delete the APIs, keys, usage plans, user pools and schedules earlier deploys created (or, `quietly`
     after a failure, those this deploy had created, keeping the error that stopped it)."""
-    for remove in (remove_rest_apis, remove_http_apis, remove_user_pools):
+    for remove in (remove_rest_apis, remove_http_apis, remove_user_pools, remove_schedules):
         try:
             remove(aws)
         except (ClientError, BotoCoreError):

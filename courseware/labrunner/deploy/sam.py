@@ -93,7 +93,9 @@ class Template:
     def line_for(self, message: str) -> int | None:
         """The line of the first resource a message names, if any. SAM names the resources it
         generates after their source (`WorkerFromJobs` for the event `FromJobs` of `Worker`)."""
-        for named in re.findall(r"\[(\w+)\]", message):
+        # `[WorkerFromJobs]` in a rollback's list, or `WorkerFromJobs: reason` from a resource's failure.
+        for named in re.findall(r"\[(\w+)\]|(?:^|\s)(\w+):", message):
+            named = "".join(named)
             owners = [rid for rid in self.resource_lines if named.startswith(rid)]
             if owners:
                 return self.resource_lines[max(owners, key=len)]

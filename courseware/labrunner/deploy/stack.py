@@ -22,6 +22,7 @@ from .plan import ApplyError, plan, stack_template
 from .resources import APPLIERS, OUTSIDE
 from .resources.naming import STACK
 from .sam import Template, TemplateError, error_line, parse_template, translate
+from .state_machines import inline_definitions
 
 SUPPORTED = {
     "AWS::Lambda::Function",
@@ -36,9 +37,12 @@ SUPPORTED = {
     "AWS::SQS::Queue",
     "AWS::SNS::Topic",
     "AWS::DynamoDB::Table",
+    "AWS::Kinesis::Stream",
     "AWS::S3::Bucket",
     "AWS::Logs::LogGroup",
     "AWS::Events::Rule",
+    "AWS::Events::EventBus",
+    "AWS::Events::Archive",
     "AWS::StepFunctions::StateMachine",
     "AWS::SSM::Parameter",
 } | OUTSIDE
@@ -51,6 +55,7 @@ def deploy_stack(aws: AccountAws, spec, files) -> Deployment:
     try:
         template = parse_template(text)
         package_code(aws, template.body, files)
+        inline_definitions(template, files)
         translated = translate(template, account_id=aws.account_id, region=aws.region)
     except TemplateError as error:
         raise DeployError(error.message, file=error.file, line=error.line) from error

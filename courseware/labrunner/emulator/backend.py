@@ -3,8 +3,8 @@
 moto (5.2) funnels every way a function is run (Invoke, SQS event source mappings, SNS
 subscriptions, DynamoDB Streams, S3 notifications) into `LambdaFunction.invoke` and
 `_invoke_lambda`, which would need Docker. `.lambda_patches` replaces them, in this process, with
-`execute` (the sandbox), and `.invoker` and `.sqs_poller` add Lambda's asynchronous and SQS
-polling behaviour. Around moto: the ingress (`.ingress`), one socket per account for learner code
+`execute` (the sandbox), and `.invoker` and `.pollers` add Lambda's asynchronous and polling
+behaviour. Around moto: the ingress (`.ingress`), one socket per account for learner code
 (`.account_socket`), API Gateway's front door (`.apigw`) and the tenancy rules.
 """
 
@@ -31,9 +31,21 @@ from courseware.sandbox import (
 )
 
 from ..client.aws import AccountAws
-from . import lambda_api, lambda_patches, outbound, quotas, stacks
+from . import (
+    cfn_lambda,
+    lambda_api,
+    lambda_patches,
+    lambda_policy,
+    outbound,
+    quotas,
+    s3_notifications,
+    sns_delivery,
+    stacks,
+    stepfunctions,
+)
 from .account_socket import AccountSockets
 from .apigw.frontdoor import FrontDoor
+from .events.runner import EventsEmulation
 from .ingress import Ingress
 from .invoker import LambdaInvoker
 from .limits import AccountLimits
@@ -64,7 +76,7 @@ class _Server(ThreadedMotoServer):
 class LabBackend:
     """The emulator: moto behind the ingress, on a host port for the platform and one socket
     per account for learner code. `control_token` opens moto's control plane to host callers
-    (`emulator.ingress.control_token(SECRET_KEY)` in `labs_backend`; random otherwise)."""
+    (`client.aws.control_token(SECRET_KEY)` in `labs_backend`; random otherwise)."""
 
     def __init__(
         self,
@@ -86,6 +98,7 @@ class LabBackend:
         self._results: dict[str, InvocationResult] = {}
         self._lock = threading.Lock()
         self.invoker = LambdaInvoker(self)
+        self.events = EventsEmulation(self.endpoint)
 
     @property
     def endpoint(self) -> str:
@@ -99,13 +112,21 @@ class LabBackend:
         self.quotas = quotas.install(self.limits)
         outbound.install()
         stacks.install()
+        stepfunctions.install(self.endpoint, self.limits)
+        cfn_lambda.install()
+        lambda_policy.install()  # permissions as Lambda stores them, enforced by each trigger below
+        s3_notifications.install()
+        sns_delivery.install()
         self.ingress.router.warm()
         self.server.start()
         self.invoker.start()
+        self.events.start()
         return self
 
     def stop(self) -> None:
         quotas.uninstall(self.quotas)
+        self.events.stop()
+        stepfunctions.uninstall(self.endpoint)
         self.invoker.stop()
         self.server.stop()
         self.sockets.close()
@@ -181,11 +202,11 @@ class LabBackend:
         return [version for version in found if version is not None]
 
 
-def start_embedded(max_environments: int = 4) -> LabBackend:
+def start_embedded(max_environments: int = 4, *, control_token: str | None = None) -> LabBackend:
     """A lab backend of our own for a one-off command, after the sandbox proves its confinement."""
     sandbox = Sandbox(SandboxLimits(max_environments=max_environments))
     check = sandbox.self_check()  # never run learner code in a leaky sandbox
     if not check.ok and not sandbox.unsafe:
         sandbox.shutdown()
         raise SandboxUnavailable("The sandbox self-check failed:\n" + check.report())
-    return LabBackend(sandbox=sandbox).start()
+    return LabBackend(sandbox=sandbox, control_token=control_token).start()

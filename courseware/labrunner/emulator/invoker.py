@@ -12,7 +12,7 @@ no destinations. Lab 2 teaches exactly those behaviours, so here they are Lambda
   OnFailure destination; a success goes to OnSuccess. AWS waits about 1 and 2 minutes between
   attempts; here the waits are `RETRY_DELAYS` seconds so a lab is not kept waiting.
 
-The third invocation model, polling (SQS event source mappings), is `.sqs_poller`'s.
+The third invocation model, polling (event source mappings), is `.pollers`'.
 """
 
 import base64
@@ -31,7 +31,7 @@ from courseware.sandbox import InvocationResult
 from ..client.aws import AccountAws
 from ..client.invocation import SUMMARY_HEADER
 from . import lambda_patches
-from .sqs_poller import SqsPoller
+from .pollers import Pollers
 
 log = logging.getLogger(__name__)
 RETRY_DELAYS = (1.0, 2.0)
@@ -59,7 +59,7 @@ class LambdaInvoker:
     def __init__(self, backend):
         self.backend = backend
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lambda-async")
-        self.poller = SqsPoller(self)
+        self.poller = Pollers(self)
 
     def start(self) -> None:
         self.poller.start()

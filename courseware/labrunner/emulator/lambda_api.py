@@ -8,6 +8,9 @@ refused here, at CreateFunction or UpdateFunctionConfiguration, with AWS's error
   (`arn:aws:lambda:REGION:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:N`):
   moto looks a layer ARN up by name in the caller's own account, so those would not be found.
   The platform builds them with each runtime image and serves any version number N.
+
+What the emulator cannot honour is refused, never stored and ignored: SnapStart (moto keeps no
+snapshot and would report it Off) and function URLs (nothing serves `*.lambda-url.*` hosts here).
 """
 
 import base64
@@ -85,6 +88,14 @@ def check_runtime(images: Images, runtime: str | None) -> None:
     raise InvalidParameterValueException(f"The runtime parameter of {runtime} {why}.")
 
 
+def check_emulated(spec: dict) -> None:
+    if ((spec.get("SnapStart") or {}).get("ApplyOn") or "None") != "None":
+        raise InvalidParameterValueException(
+            "SnapStart is not emulated by the lab backend: every cold start runs INIT in full, "
+            "so leave SnapStart off (ApplyOn: None)."
+        )
+
+
 def check_package(account_id: str, region: str, code: bytes, layer_arns: list[str]) -> None:
     if len(layer_arns) > MAX_LAYERS:
         raise InvalidParameterValueException(f"Cannot reference more than {MAX_LAYERS} layers.")
@@ -117,6 +128,7 @@ def install(images: Images) -> None:
         if spec.get("PackageType") == "Image":
             raise InvalidParameterValueException("The labs run .zip functions only, not container images.")
         check_runtime(_public[-1].images, spec.get("Runtime"))
+        check_emulated(spec)
         zipped = (spec.get("Code") or {}).get("ZipFile")
         if zipped:
             check_package(self.account_id, self.region_name, base64.b64decode(zipped), spec.get("Layers") or [])
@@ -124,6 +136,7 @@ def install(images: Images) -> None:
 
     def update_configuration(self, config_updates):
         check_runtime(_public[-1].images, config_updates.get("Runtime"))
+        check_emulated(config_updates)
         if "Layers" in config_updates:
             check_package(self.account_id, self.region, self.code_bytes or b"", config_updates["Layers"] or [])
         return configure(self, config_updates)
@@ -135,7 +148,14 @@ def install(images: Images) -> None:
             return _public[-1].find(layer_version_arn)
         return find(self, layer_version_arn)
 
+    def create_function_url_config(self, *args, **kwargs):
+        raise InvalidParameterValueException(
+            "Function URLs are not emulated by the lab backend: give the function an HTTP API "
+            "(AWS::Serverless::HttpApi or an HttpApi event) to call it over HTTP."
+        )
+
     create_function.checks_lambda_api = True
+    LambdaBackend.create_function_url_config = create_function_url_config
     LambdaBackend.create_function = create_function
     LambdaFunction.update_configuration = update_configuration
     LambdaBackend.layers_versions_by_arn = layers_versions_by_arn

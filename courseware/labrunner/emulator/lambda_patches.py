@@ -1,10 +1,10 @@
 """The seam into moto's Lambda: where it would run a function (in Docker), the lab backend runs it.
 
 moto (5.2.5, pinned) funnels every way a function is run into two methods of `LambdaFunction`:
-`invoke` (the Invoke API) and `_invoke_lambda` (DynamoDB Streams and SNS subscriptions).
-`install` points both at a `LambdaInvoker` (`.invoker`), which runs the code in the sandbox, and
-makes SQS event source mappings ours (`.sqs_poller`), so moto's inline per-message delivery
-never fires. Any code or configuration update bumps a revision, so the next invoke gets a new
+`invoke` (the Invoke API) and `_invoke_lambda` (SNS subscriptions and the like). `install`
+points both at a `LambdaInvoker` (`.invoker`), which runs the code in the sandbox. Event source
+mappings (SQS, DynamoDB Streams, Kinesis) never come this way: `.pollers` turns moto's inline
+delivery off and polls them as Lambda does. Any code or configuration update bumps a revision, so the next invoke gets a new
 execution environment (a cold start), as on Lambda. `tests/labrunner/emulator/test_backend.py`
 holds the seam to moto's version.
 """
@@ -13,7 +13,6 @@ import functools
 import json
 
 from moto.awslambda.models import LambdaFunction
-from moto.sqs.models import Queue
 
 _installed: list = []  # LambdaInvokers, the one in charge last
 
@@ -32,7 +31,7 @@ def install(invoker) -> None:
     def invoke(self, body, request_headers, response_headers):
         return _installed[-1].invoke(self, body, request_headers, response_headers)
 
-    def _invoke_lambda(self, event=None):  # DynamoDB Streams and SNS call this path
+    def _invoke_lambda(self, event=None):  # SNS subscriptions call this path
         result = _installed[-1].backend.execute(self, event)
         payload = result.response if result.status == "ok" else result.error
         return json.dumps(payload), result.status != "ok", result.logs
@@ -41,8 +40,6 @@ def install(invoker) -> None:
     for name in ("update_configuration", "update_function_code"):
         _bump_revision_on(name)
     LambdaFunction._invoke_lambda = _invoke_lambda
-    # SQS mappings are ours: moto's inline, per-message delivery must not also fire.
-    Queue.lambda_event_source_mappings = property(lambda self: {}, lambda self, value: None)
 
 
 def uninstall(invoker) -> None:

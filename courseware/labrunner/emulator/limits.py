@@ -28,6 +28,9 @@ class AccountLimits:
     response_bytes: int = 32 * MIB
     stored_bytes: int = 256 * MIB  # objects, messages, items, log events and code, together
     throttle_delay_s: float = 0.1  # a refused request waits this long, so refusals stay cheap
+    # Step Functions executions running at once (each holds threads of the one backend process;
+    # AWS allows a million open executions): a lab's solution runs a handful.
+    running_executions: int = 50
     resources: dict = field(
         default_factory=lambda: {
             "functions": 100,

@@ -32,6 +32,7 @@ from moto.s3.models import S3Backend, s3_backends
 from moto.sns.models import SNSBackend, sns_backends
 from moto.sqs.models import SQSBackend, sqs_backends
 from moto.stepfunctions.models import StepFunctionBackend, stepfunctions_backends
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
 from .errors import AwsError
 from .limits import AccountLimits, size_text
@@ -88,7 +89,9 @@ COUNTERS: dict[str, Callable[[str], int]] = {
     "buckets": lambda a: sum(len(b.buckets) for b in _regions(s3_backends, a)),
     "REST APIs": lambda a: sum(len(b.apis) for b in _regions(apigateway_backends, a)),
     "HTTP APIs": lambda a: sum(len(b.apis) for b in _regions(apigatewayv2_backends, a)),
-    "state machines": lambda a: sum(len(b.state_machines) for b in _regions(stepfunctions_backends, a)),
+    "state machines": lambda a: sum(  # the plain backend and the one that runs executions
+        len(b.state_machines) for d in (stepfunctions_backends, stepfunctions_parser_backends) for b in _regions(d, a)
+    ),
     "topics": lambda a: sum(len(b.topics) for b in _regions(sns_backends, a)),
     "event rules": lambda a: sum(
         len(bus.rules) for b in _regions(events_backends, a) for bus in list(b.event_buses.values())

@@ -66,6 +66,9 @@ def _create_resources(self: Stack) -> None:
             pass
         self.status = "ROLLBACK_COMPLETE"
         self._add_stack_event("ROLLBACK_COMPLETE")
+        # A rolled-back stack has no outputs; moto would resolve them lazily on DescribeStacks,
+        # creating the failed resource again and answering 500.
+        self.output_map._output_json_map = {}
 
 
 _original_function = LambdaFunction.create_from_cloudformation_json.__func__
@@ -80,6 +83,8 @@ def _function(cls, resource_name, cloudformation_json, account_id, region_name, 
         function.architectures = list(properties["Architectures"])
     if (properties.get("EphemeralStorage") or {}).get("Size"):
         function.ephemeral_storage = int(properties["EphemeralStorage"]["Size"])
+    if (properties.get("TracingConfig") or {}).get("Mode"):  # SAM's `Tracing: Active`
+        function.tracing_config = {"Mode": properties["TracingConfig"]["Mode"]}
     return function
 
 

@@ -38,13 +38,17 @@ class Check:
     hidden: bool
     function: Callable
     line: int
+    hints: tuple[str, ...] = ()  # Markdown, in the order a learner may reveal them (hints.py)
 
 
-def check(*, points: int, title: str | None = None, hidden: bool = False):
-    """Mark a function in checks.py as a check worth `points`."""
+MAX_HINTS = 3
+
+
+def check(*, points: int, title: str | None = None, hidden: bool = False, hints=()):
+    """Mark a function in checks.py as a check worth `points`, with its tiers of `hints`."""
 
     def mark(function):
-        function.lab_check = {"points": points, "title": title, "hidden": hidden}
+        function.lab_check = {"points": points, "title": title, "hidden": hidden, "hints": hints}
         return function
 
     return mark
@@ -83,10 +87,22 @@ def load_checks(path: Path) -> list[Check]:
             raise ChecksError(line, f"check '{attribute}' must take one argument (the lab)")
         doc = (inspect.getdoc(function) or "").strip().splitlines()
         title = marks["title"] or (doc[0] if doc else attribute.replace("_", " ").capitalize())
-        checks.append(Check(attribute, title, points, marks["hidden"], function, line))
+        hints = _hints(attribute, line, marks.get("hints", ()))
+        checks.append(Check(attribute, title, points, marks["hidden"], function, line, hints))
     if not checks:
         raise ChecksError(1, "checks.py defines no @check functions")
     return sorted(checks, key=lambda item: item.line)
+
+
+def _hints(attribute: str, line: int, hints) -> tuple[str, ...]:
+    """A check's hints: a list of one to three non-empty Markdown texts, the gentlest first."""
+    if isinstance(hints, str) or not isinstance(hints, list | tuple):
+        raise ChecksError(line, f"check '{attribute}': hints must be a list of texts, the gentlest first")
+    if len(hints) > MAX_HINTS:
+        raise ChecksError(line, f"check '{attribute}': at most {MAX_HINTS} hints (a nudge, then a pointer)")
+    if not all(isinstance(hint, str) and hint.strip() for hint in hints):
+        raise ChecksError(line, f"check '{attribute}': each hint must be a non-empty text")
+    return tuple(hint.strip() for hint in hints)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from ..client import callers
 from ..client.api import ApiResponse, call_api
 from ..client.aws import AccountAws
+from ..client.clock import ClockUnavailable, advance_clock
 from ..client.invocation import Invocation, from_response, throttled
 from .checks import FUNCTION_FAILED, Fail, FunctionFailure, function_failure
 
@@ -139,6 +140,15 @@ class LabContext:
             return ""
         return "\n".join(event["message"] for event in sorted(events, key=lambda e: e["timestamp"]))
 
+    def advance_clock(self, *, seconds: float = 0, minutes: float = 0, hours: float = 0, days: float = 0) -> str:
+        """Move the account's lab clock forward (schedules and Wait states due by then start);
+        the new lab time, ISO 8601."""
+        total = seconds + 60 * minutes + 3600 * hours + 86400 * days
+        try:
+            return advance_clock(self.aws, total)["now"]
+        except ClockUnavailable as error:
+            raise Fail(str(error)) from None
+
     def wait_until(self, condition, *, timeout: float = 10.0, interval: float = 0.25):
         """Poll `condition()` until it returns something truthy; return that, or None."""
         deadline = time.monotonic() + timeout
@@ -147,6 +157,55 @@ class LabContext:
             if value or time.monotonic() >= deadline:
                 return value
             time.sleep(interval)
+
+    # -- Step Functions ------------------------------------------------------------------------
+    def start_execution(self, machine: str, payload=None) -> str:
+        """Start the template's state machine `machine` (logical id) on `payload`; the execution ARN."""
+        started = self.client("stepfunctions").start_execution(
+            stateMachineArn=self.resource(machine), input=json.dumps({} if payload is None else payload)
+        )
+        return started["executionArn"]
+
+    def execution(self, execution_arn: str, *, timeout: float = 30.0) -> dict:
+        """Wait (up to `timeout` s) for an execution to end: DescribeExecution's answer with
+        `output` parsed and `events`, the history's event types. Still running: a failed check."""
+        sfn = self.client("stepfunctions")
+        described = self.wait_until(
+            lambda: (d := sfn.describe_execution(executionArn=execution_arn))["status"] != "RUNNING" and d,
+            timeout=timeout,
+        )
+        if not described:
+            raise Fail(
+                f"The execution is still running after {timeout:g} s: is it waiting for a Wait state or a task token?"
+            )
+        paginator = sfn.get_paginator("get_execution_history")
+        described["events"] = [
+            e["type"] for page in paginator.paginate(executionArn=execution_arn) for e in page["events"]
+        ]
+        described["output"] = json.loads(described["output"]) if "output" in described else None
+        return described
+
+    def reached(self, execution_arn: str, event_type: str = "WaitStateEntered", *, timeout: float = 10.0) -> bool:
+        """Whether the execution's history shows `event_type` within `timeout` s: start a
+        machine, wait until it `reached` its Wait, then advance the clock past it."""
+        sfn = self.client("stepfunctions")
+
+        def seen():
+            events = sfn.get_execution_history(executionArn=execution_arn, reverseOrder=True)["events"]
+            return any(event["type"] == event_type for event in events)
+
+        return bool(self.wait_until(seen, timeout=timeout))
+
+    def run_state_machine(self, machine: str, payload=None, *, timeout: float = 30.0) -> dict:
+        """Run `machine` to its end: StartSyncExecution for an Express machine (no history, as on
+        AWS), else start it and wait. Returns status, output (parsed), error, cause (and events)."""
+        sfn = self.client("stepfunctions")
+        arn = self.resource(machine)
+        if sfn.describe_state_machine(stateMachineArn=arn)["type"] == "EXPRESS":
+            answer = sfn.start_sync_execution(stateMachineArn=arn, input=json.dumps({} if payload is None else payload))
+            answer["output"] = json.loads(answer["output"]) if "output" in answer else None
+            return answer
+        return self.execution(self.start_execution(machine, payload), timeout=timeout)
 
     # -- API Gateway ---------------------------------------------------------------------------
     def api_id(self, api: str | None = None) -> str:

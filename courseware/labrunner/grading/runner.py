@@ -70,10 +70,11 @@ def grade_lab(
     kind: str = "moto",
     account_id: str | None = None,
     reveal_hidden: bool = False,
+    control: str = "",
 ) -> GradeRun:
     """Deploy `files` into a fresh account (or `account_id`) and run the lab's checks there."""
     started = time.monotonic()
-    aws = AccountAws(endpoint=endpoint, account_id=account_id or new_account_id(), kind=kind)
+    aws = AccountAws(endpoint=endpoint, account_id=account_id or new_account_id(), kind=kind, control=control)
     checks = load_checks(lab.checks_path)
     try:
         deployment = deploy(aws=aws, spec=lab, files=files, config=lab.config | config)

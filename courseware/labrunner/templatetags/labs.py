@@ -11,6 +11,12 @@ def pretty_json(value) -> str:
 
 
 @register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or None."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
 def file_mode(name: str) -> str:
     """The CodeMirror mode for a lab file."""
     return "yaml" if name.endswith((".yaml", ".yml")) else "python" if name.endswith(".py") else "text"

@@ -5,6 +5,7 @@ from courseware.labrunner.emulator.backend import LabBackend
 from courseware.labrunner.emulator.limits import AccountLimits
 from courseware.sandbox import Sandbox, SandboxLimits
 
+from .pollers.fixtures import stop_polling
 from .tenancy_fixtures import RAW_SENDER, deploy_attacker, make_victim
 
 
@@ -31,3 +32,20 @@ def attacker(open_backend):
     aws = AccountAws(endpoint=open_backend.endpoint, account_id=new_account_id())
     deploy_attacker(aws, "raw-sender", RAW_SENDER)
     return aws
+
+
+@pytest.fixture
+def aws(lab_backend):
+    """A fresh account on the session's lab backend; its event source mappings are deleted after
+    the test, so no poller keeps invoking its functions while later tests run."""
+    account = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
+    yield account
+    stop_polling(account)
+
+
+@pytest.fixture
+def account(lab_backend):
+    """A fresh account of the session's lab backend, for one test (its mappings deleted after)."""
+    account = AccountAws(endpoint=lab_backend.endpoint, account_id=new_account_id())
+    yield account
+    stop_polling(account)

@@ -143,3 +143,20 @@ def test_another_accounts_layer_is_not_found(aws, lab_backend):
     with pytest.raises(ClientError) as refused:
         create(aws, "thief", "def handler(e, c): pass\n", Layers=[layer["LayerVersionArn"]])
     assert refused.value.response["Error"]["Code"] in ("ResourceNotFoundException", "AccessDeniedException")
+
+
+def test_what_the_backend_cannot_honour_is_refused_not_ignored(aws):
+    code = "def handler(e, c):\n    return 1\n"
+    with pytest.raises(ClientError) as refused:
+        create(aws, "snap", code, Runtime="python3.12", SnapStart={"ApplyOn": "PublishedVersions"})
+    assert "SnapStart is not emulated" in refused.value.response["Error"]["Message"]
+    create(aws, "plain", code)
+    with pytest.raises(ClientError) as refused:
+        aws.client("lambda").update_function_configuration(
+            FunctionName="plain", SnapStart={"ApplyOn": "PublishedVersions"}
+        )
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    with pytest.raises(ClientError) as refused:
+        aws.client("lambda").create_function_url_config(FunctionName="plain", AuthType="NONE")
+    assert "Function URLs are not emulated" in refused.value.response["Error"]["Message"]
+    assert invoke(aws, "plain")[0] == 1  # the function itself is untouched

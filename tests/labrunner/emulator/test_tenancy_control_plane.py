@@ -20,7 +20,7 @@ from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.urls import url_paths
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from courseware.labrunner.emulator.ingress import CONTROL_HEADER
+from courseware.labrunner.client.aws import CONTROL_HEADER
 
 from .tenancy_fixtures import SECRET, raw, send_raw, signed, statuses
 

@@ -10,6 +10,7 @@ from .cognito import cognito_attribute, user_pool, user_pool_client
 from .http_api import http_api, http_attribute, http_stage
 from .rest_api import rest_api, rest_attribute
 from .rest_stages import api_key, rest_deployment, rest_stage, usage_plan, usage_plan_key
+from .schedules import schedule, schedule_group
 from .wiring import event_invoke_config, permission, subscribe
 
 IGNORED = {"AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy"}  # permissions: not enforced by moto
@@ -31,6 +32,8 @@ APPLIERS = {
     "AWS::ApiGatewayV2::Stage": http_stage,
     "AWS::Cognito::UserPool": user_pool,
     "AWS::Cognito::UserPoolClient": user_pool_client,
+    "AWS::Scheduler::Schedule": schedule,
+    "AWS::Scheduler::ScheduleGroup": schedule_group,
 }
 OUTSIDE = set(APPLIERS) - MOVABLE  # never in the stack
 ATTRIBUTE_GETTERS = (rest_attribute, http_attribute, cognito_attribute)

@@ -22,7 +22,7 @@ from moto.awslambda.models import lambda_backends
 
 from ...client.api import TRACE_HEADER, TRACE_TYPE
 from ...client.aws import ACCOUNT_HEADER
-from . import authorizers, events, routes, usage
+from . import authorizers, events, grants, routes, usage
 from .cors import cors_headers, preflight, strip_cors
 from .routes import Refusal
 
@@ -129,7 +129,7 @@ class FrontDoor:
         return response, trace
 
     def _through(self, route, request, trace) -> events.Response:
-        decision = authorizers.authorize(route, request, run=self._run(route))
+        decision = authorizers.authorize(route, request, run=self._run(route, authorizer=True))
         trace["authorizer"] = decision.trace or None
         identity = dict(decision.identity)
         identity.update(usage.check_api_key(route, request, decision.usage_key))
@@ -145,18 +145,19 @@ class FrontDoor:
             event = events.event_v2(route, request, decision.context)
         else:
             event = events.event_v1(route, request, decision.context, identity)
-        trace["event"] = event
         result = self._run(route)(authorizers.function_arn(route.integration["uri"]), event)
+        trace["event"] = event  # only once the function got it (a refused grant never calls it)
         trace["invocation"] = {k: v for k, v in result.to_dict().items() if k != "response"}
         trace["invocation"]["response"] = result.response if result.status == "ok" else None
         return _integration_response(route, result, trace)
 
-    def _run(self, route):
+    def _run(self, route, *, authorizer: bool = False):
         def run(arn: str, event: dict):
             try:
                 function = lambda_backends[route.account_id][route.region].get_function(arn)
             except Exception as error:  # moto raises its own not-found types
                 raise Refusal(500, _server_error(route), reason=f"no function {arn}: {error}") from None
+            grants.check(function, arn, route, authorizer=authorizer)
             return self.backend.execute(function, event)
 
         return run

@@ -44,6 +44,7 @@ class Authorizer:
     simple_responses: bool = False
     issuer: str = ""
     audiences: list[str] = field(default_factory=list)
+    credentials: str = ""  # a role API Gateway invokes the function with, instead of its resource policy
 
 
 @dataclass
@@ -186,6 +187,7 @@ def _match_rest(api, account_id: str, stage: str, method: str, path: str) -> Rou
             "uri": (integration.uri or "") if integration else "",
             "payload_format": "1.0",
             "timeout_ms": int(integration.timeout_in_millis or 29000) if integration else 29000,
+            "credentials": (integration.credentials or "") if integration else "",
         },
         authorization=(method_model.authorization_type or "NONE").upper(),
         authorizer=authorizer,
@@ -207,6 +209,7 @@ def _rest_authorizer(model) -> Authorizer:
         validation=model.identity_validation_expression or "",
         ttl=300 if ttl is None else int(ttl),
         provider_arns=list(model.provider_arns or []),
+        credentials=model.authorizer_credentials or "",
     )
 
 
@@ -254,6 +257,7 @@ def _match_http(api, account_id: str, stage: str, method: str, path: str) -> Rou
             "uri": (integration.integration_uri or "") if integration else "",
             "payload_format": (integration.payload_format_version or "2.0") if integration else "2.0",
             "timeout_ms": int(integration.timeout_in_millis or 30000) if integration else 30000,
+            "credentials": (integration.credentials_arn or "") if integration else "",
         },
         authorization=(route.authorization_type or "NONE").upper(),
         authorizer=authorizer,
@@ -277,6 +281,7 @@ def _http_authorizer(model) -> Authorizer:
         simple_responses=str(model.enable_simple_response).lower() == "true",
         issuer=jwt.get("issuer", ""),
         audiences=list(jwt.get("audience") or []),
+        credentials=model.auth_creds_arn or "",
     )
 
 

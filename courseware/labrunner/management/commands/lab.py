@@ -15,9 +15,10 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courseware.labrunner.client.aws import AccountAws, new_account_id
+from courseware.labrunner.client.aws import AccountAws, control_token, new_account_id
 from courseware.labrunner.deploy import DeployError, deploy
 from courseware.labrunner.emulator.backend import LabBackend, start_embedded
+from courseware.labrunner.grading.checks import load_checks
 from courseware.labrunner.grading.runner import LabNotFound, files_in, grade_lab, lab_source
 from courseware.sandbox import Sandbox, SandboxLimits, SandboxUnavailable
 
@@ -109,6 +110,7 @@ class Command(BaseCommand):
                     endpoint=endpoint,
                     kind=kind,
                     reveal_hidden=options["show_hidden"],
+                    control=control_token(settings.SECRET_KEY),
                 )
         except SandboxUnavailable as error:
             raise CommandError(str(error)) from error
@@ -120,9 +122,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Deploy failed: {run.deploy_error}")
         if data.get("function_error"):
             self.stdout.write(f"Your function failed with {data['function_error']}.")
+        hints = {check.name: check.hints for check in load_checks(lab.checks_path)}  # hidden: by name only
         for item in data["checks"]:
             mark = {"passed": "✔", "not_run": "–"}.get(item["status"], "✘")
             self.stdout.write(f"{mark} {item['earned']}/{item['points']}  {item['title']}: {item['message']}")
+            for tier, hint in enumerate(hints.get(item["name"], ()) if item["status"] == "failed" else (), 1):
+                self.stdout.write(f"    hint {tier}: {hint}")
         self.stdout.write(f"Score: {data['score']}/{data['total']} ({data['seconds']} s)")
 
     def selfcheck(self) -> None:
@@ -162,7 +167,7 @@ def lab_backend(max_environments: int = 4):
     if settings.LABS_BACKEND == "localstack":
         yield settings.LABS_ENDPOINT, "localstack"
         return
-    backend = start_embedded(max_environments)
+    backend = start_embedded(max_environments, control_token=control_token(settings.SECRET_KEY))
     try:
         yield backend.endpoint, "moto"
     finally:

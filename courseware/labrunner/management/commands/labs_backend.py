@@ -12,8 +12,8 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from courseware.labrunner.client.aws import control_token
 from courseware.labrunner.emulator.backend import LabBackend
-from courseware.labrunner.emulator.ingress import control_token
 from courseware.labrunner.fleet import heartbeat_loop, node_register
 from courseware.sandbox import Sandbox, SandboxUnavailable
 

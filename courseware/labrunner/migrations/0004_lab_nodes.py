@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("labrunner", "0002_lab_run_request"),
+        ("labrunner", "0003_lab_hints"),
     ]
 
     operations = [
