@@ -24,6 +24,17 @@ rest of a request's latency is waiting for a free gunicorn worker or for the CPU
 every 10 s (a burst of logins shows up at the start), and where the machine's CPU went during the
 run: the site (gunicorn, task workers, lab backend), PostgreSQL and Redis, locust, and other
 processes (on a shared machine, other people's work; the site competes with it for the cores).
+With --labs (bench/load_labs.py) the class does labs instead, through the web UI as a browser
+would (htmx polling included), on `make serve` with LAB_NODES=2: first grading throughput (lab 1,
+--grade-burst learners pressing Check at once) with one node (n2 drained) and then two; then
+--users learners each do lab 1 (deploy, invoke x3, check) and the SQS lab (deploy, invoke with the
+saved batch, check), and node n1 is killed (SIGKILL) once --kill-at of their steps are done. It
+prints each step's click-to-result p50/p95, the pages' p95, errors, runs lost (never finished)
+and moved, re-provisions, and the verdict against the targets: page p95 < 300 ms, lab 1 step p95
+< 5 s, SQS check p95 < 15 s, no errors, no lost runs, every learner complete.
+
+    .venv/bin/python bench/load.py --labs [--users 60] [--spawn-rate 1] [--task-workers 6]
+
 Targets (issue): with the whole class at work (requests started after the last learner signed
 in), p95 under 300 ms over all the learners' requests (the probe's left out); no errors over the
 whole run; every submission stored. The ramp-up before (100 learners arriving within seconds on
@@ -43,6 +54,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -50,6 +62,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import redis
+from load_labs import Record, grade_burst, labs_report, learner
 from load_report import report, server_times
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +116,24 @@ print(json.dumps({
     "recorded": len(recorded),
     "submitted_in_db": Attempt.objects.filter(state="submitted").count(),
     "problems": problems,
+}))
+"""
+
+
+CHECK_LABS = """
+import json, os
+from django.db.models import Count
+from courseware.labrunner.models import LabNode, LabRun, LabWorkspace
+runs = LabRun.objects.filter(workspace__user__username__startswith=os.environ["LOAD_USER_PREFIX"])
+placed = LabWorkspace.objects.filter(user__username__startswith=os.environ["LOAD_USER_PREFIX"])
+if os.environ.get("LOAD_LAB"):
+    placed = placed.filter(lab__slug=os.environ["LOAD_LAB"])
+print(json.dumps({
+    "states": dict(runs.values_list("state").annotate(n=Count("pk"))),
+    "moved": runs.filter(moves__gt=0).count(),
+    "reprovisioned": runs.filter(result__reprovisioned=True).count(),
+    "nodes": {node.name: node.state for node in LabNode.objects.all()},
+    "placed": dict(placed.values_list("node__name").annotate(n=Count("pk"))),
 }))
 """
 
@@ -332,6 +363,10 @@ def parse_args():
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="courseware_load", help="scratch database name")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="scratch Redis db")
+    parser.add_argument("--labs", action="store_true", help="a class doing labs on 2 lab nodes, one killed")
+    parser.add_argument("--task-workers", type=int, default=2, help="--labs: task workers beside each node")
+    parser.add_argument("--grade-burst", type=int, default=8, help="--labs: learners grading at once, per phase")
+    parser.add_argument("--kill-at", type=float, default=0.35, help="--labs: share of steps done when n1 dies")
     args = parser.parse_args()
     if not 1 <= args.duration <= 3600 or args.users < 1:
         parser.error("--duration must be 1..3600 seconds and --users at least 1")
@@ -393,6 +428,75 @@ def load_test(args, env: dict, scratch: Path) -> tuple[Path, dict, dict, dict]:
     return prefix, check, cpu, server_times(log, since)
 
 
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def seed(env: dict, prefix: str, count: int, password: str) -> list[str]:
+    django_shell({**env, "LOAD_USERS": str(count), "LOAD_PASSWORD": password, "LOAD_USER_PREFIX": prefix}, SEED)
+    return [f"{prefix}{i:03d}" for i in range(count)]
+
+
+def kill_node(server: subprocess.Popen, name: str) -> int:
+    """SIGKILL the `labs_backend --node NAME` that the site started (by its process id)."""
+    for pid in descendants(processes(), [server.pid]):
+        with contextlib.suppress(OSError):
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+            if "labs_backend" in argv and "--node" in argv and argv[argv.index("--node") + 1] == name:
+                os.kill(pid, signal.SIGKILL)
+                return pid
+    raise RuntimeError(f"no lab node {name} to kill")
+
+
+def class_at_labs(args, env: dict, base: str, server, password: str) -> tuple[Record, dict, dict]:
+    """The learners at their labs, arriving at --spawn-rate; node n1 killed once --kill-at of
+    their steps are done."""
+    record, usernames = Record(), seed(env, USER_PREFIX, args.users, password)
+    threads = [threading.Thread(target=learner, args=(base, name, password, record)) for name in usernames]
+    started, killed = time.monotonic(), {}
+    for thread in threads:
+        thread.start()
+        time.sleep(1 / args.spawn_rate)
+    while any(thread.is_alive() for thread in threads):
+        if not killed and len(record.steps) >= args.kill_at * args.users * 8:
+            killed = {"pid": kill_node(server, "n1"), "at_s": time.monotonic() - started}
+            killed["after_steps"] = len(record.steps)
+            print(f"killed lab node n1 (pid {killed['pid']}) after {killed['after_steps']} steps")
+        time.sleep(0.2)
+    killed["wall_s"] = time.monotonic() - started
+    return record, killed, {}
+
+
+def labs_test(args, env: dict, scratch: Path) -> bool:
+    """`--labs`: grading throughput with 1 and then 2 nodes, then the class with a node killed."""
+    env = {**env, "LAB_NODES": "2", "TASK_WORKERS": str(args.task_workers)}
+    base, log = f"http://127.0.0.1:{env['PORT']}", scratch / "server.log"
+    server = start_server(env, log)
+    try:
+        wait_healthy(f"{base}/healthz", server, log)
+        password = secrets.token_urlsafe(16)
+        bursts, site_cpu = {}, lambda: cpu_snapshot(server)["site"]
+        for nodes, prefix in (("1 node", "load-burst1-"), ("2 nodes", "load-burst2-")):
+            usernames = seed(env, prefix, args.grade_burst, password)
+            if nodes == "1 node":
+                manage(env, "labs", "nodes", "drain", "n2")
+            for slug in ("hello-lambda", "sqs-lambda"):
+                burst = grade_burst(base, usernames, password, slug, site_cpu)
+                shell_env = {**env, "LOAD_USER_PREFIX": prefix, "LOAD_LAB": slug}
+                bursts[f"{slug}, {nodes}"] = burst | {"placed": django_shell(shell_env, CHECK_LABS)["placed"]}
+            manage(env, "labs", "nodes", "activate", "n2")
+        before = cpu_snapshot(server)
+        record, killed, _ = class_at_labs(args, env, base, server, password)
+        cpu = cpu_shares(before, cpu_snapshot(server))
+        db = django_shell({**env, "LOAD_USER_PREFIX": USER_PREFIX}, CHECK_LABS)
+    finally:
+        stop_server(server)
+    tracebacks = log.read_text(errors="replace").count("Traceback")
+    if tracebacks:
+        print(f"server log: {tracebacks} tracebacks ({log})")
+    return labs_report(record, db, bursts, cpu, killed, args.users)
+
+
 def main() -> None:
     args = parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the site and clean up first
@@ -402,8 +506,11 @@ def main() -> None:
     scratch_redis.flushdb()  # only the scratch db number
     scratch = Path(tempfile.mkdtemp(prefix="courseware-load-"))
     try:
-        prefix, check, cpu, inside = load_test(args, server_env(args, database_url, port), scratch)
-        met = report(prefix, check, cpu, inside, args)
+        if args.labs:
+            met = labs_test(args, server_env(args, database_url, port), scratch)
+        else:
+            prefix, check, cpu, inside = load_test(args, server_env(args, database_url, port), scratch)
+            met = report(prefix, check, cpu, inside, args)
     finally:
         if not args.keep:
             recreate_database(args.postgres, args.database, create=False)

@@ -203,8 +203,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR)).resolve()
 LESSONS_DIR = CONTENT_DIR / "lessons"
 
-# Labs deploy to an emulated AWS: the moto lab backend (`manage.py labs_backend`, started by
-# `make run`) or LocalStack. The endpoint is what the web process and task workers call.
+# Labs deploy to an emulated AWS: the moto lab backend (`manage.py labs_backend`) or LocalStack, at
+# LABS_ENDPOINT; or a fleet of lab nodes (`labs_backend --node NAME`, docs/deploy.md) that beat
+# every LABS_HEARTBEAT_S and count as lost after LABS_NODE_LOST_AFTER missed beats.
+LABS_HEARTBEAT_S = float(os.environ.get("LABS_HEARTBEAT_S", "2"))
+LABS_NODE_LOST_AFTER = int(os.environ.get("LABS_NODE_LOST_AFTER", "5"))
 LABS_BACKEND = os.environ.get("LABS_BACKEND", "moto")
 if LABS_BACKEND not in ("moto", "localstack"):
     raise ImproperlyConfigured("LABS_BACKEND must be moto or localstack")
@@ -218,8 +221,8 @@ LABS_ENDPOINT = (
 LABS_PACKAGE_INDEX = os.environ.get("LABS_PACKAGE_INDEX", "")
 LABS_DEPS_DIR = Path(os.environ.get("LABS_DEPS_DIR", BASE_DIR / "var" / "deps"))
 
-# Long lab steps (deploy, grade) run as tasks: a database queue by default (`db_worker`).
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Lab steps run as tasks: a database queue by default (`db_worker`), a queue per lab node (any name).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"), "QUEUES": []}}
 
 if PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -235,8 +238,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "course@localhost")
 # Request bodies: the largest legitimate one is a lab's files (64 KB each) or a 256 KB event.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-# Nothing on the site takes file uploads, and the body limit above does not count file parts:
-# with no upload handlers, a posted file is read and dropped, never written to disk.
+# No file uploads: with no upload handlers, a posted file is read and dropped, never stored.
 FILE_UPLOAD_HANDLERS: list[str] = []
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 

@@ -58,3 +58,15 @@ class LessonFactory(factory.django.DjangoModelFactory):
     source_path = factory.LazyAttribute(lambda lesson: f"lessons/{lesson.order:02d}-{lesson.slug}.md")
     content_hash = "0" * 64
     synced_at = factory.LazyFunction(timezone.now)
+
+
+class LabNodeFactory(factory.django.DjangoModelFactory):
+    """A lab node that beat just now (its endpoint is only called when a step runs on it)."""
+
+    class Meta:
+        model = "labrunner.LabNode"
+
+    name = factory.Sequence(lambda n: f"node-{n}")
+    endpoint = "http://127.0.0.1:9"
+    boot_id = factory.Sequence(lambda n: f"boot{n}")
+    heartbeat_at = factory.LazyFunction(timezone.now)

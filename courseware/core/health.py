@@ -1,5 +1,5 @@
 """Checks of the services a running site depends on: the database, the cache, the task queue and
-the lab backend. `/healthz` reports them to a load balancer or monitor; `manage.py doctor` runs
+the lab backend (or, with a fleet, the lab nodes and their heartbeats). `/healthz` reports them to a load balancer or monitor; `manage.py doctor` runs
 them with more checks and says what to fix.
 
 Each check is quick (the lab backend probe has a two-second timeout) and never raises.
@@ -15,6 +15,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+
+from courseware.labrunner.fleet import node_standings
+from courseware.labrunner.models import LabNode
 
 OK, WARNING, ERROR = "ok", "warning", "error"
 TASK_QUEUE_STALE = timedelta(seconds=60)  # a ready task older than this: no worker keeps up
@@ -127,6 +130,37 @@ def check_lab_backend() -> Check:
     return Check("lab_backend", OK, settings.LABS_BACKEND, figures={**figures, "latency_ms": elapsed})
 
 
+def check_lab_nodes() -> Check:
+    """The fleet: each node's state, heartbeat age, workspaces and runs. Lost or silent nodes
+    warn (their workspaces move on their next step); no live node at all is an error."""
+    window = settings.LABS_HEARTBEAT_S * settings.LABS_NODE_LOST_AFTER
+    standings = node_standings()
+    figures = {s.node.name: s.to_dict() for s in standings}
+    live = [
+        s.node.name
+        for s in standings
+        if s.node.state == "active" and s.heartbeat_age_s is not None and s.heartbeat_age_s <= window
+    ]
+    silent = [s.node.name for s in standings if s.node.state != "draining" and s.node.name not in live]
+    summary = f"{len(live)} of {len(standings)} nodes live" + (f"; lost: {', '.join(silent)}" if silent else "")
+    if not live:
+        fix = "start `python manage.py labs_backend --node NAME` on a lab machine, or `labs nodes activate NAME`"
+        return Check("lab_nodes", ERROR, summary, fix=fix, figures=figures)
+    if silent:
+        fix = f"their workspaces move on their next step; restart them or `labs nodes drain` (window {window:g} s)"
+        return Check("lab_nodes", WARNING, summary, fix=fix, figures=figures)
+    return Check("lab_nodes", OK, summary, figures=figures)
+
+
+def check_labs() -> Check:
+    """The fleet when nodes are registered, otherwise the one lab backend at LABS_ENDPOINT."""
+    try:
+        fleet = LabNode.objects.exists()
+    except Exception as error:  # noqa: BLE001
+        return Check("lab_nodes", ERROR, f"unreadable ({error.__class__.__name__})", fix="run `manage.py migrate`")
+    return check_lab_nodes() if fleet else check_lab_backend()
+
+
 def _get_json(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=PROBE_TIMEOUT_S) as response:  # noqa: S310 (our endpoint)
         return json.loads(response.read() or b"{}")
@@ -139,7 +173,7 @@ def _select_one() -> None:
 
 def health_report() -> tuple[str, list[Check]]:
     """("ok" | "degraded" | "down", checks). Down means pages cannot be served at all."""
-    checks = [check_database(), check_cache(), check_task_queue(), check_lab_backend()]
+    checks = [check_database(), check_cache(), check_task_queue(), check_labs()]
     if any(c.status == ERROR for c in checks if c.name in ("database", "cache")):
         return "down", checks
     return ("ok" if all(c.status == OK for c in checks) else "degraded"), checks

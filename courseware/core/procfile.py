@@ -4,7 +4,8 @@ the same ProcessGroup for its development processes.
 
 Each process runs under `sh -c` in its own session with the virtualenv first on PATH; its output
 is prefixed with `name.N |`. If any process exits, the others are stopped: a half-running site is
-worse than a stopped one, and the exit status says which process failed.
+worse than a stopped one, and the exit status says which process failed. The exception is a lab
+node of a fleet while another lives: its workspaces move to the others, as on separate machines.
 """
 
 import os
@@ -57,11 +58,15 @@ class ProcessGroup:
     def __init__(self, *, cwd: Path, env: dict[str, str], out=sys.stdout):
         self.cwd, self.env, self.out = cwd, env, out
         self.children: list[tuple[str, subprocess.Popen]] = []
+        self.survivable: set[str] = set()  # lab nodes of a fleet: losing one is what the fleet is for
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self.exited = threading.Event()  # set when a process exits or stop() is called
+        self.failed: str | None = None  # the process whose exit stopped the group
 
-    def start(self, label: str, command: str, **env) -> None:
+    def start(self, label: str, command: str, *, survivable: bool = False, **env) -> None:
+        if survivable:
+            self.survivable.add(label)
         child = subprocess.Popen(
             ["sh", "-c", command],
             cwd=self.cwd,
@@ -77,8 +82,13 @@ class ProcessGroup:
         for raw in child.stdout:
             self.write(label, raw.decode(errors="replace").rstrip("\n"))
         code = child.wait()
-        if not self._stopping.is_set():
-            self.write(label, f"exited with status {code}; stopping the others")
+        if self._stopping.is_set():
+            return self.exited.set()
+        alive = [other for other, process in self.children if other in self.survivable and process.poll() is None]
+        if label in self.survivable and alive:
+            return self.write(label, f"exited with status {code}; its workspaces move to {', '.join(alive)}")
+        self.write(label, f"exited with status {code}; stopping the others")
+        self.failed = self.failed or label
         self.exited.set()
 
     def write(self, label: str, text: str) -> None:
@@ -89,12 +99,7 @@ class ProcessGroup:
     def wait(self) -> str | None:
         """Block until a process exits or stop() is called; the label of the one that exited."""
         self.exited.wait()
-        if self._stopping.is_set():
-            return None
-        for label, child in self.children:
-            if child.poll() is not None:
-                return label
-        return None
+        return None if self._stopping.is_set() else self.failed
 
     def stop(self, timeout: float = 15) -> None:
         self._stopping.set()

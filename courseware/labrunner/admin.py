@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Lab, LabRun, LabVersion, LabWorkspace
+from .models import Lab, LabNode, LabRun, LabVersion, LabWorkspace
 
 
 @admin.register(Lab)
@@ -11,10 +11,10 @@ class LabAdmin(admin.ModelAdmin):
 
 @admin.register(LabWorkspace)
 class LabWorkspaceAdmin(admin.ModelAdmin):
-    list_display = ["user", "lab", "account_id", "best_score", "draft_saved_at"]
+    list_display = ["user", "lab", "account_id", "node", "best_score", "draft_saved_at"]
     list_filter = ["lab"]
     search_fields = ["user__username", "account_id"]
-    raw_id_fields = ["user", "deployed_version"]
+    raw_id_fields = ["user", "deployed_version", "node"]
 
 
 @admin.register(LabVersion)
@@ -28,3 +28,10 @@ class LabRunAdmin(admin.ModelAdmin):
     list_display = ["workspace", "kind", "state", "score", "created_at", "finished_at"]
     list_filter = ["kind", "state"]
     raw_id_fields = ["workspace", "version"]
+
+
+@admin.register(LabNode)
+class LabNodeAdmin(admin.ModelAdmin):
+    list_display = ["name", "state", "capacity", "heartbeat_at", "endpoint"]
+    list_filter = ["state"]
+    readonly_fields = ["boot_id", "heartbeat_at"]  # written by the node itself

@@ -47,6 +47,35 @@ class Lab(models.Model):
         return reverse("labrunner:lab", args=[self.slug])
 
 
+class LabNode(models.Model):
+    """A lab backend (`labs_backend --node NAME`): moto and the sandbox on one machine, with task
+    workers beside it taking this node's queue. Emulated state lives only in its memory, so the
+    workspaces placed on it are re-provisioned from the database when it is lost (`placement`)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active"  # takes new placements
+        DRAINING = "draining"  # takes none; its workspaces move on their next step
+        LOST = "lost"  # missed its heartbeats; its workspaces move on their next step
+
+    name = models.SlugField(max_length=40, unique=True)
+    endpoint = models.URLField(max_length=200)  # loopback, as the workers beside the node reach it
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    capacity = models.PositiveIntegerField(default=100)  # a weight: placements go where placed/capacity is least
+    boot_id = models.CharField(max_length=32, blank=True)  # new at each start: a restart lost all state
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state})"
+
+    @property
+    def queue_name(self) -> str:
+        return f"labs-{self.name}"
+
+
 class LabWorkspace(models.Model):
     """One learner's copy of a lab: an emulated account, drafts, and what is deployed."""
 
@@ -60,6 +89,8 @@ class LabWorkspace(models.Model):
         "LabVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     best_score = models.PositiveIntegerField(default=0)
+    node = models.ForeignKey(LabNode, null=True, blank=True, on_delete=models.SET_NULL, related_name="workspaces")
+    provisioned_on = models.CharField(max_length=32, blank=True)  # the node boot that holds deployed_version
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,6 +137,8 @@ class LabRun(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     version = models.ForeignKey(LabVersion, null=True, on_delete=models.SET_NULL)
+    node = models.ForeignKey(LabNode, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
+    moves = models.PositiveSmallIntegerField(default=0)  # times re-routed off a node that failed
     account_id = models.CharField(max_length=12)
     request = models.JSONField(default=dict)  # invoke: the event and its name
     result = models.JSONField(null=True, blank=True)

@@ -17,12 +17,13 @@ from courseware.content.labs import MAX_FILE_BYTES
 
 from . import selectors, workspace_files
 from .client.aws import new_account_id
-from .client.clock import advance_clock, read_clock
+from .client.clock import ClockUnavailable, advance_clock, read_clock
 from .deploy import DeployError, validate_config
 from .models import STALE_AFTER, Lab, LabHintReveal, LabRun, LabVersion, LabWorkspace
+from .placement import NoLabNode, workspace_place
 from .request_panel import ApiRequestInvalid, parse_api_request
 from .steps import workspace_aws
-from .tasks import lab_run_task
+from .tasks import lab_run_enqueue
 
 MAX_EVENT_BYTES = 256 * 1024  # Lambda's asynchronous payload limit; plenty for a lab
 ENV_LINE_RE = re.compile(r"^([A-Za-z]\w*)=(.*)$")
@@ -172,15 +173,20 @@ def lab_run_start(
             )
         elif version is None:
             raise LabInputError("Deploy your code first.")
+        try:  # the workspace's node, placed (or moved off a lost or draining one) under its row lock
+            node = workspace_place(workspace_id=workspace.pk).node
+        except NoLabNode as error:
+            raise LabBusy(str(error)) from error
         run = LabRun.objects.create(
             workspace=workspace,
             kind=kind,
             version=version,
+            node=node,
             account_id=workspace.account_id,
             request=request,
         )
-        # Queued once the run is committed, so no worker looks for a row it cannot see yet.
-        transaction.on_commit(partial(lab_run_task.enqueue, run.pk))
+        # Queued (on its node's queue) once committed, so no worker looks for a row it cannot see yet.
+        transaction.on_commit(partial(lab_run_enqueue, run))
     run.refresh_from_db()  # a worker (or the immediate backend) may already have run it
     return run
 
@@ -240,7 +246,10 @@ CLOCK_STEPS = {"minute": 60, "hour": 3600, "day": 86400}  # the lab page's butto
 def lab_clock(*, workspace: LabWorkspace, step: str | None = None) -> dict:
     """The workspace account's lab clock ({"now", "offset_seconds"}), moved forward by one of
     `CLOCK_STEPS` first if `step` is given; what falls due has started when this returns."""
-    aws = workspace_aws(workspace)
+    try:  # the clock is the node's that holds the workspace's account
+        aws = workspace_aws(workspace, workspace_place(workspace_id=workspace.pk))
+    except NoLabNode as error:
+        raise ClockUnavailable(str(error)) from None
     if step is None:
         return read_clock(aws)
     if step not in CLOCK_STEPS:

@@ -136,10 +136,24 @@ def attempt_save(*, attempt: Attempt, form, only: str | None = None) -> SaveResu
                 parsed[key] = engine.parse_answer(specs[key].spec, attempt.layout["questions"][key], form, name)
             except AnswerInvalid as error:
                 result.errors[key] = str(error)
-        for key, answer in parsed.items():
-            Response.objects.update_or_create(attempt=attempt, question=specs[key], defaults={"answer": answer})
-            result.saved.append(key)
+        _answers_store(attempt, specs, responses, parsed)
+        result.saved.extend(parsed)
     return result
+
+
+def _answers_store(attempt: Attempt, specs: dict, responses: dict, parsed: dict) -> None:
+    """Two queries whatever the number of questions (the attempt row is locked, so no other
+    save creates these rows meanwhile)."""
+    now, new, changed = timezone.now(), [], []
+    for key, answer in parsed.items():
+        if key in responses:
+            response = responses[key]
+            response.answer, response.updated_at = answer, now
+            changed.append(response)
+        else:
+            new.append(Response(attempt=attempt, question=specs[key], answer=answer))
+    Response.objects.bulk_create(new)
+    Response.objects.bulk_update(changed, ["answer", "updated_at"])
 
 
 def _refuse_unknown_fields(attempt: Attempt, form) -> None:
@@ -172,7 +186,7 @@ def _score(attempt: Attempt) -> list[tuple[str, float | None, float]]:
     """(Re)grade every question of an attempt; returns (key, old fraction, new fraction)."""
     specs = _specs(attempt)
     responses = {r.question.key: r for r in attempt.responses.select_related("question")}
-    total, maximum, changes = Decimal(0), Decimal(0), []
+    total, maximum, changes, created, changed = Decimal(0), Decimal(0), [], [], []
     for key in attempt.layout["order"]:
         question = specs[key]
         response = responses.get(key)
@@ -184,14 +198,19 @@ def _score(attempt: Attempt) -> list[tuple[str, float | None, float]]:
                 fraction = engine.adjusted_fraction(attempt.settings, fraction, tries=response.tries, finished=finished)
         except (IndexError, KeyError, ValueError):  # the question changed shape since this attempt
             fraction = response.fraction if response and response.fraction is not None else 0.0
-        if response is None:
-            response = Response.objects.create(attempt=attempt, question=question, answer=None, fraction=0.0)
+        if response is None:  # an unanswered question is stored too, with its zero
+            response = Response(attempt=attempt, question=question, answer=None, fraction=0.0)
+            created.append(response)
         if response.fraction != fraction:
             changes.append((key, response.fraction, fraction))
-            response.fraction = fraction
-            response.save(update_fields=["fraction", "updated_at"])
+            response.fraction, response.updated_at = fraction, timezone.now()
+            if response.pk:
+                changed.append(response)
         total += question.points * Decimal(str(round(fraction, 6)))
         maximum += question.points
+    # Written together: a submit's queries do not grow with the number of questions.
+    Response.objects.bulk_create(created)
+    Response.objects.bulk_update(changed, ["fraction", "updated_at"])
     attempt.score, attempt.max_score = total, maximum
     attempt.percent = (100 * total / maximum).quantize(Decimal("0.0001")) if maximum else Decimal(0)
     return changes

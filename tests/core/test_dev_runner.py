@@ -3,6 +3,7 @@
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -66,6 +67,8 @@ def test_dev_server_serves_resyncs_on_change_and_stops_on_ctrl_c(tmp_path):
         time.sleep(2)
         labs = f"http://127.0.0.1:{env['LABS_PORT']}/_courseware/health"
         assert wait_for(lambda: fetch(labs) is not None or None), "the lab backend answers"
+        with sqlite3.connect(f"{tmp_path}/dev.sqlite3") as db:  # a fleet of one: the node beats
+            assert db.execute("SELECT name, state FROM labrunner_labnode").fetchall() == [("dev", "active")]
         assert "Freshly edited." in fetch(url), "invalid content must not take the site down"
     finally:
         process.send_signal(signal.SIGINT)

@@ -76,3 +76,23 @@ def test_the_text_report_names_each_problem_and_its_fix(settings, db, capsys):
     assert "FAIL  lab_backend: moto unreachable" in out
     assert "      fix: labs cannot deploy or run" in out
     assert out.rstrip().endswith("warnings.")
+
+
+def test_the_doctor_lists_each_lab_node_with_its_heartbeat_age(deployment, capsys):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import LabNodeFactory
+
+    LabNodeFactory(name="n1")
+    LabNodeFactory(name="n2", heartbeat_at=timezone.now() - timedelta(minutes=2))
+    try:
+        call_command("doctor", "--no-sandbox")
+    except SystemExit:
+        pass
+    out = capsys.readouterr().out
+    assert "warn  lab_nodes: 1 of 2 nodes live; lost: n2" in out
+    assert "fix: their workspaces move on their next step" in out
+    assert "      n1: state=active workspaces=0 active_runs=0 heartbeat_age_s=" in out
+    assert "heartbeat_age_s=12" in out.split("      n2:")[1]

@@ -71,3 +71,22 @@ def test_healthz_answers_head_for_load_balancers(client, healthy):
 
 def test_bench_endpoint_is_not_routed_by_default(client, db):
     assert client.get("/bench/ok").status_code == 404
+
+
+def test_healthz_shows_the_lab_nodes_and_their_heartbeat_ages(client, healthy):
+    from tests.factories import LabNodeFactory
+
+    LabNodeFactory(name="n1")
+    LabNodeFactory(name="n2", heartbeat_at=timezone.now() - timedelta(minutes=5))
+    body = client.get("/healthz").json()
+    assert body["status"] == "degraded" and "lab_backend" not in body["checks"]
+    nodes = body["checks"]["lab_nodes"]
+    assert nodes["status"] == "warning" and nodes["summary"] == "1 of 2 nodes live; lost: n2"
+    assert nodes["figures"]["n1"]["heartbeat_age_s"] < nodes["figures"]["n2"]["heartbeat_age_s"]
+    assert nodes["figures"]["n2"]["heartbeat_age_s"] >= 300
+    assert nodes["figures"]["n1"] == nodes["figures"]["n1"] | {"state": "active", "workspaces": 0, "active_runs": 0}
+    assert "127.0.0.1" not in str(body)  # endpoints are hosts: doctor only
+    from courseware.labrunner.models import LabNode
+
+    LabNode.objects.filter(name="n1").update(state="draining")
+    assert client.get("/healthz").json()["checks"]["lab_nodes"]["status"] == "error"  # no live node

@@ -1,4 +1,6 @@
 import io
+import os
+import signal
 import time
 
 import pytest
@@ -38,3 +40,24 @@ def test_when_one_process_exits_the_group_reports_it_and_stops_the_rest(tmp_path
     text = out.getvalue()
     assert "long.1   | started" in text
     assert "short.1  | exited with status 3; stopping the others" in text
+
+
+def test_a_lab_node_exiting_while_another_lives_stops_nothing(tmp_path):
+    out = io.StringIO()
+    group = ProcessGroup(cwd=tmp_path, env=process_env(), out=out)
+    group.start("web.1", "sleep 60")
+    group.start("labs.1", "sleep 60", survivable=True)
+    group.start("labs.2", "sleep 60", survivable=True)
+    first = group.children[1][1]
+    os.killpg(first.pid, signal.SIGKILL)  # the first node dies
+    first.wait()
+    for _ in range(100):  # until the group has read its exit
+        if "its workspaces move to labs.2" in out.getvalue():
+            break
+        time.sleep(0.05)
+    assert "labs.1   | exited with status -9; its workspaces move to labs.2" in out.getvalue()
+    assert not group.exited.is_set() and group.children[0][1].poll() is None
+    os.killpg(group.children[2][1].pid, signal.SIGKILL)  # the last node: now everything stops
+    assert group.wait() == "labs.2"
+    group.stop(timeout=5)
+    assert "labs.2   | exited with status -9; stopping the others" in out.getvalue()

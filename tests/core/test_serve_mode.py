@@ -107,11 +107,14 @@ def _signed_up(base) -> requests.Session:
     return session
 
 
-def test_health_reports_postgresql_redis_workers_and_the_lab_backend(site):
+def test_health_reports_postgresql_redis_workers_and_the_lab_nodes(site):
     checks = requests.get(f"{site['base']}/healthz").json()["checks"]
     assert checks["database"]["summary"] == "postgresql"
     assert checks["cache"]["summary"] == "RedisCache"
-    assert checks["lab_backend"]["figures"]["sandbox"] == "bwrap"
+    nodes = checks["lab_nodes"]  # make serve runs LAB_NODES=2 nodes, each beating
+    assert nodes["status"] == "ok" and nodes["summary"] == "2 of 2 nodes live"
+    assert {name: node["state"] for name, node in nodes["figures"].items()} == {"n1": "active", "n2": "active"}
+    assert all(node["heartbeat_age_s"] is not None for node in nodes["figures"].values())
     assert checks["task_queue"]["status"] == "ok"
 
 

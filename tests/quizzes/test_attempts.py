@@ -295,3 +295,29 @@ def test_check_without_javascript_saves_everything_then_checks_one(student_clien
     assert saved == {"true-or-false": (False, True), "name-it": ("guess", False)}
     page = student_client.get(response["Location"]).content.decode()
     assert "SECRET-FEEDBACK-tf-false" in page and "SECRET-EXPLANATION-short" not in page
+
+
+def test_save_and_submit_use_as_many_queries_for_one_question_as_for_all(make_quiz):
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    quiz = make_quiz()
+    counts = {}
+    for label in ("none", "one", "all"):  # a learner of its own each: the same first submit
+        attempt = services.attempt_start(user=UserFactory(), quiz=quiz)
+        answers = list(right_answers(attempt).items())
+        assert len(answers) > 3
+        form = QueryDict(mutable=True)
+        for key, values in {"none": [], "one": answers[:1], "all": answers}[label]:
+            form.setlist(key, values)
+        with CaptureQueriesContext(connection) as saved:
+            services.attempt_save(attempt=attempt, form=form)
+        with CaptureQueriesContext(connection) as resaved:  # every answer now updates its row
+            services.attempt_save(attempt=attempt, form=form)
+        with CaptureQueriesContext(connection) as submitted:
+            services.attempt_submit(attempt=attempt)
+        counts[label] = (len(saved), len(resaved), len(submitted))
+        assert attempt.responses.count() == len(attempt.layout["order"])  # unanswered ones stored too
+    assert counts["one"][:2] == counts["all"][:2], counts  # saves: one question or all
+    assert counts["none"][2] == counts["all"][2], counts  # submits: nothing answered, or everything

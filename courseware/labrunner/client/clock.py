@@ -8,7 +8,7 @@ import json
 import urllib.error
 import urllib.request
 
-from .aws import ACCOUNT_HEADER, CONTROL_HEADER, AccountAws
+from .aws import ACCOUNT_HEADER, CONTROL_HEADER, AccountAws, clock_token
 
 CLOCK_PATH = "/_courseware/clock"
 
@@ -37,7 +37,11 @@ def _call(aws: AccountAws, method: str, body: bytes | None) -> dict:
         aws.endpoint.rstrip("/") + CLOCK_PATH,
         data=body,
         method=method,
-        headers={ACCOUNT_HEADER: aws.account_id, CONTROL_HEADER: aws.control, "Content-Type": "application/json"},
+        headers={
+            ACCOUNT_HEADER: aws.account_id,
+            CONTROL_HEADER: clock_token(aws.control),  # never the control token itself
+            "Content-Type": "application/json",
+        },
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:

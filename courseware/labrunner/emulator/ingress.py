@@ -8,9 +8,9 @@ calls) serve this WSGI application. For every request it:
 2. pins the account: on an account's socket, whatever the code sent, the account is the socket's
    (the header moto reads is overwritten, every spelling of it dropped) and the platform's own
    headers are removed; on the host port the platform's client says which account it acts for;
-3. answers the platform's health probe, and moto's control plane and the lab clock only to a
-   host caller holding the control token (derived from the site's secret key; learner code
-   never sees it);
+3. answers the platform's health probe, moto's control plane only to a host caller holding the
+   control token (derived from the site's secret key; learner code never sees it), and the lab
+   clock only to a caller holding the clock token (derived from that, and good for nothing else);
 4. sends API Gateway invoke URLs to the front door, and everything else to the one AWS service
    the request is for (`routing`), or refuses it in AWS's error shape;
 5. on an account's socket, keeps the account within its request limits (`limits`);
@@ -25,7 +25,7 @@ import time
 from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
 from werkzeug.exceptions import HTTPException
 
-from ..client.aws import ACCOUNT_HEADER, CONTROL_HEADER
+from ..client.aws import ACCOUNT_HEADER, CONTROL_HEADER, clock_token
 from . import clock_api, errors
 from .limits import AccountLimits, Gates, size_text
 from .routing import Router
@@ -54,6 +54,7 @@ class Ingress:
     def __init__(self, backend, *, front_door, control_token: str, limits: AccountLimits):
         self.backend, self.front_door = backend, front_door
         self.control_token = control_token
+        self.clock_token = clock_token(control_token)
         self.limits = limits
         self.gates = Gates(limits)
         self.router = Router()
@@ -83,7 +84,7 @@ class Ingress:
         if pinned is not None and not ACCOUNT_RE.match(pinned):
             raise Refused("", "BadRequest", f"{ACCOUNT_HEADER} names one 12-digit account.", 400)
         if path == clock_api.CLOCK_PATH:
-            if not hmac.compare_digest(token or "-", self.control_token):
+            if not hmac.compare_digest(token or "-", self.clock_token):
                 raise Refused("", "AccessDeniedException", "The lab clock is the platform's: bad control token.", 403)
             return clock_api.serve(environ, start_response, pinned)
         return self._route(environ, start_response, pinned)

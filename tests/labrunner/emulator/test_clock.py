@@ -7,7 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from courseware.labrunner.client.aws import ACCOUNT_HEADER, CONTROL_HEADER, AccountAws, control_token, new_account_id
+from courseware.labrunner.client.aws import (
+    ACCOUNT_HEADER,
+    CONTROL_HEADER,
+    AccountAws,
+    clock_token,
+    control_token,
+    new_account_id,
+)
 from courseware.labrunner.client.clock import ClockUnavailable, advance_clock, read_clock
 from courseware.labrunner.emulator.clock import ClockError, LabClock
 from courseware.labrunner.grading.checks import Fail
@@ -67,9 +74,17 @@ def test_the_platform_moves_an_accounts_clock(lab_backend, settings):
         advance_clock(aws, -1)
 
 
-def test_the_clock_needs_the_control_token(lab_backend):
+def test_the_clock_needs_the_clock_token_which_opens_nothing_else(lab_backend):
     account = new_account_id()
-    for token in ("", "wrong"):
+    reset = urllib.request.Request(
+        lab_backend.endpoint + "/moto-api/reset",
+        method="POST",
+        headers={CONTROL_HEADER: clock_token(lab_backend.control_token)},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(reset, timeout=10)
+    assert refused.value.code == 403
+    for token in ("", "wrong", lab_backend.control_token):
         request = urllib.request.Request(
             lab_backend.endpoint + "/_courseware/clock",
             data=b'{"seconds": 60}',
@@ -87,7 +102,7 @@ def test_the_clock_needs_the_control_token(lab_backend):
 def test_learner_code_cannot_reach_the_clock(open_backend, attacker):
     request = (
         b"POST /_courseware/clock HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-        b"Content-Length: 17\r\n" + CONTROL_HEADER.encode() + b": " + open_backend.control_token.encode() + b"\r\n\r\n"
+        b"Content-Length: 17\r\n" + CONTROL_HEADER.encode() + b": " + clock_token(open_backend.control_token).encode() + b"\r\n\r\n"
         b'{"seconds": 3600}'
     )
     [answer] = send_raw(attacker, [request])

@@ -38,8 +38,9 @@ class Command(BaseCommand):
             "web",
             f"{python} manage.py runserver {shlex.quote(f'{host}:{port}')}" + (" --noreload" if no_reload else ""),
         )
-        group.start("labs", f"{python} manage.py labs_backend --port {labs_port}")
-        group.start("worker", f"{python} manage.py db_worker --interval 0.2")
+        # A fleet of one, so a database that a `make serve` fleet used before still has a live node.
+        group.start("labs", f"{python} manage.py labs_backend --port {labs_port} --node dev")
+        group.start("worker", f"{python} manage.py db_worker --interval 0.2 --queue-name default,labs-dev")
         signal.signal(signal.SIGTERM, lambda *_: group.exited.set())
         signal.signal(signal.SIGINT, lambda *_: group.exited.set())
         self.stdout.write(

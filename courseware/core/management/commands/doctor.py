@@ -26,8 +26,12 @@ class Command(BaseCommand):
             self.stdout.write(_dumps([asdict(check) for check in results]))
         else:
             for check in results:
-                figures = " ".join(f"{k}={v}" for k, v in check.figures.items() if v is not None)
+                flat = {k: v for k, v in check.figures.items() if v is not None and not isinstance(v, dict)}
+                figures = " ".join(f"{k}={v}" for k, v in flat.items())
                 self.stdout.write(f"{MARKS[check.status]}  {check.name}: {check.summary} {figures}".rstrip())
+                for name, part in check.figures.items():  # one line each: the lab nodes
+                    if isinstance(part, dict):
+                        self.stdout.write(f"      {name}: " + " ".join(f"{k}={v}" for k, v in part.items()))
                 if check.fix and check.status != OK:
                     self.stdout.write(f"      fix: {check.fix}")
             warned = sum(check.status == "warning" for check in results)

@@ -1,5 +1,7 @@
 """`make serve`: the scale-out mode on one machine. Runs the Procfile's `release` step, then its
-processes (gunicorn, TASK_WORKERS task workers, the lab backend) until Ctrl-C or SIGTERM."""
+processes until Ctrl-C or SIGTERM: gunicorn, LAB_NODES lab nodes (2; each a `labs_backend --node
+nN` on LABS_PORT + N - 1) with TASK_WORKERS task workers beside each taking its queue, as each
+lab machine of a fleet runs them (docs/deploy.md). LAB_NODES=0: one lab backend, no fleet."""
 
 import os
 import signal
@@ -24,9 +26,15 @@ class Command(BaseCommand):
             default=int(os.environ.get("TASK_WORKERS", "2")),
             help="How many task worker processes to run (TASK_WORKERS; default 2).",
         )
+        parser.add_argument(
+            "--lab-nodes",
+            type=int,
+            default=int(os.environ.get("LAB_NODES", "2")),
+            help="How many lab nodes to run (LAB_NODES; default 2; 0: one lab backend, no fleet).",
+        )
         parser.add_argument("--skip-release", action="store_true")
 
-    def handle(self, *args, procfile, workers, skip_release, **options):
+    def handle(self, *args, procfile, workers, lab_nodes, skip_release, **options):
         try:
             types = {process.name: process.command for process in procfile_read(Path(procfile))}
         except (OSError, ProcfileError) as error:
@@ -43,11 +51,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: group.stop())
         signal.signal(signal.SIGINT, lambda *_: group.stop())
         for name, command in types.items():
-            if name == "release":
-                continue
-            count = workers if name == "worker" else 1
-            for number in range(1, count + 1):
-                group.start(f"{name}.{number}", command, PROCESS_NUMBER=str(number))
+            for label, extra in instances(name, workers=workers, nodes=lab_nodes) if name != "release" else ():
+                group.start(label, command, survivable=name == "labs" and lab_nodes > 1, **extra)
         self.stdout.write(
             f"Serving http://127.0.0.1:{os.environ.get('PORT', '8000')}/ with "
             f"{', '.join(label for label, _ in group.children)}; Ctrl-C stops."
@@ -57,6 +62,22 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{failed} exited; everything was stopped")
         self.stdout.write("Stopped.")
+
+
+def instances(name: str, *, workers: int, nodes: int) -> list[tuple[str, dict[str, str]]]:
+    """Each process to start and its environment: a `labs` per lab node (its name and port), and
+    the workers beside each node taking that node's queue; other types once."""
+    port = int(os.environ.get("LABS_PORT", "5000"))
+    if name == "labs" and nodes:
+        return [(f"labs.{n}", {"LAB_NODE": f"n{n}", "LABS_PORT": str(port + n - 1)}) for n in range(1, nodes + 1)]
+    if name == "worker" and nodes:
+        return [
+            (f"worker.{n}.{w}", {"TASK_QUEUES": f"labs-n{n}", "PROCESS_NUMBER": str(w)})
+            for n in range(1, nodes + 1)
+            for w in range(1, workers + 1)
+        ]
+    count = workers if name == "worker" else 1
+    return [(f"{name}.{number}", {"PROCESS_NUMBER": str(number)}) for number in range(1, count + 1)]
 
 
 def scale_out_warnings() -> list[str]:
