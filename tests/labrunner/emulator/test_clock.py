@@ -102,7 +102,11 @@ def test_the_clock_needs_the_clock_token_which_opens_nothing_else(lab_backend):
 def test_learner_code_cannot_reach_the_clock(open_backend, attacker):
     request = (
         b"POST /_courseware/clock HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-        b"Content-Length: 17\r\n" + CONTROL_HEADER.encode() + b": " + clock_token(open_backend.control_token).encode() + b"\r\n\r\n"
+        b"Content-Length: 17\r\n"
+        + CONTROL_HEADER.encode()
+        + b": "
+        + clock_token(open_backend.control_token).encode()
+        + b"\r\n\r\n"
         b'{"seconds": 3600}'
     )
     [answer] = send_raw(attacker, [request])
