@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,14 +103,31 @@ class ProcessGroup:
         return None if self._stopping.is_set() else self.failed
 
     def stop(self, timeout: float = 15) -> None:
+        """Stop every process and whatever it started. A process's group is waited for, not only
+        the process: a gunicorn worker outlives its master by a moment, holding the port open."""
         self._stopping.set()
         self.exited.set()
         for _, child in self.children:
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
+            _signal_group(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
         for _, child in self.children:
             try:
-                child.wait(timeout=timeout)
+                child.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
+                pass
+            while _signal_group(child.pid, 0) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if _signal_group(child.pid, signal.SIGKILL):  # what is still there at the deadline
+                gone = time.monotonic() + 5
+                while _signal_group(child.pid, 0) and time.monotonic() < gone:  # until it is reaped
+                    time.sleep(0.05)
+            child.wait()
+
+
+def _signal_group(group: int, number: int) -> bool:
+    """Signal a process group (0: only ask whether it exists); False when nothing is left in it."""
+    try:
+        os.killpg(group, number)
+    except ProcessLookupError:
+        return False
+    return True

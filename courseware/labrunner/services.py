@@ -246,12 +246,12 @@ CLOCK_STEPS = {"minute": 60, "hour": 3600, "day": 86400}  # the lab page's butto
 def lab_clock(*, workspace: LabWorkspace, step: str | None = None) -> dict:
     """The workspace account's lab clock ({"now", "offset_seconds"}), moved forward by one of
     `CLOCK_STEPS` first if `step` is given; what falls due has started when this returns."""
+    if step is not None and step not in CLOCK_STEPS:  # refused before anything is placed or moved
+        raise LabInputError(f"move the clock by one of: {', '.join(CLOCK_STEPS)}")
     try:  # the clock is the node's that holds the workspace's account
         aws = workspace_aws(workspace, workspace_place(workspace_id=workspace.pk))
     except NoLabNode as error:
         raise ClockUnavailable(str(error)) from None
     if step is None:
         return read_clock(aws)
-    if step not in CLOCK_STEPS:
-        raise LabInputError(f"move the clock by one of: {', '.join(CLOCK_STEPS)}")
     return advance_clock(aws, CLOCK_STEPS[step])

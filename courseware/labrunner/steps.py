@@ -12,6 +12,7 @@ import logging
 
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, EndpointConnectionError
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -75,14 +76,15 @@ def lab_run_execute(*, run_id: int, node: str = "") -> LabRun:
 def run_finish(run: LabRun, result: dict, state: str) -> LabRun:
     """Record the outcome, unless the run was moved off this node meanwhile (then its new node's
     worker records it, and this outcome, from a node declared lost, is dropped)."""
-    finished = timezone.now()
-    stored = LabRun.objects.filter(pk=run.pk, state=LabRun.State.RUNNING, node_id=run.node_id).update(
-        result=result, state=state, finished_at=finished, score=run.score
-    )
-    if not stored:
-        run.refresh_from_db()
-        return run
-    run.result, run.state, run.finished_at = result, state, finished
+    with transaction.atomic():  # saved, not updated in bulk: post_save announces the grade (instructor.grades)
+        still_ours = LabRun.objects.select_for_update().filter(
+            pk=run.pk, state=LabRun.State.RUNNING, node_id=run.node_id
+        )
+        if not still_ours.exists():
+            run.refresh_from_db()
+            return run
+        run.result, run.state, run.finished_at = result, state, timezone.now()
+        run.save(update_fields=["result", "state", "finished_at", "score"])
     return run
 
 

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import presenters, selectors, services
 from .client.clock import ClockUnavailable
@@ -234,6 +234,7 @@ def lab_restore(request, slug):
     return redirect(lab.get_absolute_url())
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def lab_clock(request, slug):
     """The account's lab clock: GET reads it, POST `step` (minute, hour, day) moves it forward."""

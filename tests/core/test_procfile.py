@@ -61,3 +61,31 @@ def test_a_lab_node_exiting_while_another_lives_stops_nothing(tmp_path):
     assert group.wait() == "labs.2"
     group.stop(timeout=5)
     assert "labs.2   | exited with status -9; stopping the others" in out.getvalue()
+
+
+def group_left(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_stop_waits_for_what_a_process_started_not_only_the_process(tmp_path):
+    """As a gunicorn worker outlives its master by a moment: stopped means nothing is left."""
+    group = ProcessGroup(cwd=tmp_path, env=process_env(), out=io.StringIO())
+    group.start("web.1", "(trap '' TERM; sleep 1) & sleep 30")
+    time.sleep(0.3)  # the background part is running and ignores SIGTERM
+    pid = group.children[0][1].pid
+    group.stop(timeout=10)
+    assert not group_left(pid)
+
+
+def test_stop_kills_what_ignores_sigterm_at_the_deadline(tmp_path):
+    group = ProcessGroup(cwd=tmp_path, env=process_env(), out=io.StringIO())
+    group.start("stubborn.1", "trap '' TERM; sleep 30 & wait; sleep 30")
+    time.sleep(0.3)
+    pid = group.children[0][1].pid
+    started = time.monotonic()
+    group.stop(timeout=1)
+    assert not group_left(pid) and time.monotonic() - started < 5

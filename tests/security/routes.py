@@ -121,6 +121,9 @@ ROWS = [
     Row("labrunner:hint", roles(LOGIN, 422, 422, 422), method="post", headers=HTMX,
         kwargs=lambda w: {"slug": w.lab.slug, "check_name": "greets_by_name"},
         data=lambda w: {"tier": "1"}),
+    # The lab clock is your own account's; a step it does not know moves nothing, for anyone.
+    Row("labrunner:clock", roles(LOGIN, 400, 400, 400), method="post", headers=HTMX, variant="bad step",
+        kwargs=lab, data=lambda w: {"step": "year"}),
     Row("labrunner:run_create", roles(LOGIN, 404, 404, 404), method="post", variant="unknown",
         kwargs=lambda w: {"slug": w.lab.slug, "kind": "solution"}),
     # Instructor pages.
