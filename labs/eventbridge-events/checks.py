@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from courseware.labrunner.grading import Fail, check
 
 SOURCE, DETAIL_TYPE = "com.example.shop", "OrderPlaced"
-WAIT_S = 12  # a function's first invocation is a cold start
+WAIT_S = 20  # a function's first invocation is a cold start; under load, more
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def every_order_but_tests_is_confirmed(lab):
             f"Orders from the channels {', '.join(missed)} were not confirmed within {WAIT_S} s. "
             "ConfirmRule should match every channel but test; look at ConfirmFunction's log too."
         )
-    if lab.wait_until(lambda: confirmation(lab, test["orderId"]), timeout=1.0):
+    if lab.wait_until(lambda: confirmation(lab, test["orderId"]), timeout=2.0):
         raise Fail("A test order (channel test) was confirmed: customers must never get those.")
     return "web, mobile and phone orders were confirmed; the test order was not."
 
