@@ -243,8 +243,8 @@ def every_order_but_tests_is_confirmed(lab):
         "Invoke nothing: look at what ConfirmFunction logged. Is it the whole event, or the "
         "confirmation, and is the total a number?",
         "Give ConfirmRule's target an `InputTransformer`: `InputPathsMap` picks the fields, "
-        "`InputTemplate` writes the JSON; a variable outside quotes keeps its JSON type. Read [events, "
-        "buses, rules and targets](lessons/eventbridge#events-buses-rules-and-targets).",
+        "`InputTemplate` writes the JSON; a variable outside quotes keeps its JSON type. Read [reshaping "
+        "what a target receives](lessons/eventbridge#reshaping-what-a-target-receives).",
     ],
 )
 def confirmations_have_the_transformed_shape(lab):

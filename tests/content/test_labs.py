@@ -92,6 +92,7 @@ def test_the_eventbridge_lab_and_its_lessons_link_both_ways():
     assert lab.lesson == "eventbridge" and lab.order == 10
     for section in (
         "events-buses-rules-and-targets",
+        "reshaping-what-a-target-receives",
         "event-patterns",
         "delivery-retries-and-dead-letter-queues",
         "schedules-from-scheduled-rules-to-eventbridge-scheduler",
@@ -102,6 +103,7 @@ def test_the_eventbridge_lab_and_its_lessons_link_both_ways():
         assert f'href="/lessons/sns-fan-out/#{section}"' in lab.html  # compared with SNS fan-out
     hinted = [hint for hints in lab.hints.values() for hint in hints]
     assert any('href="/lessons/eventbridge/#event-patterns"' in hint for hint in hinted)
+    assert any('href="/lessons/eventbridge/#reshaping-what-a-target-receives"' in hint for hint in hinted)
 
 
 def test_the_eventbridge_labs_saved_events_have_awss_shape():
