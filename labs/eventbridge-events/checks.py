@@ -240,8 +240,8 @@ def every_order_but_tests_is_confirmed(lab):
 @check(
     points=2,
     hints=[
-        "Invoke nothing: look at what ConfirmFunction logged. Is it the whole event, or the "
-        "confirmation, and is the total a number?",
+        "Compare the check's message with the confirmation of step 4: which keys differ, and is the "
+        "total a number or a string?",
         "Give ConfirmRule's target an `InputTransformer`: `InputPathsMap` picks the fields, "
         "`InputTemplate` writes the JSON; a variable outside quotes keeps its JSON type. Read [reshaping "
         "what a target receives](lessons/eventbridge#reshaping-what-a-target-receives).",
@@ -286,8 +286,8 @@ def confirmations_have_the_transformed_shape(lab):
 @check(
     points=2,
     hints=[
-        "Move the lab clock forward an hour and look at ReportsTable. Did the function run, and "
-        "under which time did it write its report?",
+        "Invoke ReportFunction with `scheduled-event`, then with `scheduled-event-next-hour`: do the two "
+        "reports get different `reportTime`s? And what makes the function run every hour?",
         "Give ReportFunction an `Events` entry of type `Schedule` with `rate(1 hour)`, and key each "
         "report by the event's `time`. Read [schedules: from scheduled rules to EventBridge "
         "Scheduler](lessons/eventbridge#schedules-from-scheduled-rules-to-eventbridge-scheduler).",
@@ -411,7 +411,7 @@ def confirmations_give_up_within_an_hour(lab):
     points=1,
     hidden=True,
     hints=[
-        "Leave two big orders waiting in ReviewQueue, move the clock an hour, and read the report.",
+        "With two big orders waiting in ReviewQueue, what should the next report say? Does the function ask the queue?",
         "Count ReviewQueue's `ApproximateNumberOfMessages` with `get_queue_attributes`. Read [schedules: "
         "from scheduled rules to EventBridge "
         "Scheduler](lessons/eventbridge#schedules-from-scheduled-rules-to-eventbridge-scheduler).",
