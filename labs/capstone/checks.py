@@ -148,7 +148,7 @@ def accepted_feedback_becomes_readable(lab):
 
 BAD_BODIES = [
     "rating=4&comment=nice",  # not JSON
-    "[4, \"nice\"]",  # JSON, not an object
+    '[4, "nice"]',  # JSON, not an object
     {"comment": "No rating at all"},
     {"rating": 0, "comment": "Too low"},
     {"rating": 6, "comment": "Too high"},
@@ -165,8 +165,7 @@ BAD_BODIES = [
     points=2,
     hidden=True,
     hints=[
-        "Which bodies should never reach the queue? Try a rating of 0, a rating of \"4\" and an "
-        "empty comment.",
+        'Which bodies should never reach the queue? Try a rating of 0, a rating of "4" and an empty comment.',
         "Parse and validate the body in the function behind the API and answer 400 before "
         "enqueuing. Read [the Lambda proxy event](lessons/api-gateway#the-lambda-proxy-event).",
     ],
@@ -184,8 +183,7 @@ def bad_input_is_refused(lab):
     points=1,
     hidden=True,
     hints=[
-        "GET a feedback id that was never submitted. What does your function do when the table "
-        "has no item?",
+        "GET a feedback id that was never submitted. What does your function do when the table has no item?",
         "`get_item` returns no `Item` for a missing key: answer 404. Read [working with DynamoDB "
         "from Python](lessons/dynamodb#working-with-dynamodb-from-python).",
     ],
@@ -236,8 +234,7 @@ def others_feedback_is_not_found(lab):
     points=2,
     hidden=True,
     hints=[
-        "Submit a rating of 2 and one of 3, then read both back a few seconds later. Which one "
-        "is escalated?",
+        "Submit a rating of 2 and one of 3, then read both back a few seconds later. Which one is escalated?",
         "Publish an event when a feedback is stored and let an EventBridge rule with a numeric "
         "pattern route low ratings to a function that marks them. Read [event "
         "patterns](lessons/eventbridge#event-patterns).",
