@@ -10,8 +10,6 @@ from courseware.labrunner.selectors import LabStanding, lab_list_with_scores
 from courseware.quizzes.models import Quiz, QuizGrade
 from courseware.quizzes.selectors import learner_quiz_grades
 
-from .models import ChallengeLab
-
 
 @dataclass
 class Badge:
@@ -62,10 +60,10 @@ class Dashboard:
 def learner_badges(*, user) -> tuple[list[Badge], list[Lab]]:
     """The badges `user` has earned (a challenge lab whose best score reached its points, dated by
     the first progress check that scored them), and the challenge labs still to earn, in lab order."""
-    challenges = list(ChallengeLab.objects.select_related("lab"))
-    reached = scores.full_marks(user=user, labs=[challenge.lab_id for challenge in challenges])
-    earned = [Badge(c.badge, c.lab, reached[c.lab_id]) for c in challenges if c.lab_id in reached]
-    return earned, [c.lab for c in challenges if c.lab_id not in reached]
+    challenges = list(Lab.objects.exclude(badge=""))
+    reached = scores.full_marks(user=user, labs=[lab.pk for lab in challenges])
+    earned = [Badge(lab.badge, lab, reached[lab.pk]) for lab in challenges if lab.pk in reached]
+    return earned, [lab for lab in challenges if lab.pk not in reached]
 
 
 def learner_dashboard(*, user) -> Dashboard:

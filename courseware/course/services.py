@@ -23,7 +23,6 @@ from courseware.search.documents import course_documents
 from courseware.search.sync import search_sync
 
 from .loader import load_course
-from .sync import challenge_sync
 
 
 class ContentInvalid(Exception):
@@ -34,13 +33,11 @@ class ContentInvalid(Exception):
 
 @dataclass
 class SyncResult(Upserted):
-    """What a sync did: the lessons' changes (its own lists), then the quizzes', the labs' and
-    the challenge labs'."""
+    """What a sync did: the lessons' changes (its own lists), then the quizzes' and the labs'."""
 
     release: int | None = None
     quizzes: Upserted = field(default_factory=Upserted)
     labs: Upserted = field(default_factory=Upserted)
-    challenges: Upserted = field(default_factory=Upserted)
 
 
 def content_load(*, content_dir: Path | None = None) -> Course:
@@ -63,7 +60,6 @@ def content_sync(*, content_dir: Path | None = None) -> SyncResult:
             **asdict(lessons),
             quizzes=quiz_sync(sources=course.quizzes),  # quizzes build on lessons, so after them
             labs=lab_sync(sources=course.labs),
-            challenges=challenge_sync(sources=course.labs),  # they mark labs, so after them
             release=release_record(modules=course.modules, lessons=course.lessons, labs=course.labs),
         )
         search_sync(documents=course_documents(course))  # the files are the truth; a sync fills the index

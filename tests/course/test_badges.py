@@ -9,7 +9,6 @@ from django.urls import reverse
 from courseware.course import selectors
 from courseware.course import services as course_services
 from courseware.course.loader import load_course
-from courseware.course.models import ChallengeLab
 from courseware.labrunner.models import Lab, LabRun, LabWorkspace
 from tests.lab_fixtures import write_lab
 
@@ -68,13 +67,12 @@ def test_bad_challenge_fields_are_reported_at_their_line(content, fields, messag
 
 def test_sync_keeps_the_mark_beside_the_lab_and_takes_it_away(content):
     lab = demo_lab(content, f'challenge: true\nbadge: "{BADGE}"\n')
-    result = course_services.content_sync()
-    assert result.challenges.created == ["demo"]
-    assert Lab.objects.get(slug="demo").challenge.badge == BADGE
-    assert course_services.content_sync().challenges.unchanged == ["demo"]
+    course_services.content_sync()
+    assert (Lab.objects.get(slug="demo").challenge, Lab.objects.get(slug="demo").badge) == (True, BADGE)
+    assert course_services.content_sync().labs.unchanged == ["demo"]
     (lab / "lab.md").write_text((lab / "lab.md").read_text().replace(f'challenge: true\nbadge: "{BADGE}"\n', ""))
-    assert course_services.content_sync().challenges.removed == ["demo"]
-    assert not ChallengeLab.objects.exists()
+    assert course_services.content_sync().labs.updated == ["demo"]
+    assert (Lab.objects.get(slug="demo").challenge, Lab.objects.get(slug="demo").badge) == (False, "")
 
 
 @pytest.fixture
@@ -136,11 +134,11 @@ def test_a_course_without_challenge_labs_shows_no_badge_section(synced, student_
 
 
 def test_the_labs_list_and_the_lab_page_name_a_challenge_lab(challenge, client, django_assert_num_queries):
-    with django_assert_num_queries(1):  # the labs, joined to their challenge marks (anonymous: no workspaces)
+    with django_assert_num_queries(1):  # the labs, each knowing its badge (anonymous: no workspaces)
         listing = client.get(reverse("labrunner:list")).content.decode()
     assert '1. Demo</a> <span class="badge">Challenge lab</span>' in listing
     page = client.get(challenge.get_absolute_url()).content.decode()
     assert 'Lab 1 · <span class="badge">Challenge lab</span>' in page
-    ChallengeLab.objects.all().delete()
+    Lab.objects.filter(pk=challenge.pk).update(badge="")
     assert "Challenge lab" not in client.get(reverse("labrunner:list")).content.decode()
     assert "Challenge lab" not in client.get(challenge.get_absolute_url()).content.decode()
