@@ -154,6 +154,14 @@ class FieldChecker:
             return None
         return value
 
+    def flag(self, key: str, *, default: bool = False) -> bool:
+        """An optional true/false field (YAML's `true`/`false`; "yes" or 1 are refused)."""
+        value = self.front.values.get(key, default)
+        if not isinstance(value, bool):
+            self.report(key, f"'{key}' must be true or false, not {value!r}")
+            return default
+        return value
+
     def text_list(self, key: str, *, required: bool = True) -> list[str] | None:
         value = self.require(key) if required else self.front.values.get(key, [])
         if value is None:

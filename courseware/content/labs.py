@@ -32,6 +32,8 @@ FIELDS = {
     "points",
     "minutes",
     "lesson",
+    "challenge",
+    "badge",
 }
 LIMIT_FIELDS = {"memory_mb": (128, 10240), "timeout_s": (1, 900)}
 
@@ -56,6 +58,8 @@ class LabSource:
     lesson: str
     body: str
     body_start: int
+    challenge: bool = False  # a challenge lab: a brief and no steps; full marks earn its badge
+    badge: str = ""  # a challenge lab's badge, shown on the dashboard of those who earn it
     starter: dict[str, str] = field(default_factory=dict)
     config: dict = field(default_factory=dict)  # the settings form's starting values
     events: dict[str, str] = field(default_factory=dict)
@@ -159,6 +163,7 @@ def read_front_matter(directory: Path, rel: str, problem, lesson_slugs: set[str]
         "minutes": fields.integer("minutes", minimum=1, maximum=600),
         "deploy": fields.text("deploy", max_length=20),
     }
+    values |= read_challenge(fields, front)
     values |= read_code_fields(fields, front, values["deploy"], lesson_slugs)
     values |= read_limits(fields, front.values.get("limits") or {})
     for line, message in fields.problems:
@@ -166,6 +171,17 @@ def read_front_matter(directory: Path, rel: str, problem, lesson_slugs: set[str]
     if fields.problems:
         return None
     return values | {"body": body, "body_start": body_start}
+
+
+def read_challenge(fields: FieldChecker, front) -> dict:
+    """Whether this is a challenge lab, and the badge its full marks earn (one goes with the other)."""
+    challenge = fields.flag("challenge")
+    badge = fields.text("badge", required=False, max_length=80) or ""
+    if challenge and not badge and "badge" not in front.values:
+        fields.report("challenge", "a challenge lab names the badge its full marks earn in 'badge'")
+    if badge and not challenge:
+        fields.report("badge", "only a challenge lab ('challenge: true') earns a badge")
+    return {"challenge": challenge, "badge": badge}
 
 
 def read_code_fields(fields: FieldChecker, front, deploy: str | None, lesson_slugs: set[str] | None) -> dict:

@@ -33,6 +33,8 @@ class Lab(models.Model):
     events = models.JSONField(default=dict)  # saved test event name -> JSON text
     # visible check name -> its hints as HTML, gentlest first; a hidden check's are never stored
     hints = models.JSONField(default=dict)
+    # A challenge lab (`challenge: true`, a brief and no steps) names the badge its full marks earn.
+    badge = models.CharField(max_length=80, blank=True)
     source_path = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
     synced_at = models.DateTimeField()
@@ -45,6 +47,10 @@ class Lab(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("labrunner:lab", args=[self.slug])
+
+    @property
+    def challenge(self) -> bool:
+        return bool(self.badge)
 
 
 class LabNode(models.Model):

@@ -93,3 +93,18 @@ def version_counts(*, user) -> dict[int, int]:
     """How many versions (deploys) a learner made in each lab, by lab id."""
     rows = LabVersion.objects.filter(workspace__user=user).order_by().values("workspace__lab_id")
     return {row["workspace__lab_id"]: row["count"] for row in rows.annotate(count=Count("pk"))}
+
+
+def full_marks(*, user, labs: list[int]) -> dict[int, datetime | None]:
+    """The labs among `labs` (ids) where `user`'s best score reached the lab's points, each with
+    when a progress check first scored them (None if no such run is kept), in one query."""
+    if not labs:
+        return {}
+    scored = Q(runs__kind=LabRun.Kind.GRADE, runs__state=LabRun.State.DONE, runs__score__gte=F("lab__points"))
+    rows = (
+        LabWorkspace.objects.filter(user=user, lab_id__in=labs, best_score__gte=F("lab__points"))
+        .order_by()
+        .values("lab_id")
+        .annotate(reached=Min("runs__finished_at", filter=scored))
+    )
+    return {row["lab_id"]: row["reached"] for row in rows}

@@ -39,6 +39,7 @@ def lab_values(source) -> dict:
         "config": source.config,
         "events": source.events,
         "hints": source.hints,
+        "badge": source.badge,
         "source_path": source.path,
         "content_hash": source.content_hash,
     }

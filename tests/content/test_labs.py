@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, S3Mo
 from django.conf import settings
 
 from courseware.course.loader import load_course
+from courseware.labrunner.grading.checks import load_checks
 from courseware.labrunner.grading.runner import files_in, grade_lab, lab_source
 
 LABS = sorted(p.name for p in (Path(settings.CONTENT_DIR) / "labs").iterdir() if (p / "lab.md").is_file())
@@ -73,6 +74,32 @@ def test_the_s3_lab_and_its_lessons_link_both_ways():
         assert f'href="/lessons/s3/#{section}"' in lab.html
     hinted = [hint for hints in lab.hints.values() for hint in hints]
     assert any('href="/lessons/s3/#letting-s3-invoke-your-function"' in hint for hint in hinted)
+
+
+def test_the_capstone_and_its_lessons_link_both_ways():
+    course = load_course(settings.CONTENT_DIR)
+    lesson = next(lesson for lesson in course.lessons if lesson.slug == "patterns")
+    assert "capstone" in [lab["slug"] for lab in lesson.labs]  # "Practise it in a lab"
+    lab = next(lab for lab in course.labs if lab.slug == "capstone")
+    assert (lab.lesson, lab.challenge, lab.badge) == ("patterns", True, "Serverless course: capstone complete")
+    for target in (
+        "patterns/#pattern-1-the-serverless-web-application",
+        "api-gateway-security/#jwt-authorizers-http-apis",
+        "sqs/#partial-batch-failures",
+        "dynamodb/#working-with-dynamodb-from-python",
+        "eventbridge/#event-patterns",
+    ):
+        assert f'href="/lessons/{target}"' in lab.html
+    hinted = [hint for hints in lab.hints.values() for hint in hints]
+    assert any('href="/lessons/api-gateway-security/#jwt-authorizers-http-apis"' in hint for hint in hinted)
+
+
+def test_the_capstone_is_a_challenge_lab_that_hides_most_of_its_checks():
+    course = load_course(settings.CONTENT_DIR)
+    assert "capstone" in [lab.slug for lab in course.labs if lab.challenge]
+    checks = load_checks(Path(settings.CONTENT_DIR) / "labs/capstone/checks.py")
+    assert sum(item.hidden for item in checks) > len(checks) / 2
+    assert all(len(item.hints) >= 2 for item in checks)
 
 
 def test_the_s3_labs_saved_event_has_aws_shape():
