@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import presenters, selectors, services
 from .client.clock import ClockUnavailable
@@ -234,26 +234,42 @@ def lab_restore(request, slug):
     return redirect(lab.get_absolute_url())
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 @login_required
 def lab_clock(request, slug):
-    """The account's lab clock: GET reads it, POST `step` (minute, hour, day) moves it forward."""
+    """The account's lab clock, for the card on the lab page."""
     lab, workspace = _workspace(request, slug)
-    step = request.POST.get("step", "") if request.method == "POST" else None
+    context, status = _clock(lab, workspace, step=None)
+    return render(request, "labrunner/lab.html#lab-clock", context, status=status)
+
+
+@require_POST
+@login_required
+def lab_clock_advance(request, slug):
+    """Move the account's lab clock forward by `step` (minute, hour, day): what falls due runs."""
+    lab, workspace = _workspace(request, slug)
+    context, status = _clock(lab, workspace, step=request.POST.get("step", ""))
+    if request.htmx:
+        return render(request, "labrunner/lab.html#lab-clock", context, status=status)
+    if context["clock_error"]:
+        messages.error(request, context["clock_error"])
+    else:
+        messages.success(request, f"Lab time is now {context['clock']['now']}.")
+    return redirect(f"{lab.get_absolute_url()}#clock-title")
+
+
+def _clock(lab, workspace, *, step: str | None) -> tuple[dict, int]:
+    """The clock card's context and status: the clock (moved first by `step`), or what went wrong."""
     context = {"lab": lab, "clock": None, "clock_error": None}
-    status = 200
     try:
         context["clock"] = services.lab_clock(workspace=workspace, step=step)
     except services.LabInputError as problem:
-        context["clock_error"], status = f"Nothing moved: {problem}.", 400
+        context["clock_error"] = f"Nothing moved: {problem}."
+        return context, 400
     except ClockUnavailable as problem:
-        context["clock_error"], status = str(problem), 503
+        context["clock_error"] = str(problem)
+        return context, 503
     except OSError as error:  # the lab backend is down or restarting
-        context["clock_error"], status = f"The lab backend did not answer ({error}). Try again in a moment.", 503
-    if request.method == "POST" and not request.htmx:
-        if context["clock_error"]:
-            messages.error(request, context["clock_error"])
-        else:
-            messages.success(request, f"Lab time is now {context['clock']['now']}.")
-        return redirect(f"{lab.get_absolute_url()}#clock-title")
-    return render(request, "labrunner/lab.html#lab-clock", context, status=status)
+        context["clock_error"] = f"The lab backend did not answer ({error}). Try again in a moment."
+        return context, 503
+    return context, 200

@@ -31,19 +31,19 @@ def test_moving_the_clock_fires_a_schedule_in_the_learners_account(student_clien
 
     before = student_client.get(url("clock"), **HTMX).content.decode()
     assert "Lab time:" in before
-    after = student_client.post(url("clock"), {"step": "hour"}, **HTMX).content.decode()
+    after = student_client.post(url("clock_advance"), {"step": "hour"}, **HTMX).content.decode()
     assert re.search(r"\((3[56]\d\d) s ahead of real time\)", after)
     message = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=5)["Messages"][0]
     assert json.loads(message["Body"])["detail-type"] == "Scheduled Event"
 
 
 def test_without_javascript_the_clock_redirects_back_with_the_time(student_client, labs):
-    page = student_client.post(url("clock"), {"step": "day"}, follow=True).content.decode()
+    page = student_client.post(url("clock_advance"), {"step": "day"}, follow=True).content.decode()
     assert "Lab time is now" in page
 
 
 def test_only_the_offered_steps_move_it(student_client, student, labs):
-    answer = student_client.post(url("clock"), {"step": "year"}, **HTMX)
+    answer = student_client.post(url("clock_advance"), {"step": "year"}, **HTMX)
     assert answer.status_code == 400 and "Nothing moved" in answer.content.decode()
     workspace = LabWorkspace.objects.get(user=student)
     clock = student_client.get(url("clock"), **HTMX).content.decode()
@@ -51,13 +51,13 @@ def test_only_the_offered_steps_move_it(student_client, student, labs):
 
 
 def test_anonymous_visitors_cannot_move_a_clock(client, labs):
-    answer = client.post(url("clock"), {"step": "day"})
+    answer = client.post(url("clock_advance"), {"step": "day"})
     assert answer.status_code == 302 and "login" in answer["Location"]
 
 
 def test_a_backend_that_does_not_answer_is_said_so(student_client, labs, settings):
     settings.LABS_ENDPOINT = "http://127.0.0.1:1"
-    answer = student_client.post(url("clock"), {"step": "minute"}, **HTMX)
+    answer = student_client.post(url("clock_advance"), {"step": "minute"}, **HTMX)
     assert answer.status_code == 503 and "did not answer" in answer.content.decode()
 
 

@@ -122,7 +122,9 @@ ROWS = [
         kwargs=lambda w: {"slug": w.lab.slug, "check_name": "greets_by_name"},
         data=lambda w: {"tier": "1"}),
     # The lab clock is your own account's; a step it does not know moves nothing, for anyone.
-    Row("labrunner:clock", roles(LOGIN, 400, 400, 400), method="post", headers=HTMX, variant="bad step",
+    # This world has no lab backend: the card says so (503) to anyone logged in.
+    Row("labrunner:clock", roles(LOGIN, 503, 503, 503), headers=HTMX, kwargs=lab),
+    Row("labrunner:clock_advance", roles(LOGIN, 400, 400, 400), method="post", headers=HTMX, variant="bad step",
         kwargs=lab, data=lambda w: {"step": "year"}),
     Row("labrunner:run_create", roles(LOGIN, 404, 404, 404), method="post", variant="unknown",
         kwargs=lambda w: {"slug": w.lab.slug, "kind": "solution"}),
