@@ -260,9 +260,8 @@ def a_flaky_payment_is_retried(lab):
         "Run the saved input `out-of-stock` and then look at the order in OrdersTable: the customer "
         "paid, and nothing was shipped. What should happen to the payment?",
         "`Catch` the failure of ReserveInventory (`ResultPath: $.error` keeps the order), go to a "
-        "RefundPayment task, then to a `Fail` state. Read [error handling with Retry and "
-        "Catch](lessons/step-functions#error-handling-with-retry-and-catch) and the compensation in [a "
-        "worked example: an order workflow](lessons/step-functions#a-worked-example-an-order-workflow).",
+        "RefundPayment task, then to a `Fail` state. Read [compensation: the saga "
+        "pattern](lessons/step-functions#compensation-the-saga-pattern).",
     ],
 )
 def an_out_of_stock_order_is_refunded(lab):
@@ -275,8 +274,8 @@ def an_out_of_stock_order_is_refunded(lab):
     hidden=True,
     hints=[
         "What happens to the payment when the carrier cannot deliver (saved input `unshippable`)?",
-        "ShipOrder needs a `Catch` to the same compensation as ReserveInventory. Read [error "
-        "handling with Retry and Catch](lessons/step-functions#error-handling-with-retry-and-catch).",
+        "ShipOrder needs a `Catch` to the same compensation as ReserveInventory. Read [compensation: "
+        "the saga pattern](lessons/step-functions#compensation-the-saga-pattern).",
     ],
 )
 def an_unshippable_order_is_refunded(lab):
