@@ -34,6 +34,11 @@ def run(lab, name: str) -> dict:
     read the same run: {"order", "arn", "done", "history", "record"}."""
     runs = lab.__dict__.setdefault("_runs", {})
     if name not in runs:
+        if machine_type(lab) != "STANDARD":
+            raise Fail(
+                f"OrderWorkflow is an {machine_type(lab).title()} workflow: its executions keep no history, so neither "
+                "you nor the grader can see which state failed or whether a refund ran. Keep `Type: STANDARD`."
+            )
         order = lab.event(name)
         order["order_id"] = f"{order['order_id']}-{uuid.uuid4().hex[:6]}"
         arn = lab.start_execution(MACHINE, order)
@@ -41,6 +46,14 @@ def run(lab, name: str) -> dict:
     found = runs[name]
     found["record"] = record(lab, found["order"]["order_id"])
     return found
+
+
+def machine_type(lab) -> str:
+    """STANDARD or EXPRESS, as deployed."""
+    if "_type" not in lab.__dict__:
+        described = lab.client("stepfunctions").describe_state_machine(stateMachineArn=lab.resource(MACHINE))
+        lab.__dict__["_type"] = described["type"]
+    return lab.__dict__["_type"]
 
 
 def finish(lab, arn: str, name: str) -> dict:
@@ -59,14 +72,17 @@ def finish(lab, arn: str, name: str) -> dict:
         newest = sfn.get_execution_history(executionArn=arn, reverseOrder=True, maxResults=1)["events"]
         if newest and newest[0]["id"] > LOOP_EVENTS:
             return "loop"
-        if newest and newest[0]["type"] in FAILED_TASK:
+        if newest and newest[0]["type"] in FAILED_TASK and not seen.get("no clock"):
             waiting = seen.setdefault(newest[0]["id"], [time.monotonic(), None])
             if time.monotonic() - waiting[0] > RETRY_PATIENCE_S:
                 step = waiting[1]
                 if step is None:  # the retry's own wait, less what has passed since the failure was seen
                     wait = retry_wait(definition, history(lab, arn))
                     step = max(0.05, wait - (time.monotonic() - waiting[0])) if wait else CLOCK_STEP_S
-                lab.advance_clock(seconds=step)
+                try:
+                    lab.advance_clock(seconds=step)
+                except Fail:  # a grader without the clock's key (a test's): wait in real time
+                    seen["no clock"] = True
                 waiting[:] = [time.monotonic(), CLOCK_STEP_S if waiting[1] is None else min(2 * step, MAX_CLOCK_STEP_S)]
         return False
 
@@ -321,12 +337,11 @@ def monthly(values: dict) -> Decimal:
 )
 def standard_or_express_for_your_orders(lab):
     """OrderWorkflow is a Standard workflow, and your executions priced both ways"""
-    arn = lab.resource(MACHINE)
-    kind = lab.client("stepfunctions").describe_state_machine(stateMachineArn=arn)["type"]
-    if kind != "STANDARD":
+    if machine_type(lab) != "STANDARD":
         raise Fail(
-            f"OrderWorkflow is an {kind} workflow. Express runs an execution at least once (asynchronous) and keeps "
-            "no history: for a workflow that charges cards, Standard's exactly-once execution is worth its price."
+            f"OrderWorkflow is an {machine_type(lab).title()} workflow. Express runs an asynchronous execution at "
+            "least once and keeps no history: for a workflow that charges cards, Standard's exactly-once execution "
+            "is worth its price."
         )
     priced = []
     for name in ("order", "flaky-payment", "out-of-stock"):
