@@ -37,7 +37,7 @@ def run(lab, name: str) -> dict:
         if machine_type(lab) != "STANDARD":
             raise Fail(
                 f"OrderWorkflow is an {machine_type(lab).title()} workflow: its executions keep no history, so neither "
-                "you nor the grader can see which state failed or whether a refund ran. Keep `Type: STANDARD`."
+                "you nor the grader can see which state failed or whether a refund ran. Keep Type: STANDARD."
             )
         order = lab.event(name)
         order["order_id"] = f"{order['order_id']}-{uuid.uuid4().hex[:6]}"
@@ -98,7 +98,7 @@ def finish(lab, arn: str, name: str) -> dict:
             else f"was still running after {RUN_TIMEOUT_S} s"
         )
         raise Fail(
-            f"The execution for `{name}` {why} ({so_far}), and the grader stopped it. An order needs a few dozen "
+            f"The execution for {name!r} {why} ({so_far}), and the grader stopped it. An order needs a few dozen "
             "events: does a Catch or a Next lead back to a state that already ran (a loop)?"
         )
     return lab.execution(arn, timeout=10)
@@ -228,13 +228,13 @@ def an_order_is_charged_reserved_and_shipped(lab):
     order_id = found["order"]["order_id"]
     if found["done"]["status"] != "SUCCEEDED":
         raise Fail(
-            f"The execution for order {order_id} (saved input `order`) ended {ended(found)} after {path(found)}."
+            f"The execution for order {order_id} (saved input 'order') ended {ended(found)} after {path(found)}."
         )
     tracking = ((found["done"]["output"] or {}).get("shipment") or {}).get("tracking_number")
     if not tracking:
         raise Fail(
             "The execution succeeded, but its output has no shipment.tracking_number: keep ShipOrder's "
-            "`ResultPath: $.shipment` (and the other states' ResultPath), so the output carries the whole order."
+            "ResultPath: $.shipment (and the other states' ResultPath), so the output carries the whole order."
         )
     if found["record"].get("payment_status") != "CHARGED" or "tracking_number" not in found["record"]:
         raise Fail(f"OrdersTable should show order {order_id} charged and shipped; it has {found['record']}.")
@@ -258,7 +258,7 @@ def a_flaky_payment_is_retried(lab):
     if found["done"]["status"] != "SUCCEEDED":
         tried = attempts(found)
         raise Fail(
-            f"Order {order_id} (saved input `flaky-payment`) ended {ended(found)} after {tried} charge "
+            f"Order {order_id} (saved input 'flaky-payment') ended {ended(found)} after {tried} charge "
             f"attempt{'s' * (tried != 1)} ({path(found)}). The provider only timed out once: a timeout is worth "
             "another try."
         )
@@ -359,7 +359,7 @@ def standard_or_express_for_your_orders(lab):
             }
         )
         priced.append(
-            f"`{name}`: {count} transition{'s' * (count != 1)} in {seconds:.2f} s → a million a month costs "
+            f"{name!r}: {count} transition{'s' * (count != 1)} in {seconds:.2f} s → a million a month costs "
             f"${standard:,.2f} on Standard, ${express:,.2f} on Express"
         )
     if not priced:

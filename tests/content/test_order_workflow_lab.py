@@ -102,5 +102,5 @@ def test_slow_retries_are_waited_out_on_the_lab_clock_and_a_compensation_must_fa
     # (what Express would bill) is its one 20 s wait and its tasks, not more.
     assert run.seconds < 60
     priced = by_name["standard_or_express_for_your_orders"].message
-    flaky = priced.split("`flaky-payment`: ")[1]
+    flaky = priced.split("'flaky-payment': ")[1]
     assert flaky.startswith("5 transitions in 2")  # 20.x s
