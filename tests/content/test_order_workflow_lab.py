@@ -69,6 +69,15 @@ def test_the_wait_before_a_retry_follows_the_matching_retrier(checks):
     assert checks.retry_wait({"States": {}}, [*start, timeout]) is None
 
 
+def test_a_throttled_task_that_no_retry_ran_again_is_the_platforms_not_the_learners(checks):
+    start = [{"type": "ExecutionStarted"}, entered("TaskStateEntered", "ShipOrder"), {"type": "TaskScheduled"}]
+    throttled = failed("Lambda.TooManyRequestsException")
+    assert checks.unretried_throttle([*start, throttled, {"type": "ExecutionFailed"}])
+    assert checks.unretried_throttle([*start, throttled, entered("TaskStateEntered", "RefundPayment")])  # caught
+    assert not checks.unretried_throttle([*start, throttled, {"type": "TaskScheduled"}])  # retried
+    assert not checks.unretried_throttle([*start, failed("OutOfStock"), {"type": "ExecutionFailed"}])
+
+
 def solution_with(change) -> tuple[dict, dict]:
     files, config = files_in(LAB / "solution")
     definition = json.loads(files["statemachine/order.asl.json"])
