@@ -6,8 +6,10 @@ ran, how often a task was retried) and what it left in OrdersTable (was the cust
 refunded, was the order shipped). The saga's promise is the last one: no order is left charged
 but not shipped.
 
-Retry intervals wait on the lab clock, which runs at real time unless a check moves it: the
-solution's 1 s retry takes a second, so every wait here is generous.
+Retry intervals wait on the lab clock, which runs at real time unless a check moves it. `finish`
+moves it past each Retry's wait (read from the deployed definition), so a learner's realistic
+backoff costs no grading time and an execution's duration stays what AWS would bill; it stops an
+execution that loops. Timeouts are generous: four cold starts on a busy grader take a while.
 """
 
 import json
@@ -21,7 +23,7 @@ from courseware.pricing.engine.stepfunctions import stepfunctions_estimate
 MACHINE, TABLE = "OrderWorkflow", "OrdersTable"
 RUN_TIMEOUT_S = 90  # four functions' cold starts and a retry, on a busy grader
 PER_MONTH = 1_000_000  # the volume the cost check prices: the lesson's "one million orders a month"
-EXPRESS_MEMORY_MB = 64
+EXPRESS_MEMORY_MB, EXPRESS_LIMIT_S = 64, 300  # the smallest billed memory; Express's 5-minute bound
 LOOP_EVENTS = 400  # an order's history holds a few dozen events; hundreds mean a loop
 THROTTLED, THROTTLE_RERUNS = "Lambda.TooManyRequestsException", 2
 FAILED_TASK = {"TaskFailed", "LambdaFunctionFailed"}  # the newest event while a Retry waits
@@ -372,16 +374,15 @@ def standard_or_express_for_your_orders(lab):
         count = transitions(found["history"])
         seconds = (found["done"]["stopDate"] - found["done"]["startDate"]).total_seconds()
         standard = monthly({"workflow_type": "standard", "transitions_per_execution": count, "free_tier": False})
-        express = monthly(
-            {
-                "workflow_type": "express",
-                "duration_ms": max(Decimal("0.001"), Decimal(str(round(seconds * 1000, 3)))),
-                "memory_mb": EXPRESS_MEMORY_MB,
-            }
-        )
+        if seconds > EXPRESS_LIMIT_S:
+            express = f"and Express could not run it (over its {EXPRESS_LIMIT_S // 60} minutes)"
+        else:
+            billed = max(Decimal("0.001"), Decimal(str(round(seconds * 1000, 3))))
+            cost = monthly({"workflow_type": "express", "duration_ms": billed, "memory_mb": EXPRESS_MEMORY_MB})
+            express = f"${cost:,.2f} on Express"
         priced.append(
             f"{name!r}: {count} transition{'s' * (count != 1)} in {seconds:.2f} s → a million a month costs "
-            f"${standard:,.2f} on Standard, ${express:,.2f} on Express"
+            f"${standard:,.2f} on Standard, {express}"
         )
     if not priced:
         return "OrderWorkflow is a Standard workflow (no execution of this run to price)."
