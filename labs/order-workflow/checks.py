@@ -296,8 +296,8 @@ def a_flaky_payment_is_retried(lab):
 @check(
     points=3,
     hints=[
-        "Run the saved input `out-of-stock` and then look at the order in OrdersTable: the customer "
-        "paid, and nothing was shipped. What should happen to the payment?",
+        "Run the saved input `out-of-stock` and read its history: ChargePayment succeeded before "
+        "ReserveInventory failed. The customer paid and nothing will ship: what should happen to the payment?",
         "`Catch` the failure of ReserveInventory (`ResultPath: $.error` keeps the order), go to a "
         "RefundPayment task, then to a `Fail` state. Read [compensation: the saga "
         "pattern](lessons/step-functions#compensation-the-saga-pattern).",
