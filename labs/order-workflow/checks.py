@@ -208,6 +208,14 @@ def attempts(found: dict) -> int:
     return int(found["record"].get("attempts", 0))
 
 
+def refunded_by_the_workflow(lab, events: list[dict]) -> bool:
+    """Whether a task of the execution invoked RefundPaymentFunction (by name or ARN, in the
+    `lambda:invoke` integration's parameters or as the task's resource)."""
+    function = lab.resource("RefundPaymentFunction")
+    details = ("taskScheduledEventDetails", "lambdaFunctionScheduledEventDetails")
+    return any(function in json.dumps(event.get(key) or {}) for event in events for key in details)
+
+
 def compensated(lab, name: str, failing_state: str) -> str:
     """The saga's promise for an order that cannot be filled: refunded, not shipped, and the
     execution FAILED (so its status says what happened)."""
@@ -225,6 +233,11 @@ def compensated(lab, name: str, failing_state: str) -> str:
         raise Fail(
             f"Order {order_id} ({name}) should have been charged, then refunded; its payment_status is {status!r} "
             f"(states: {path(found)})."
+        )
+    if not refunded_by_the_workflow(lab, found["history"]):
+        raise Fail(
+            f"Order {order_id} ({name}) was refunded, but no state of OrderWorkflow invoked RefundPaymentFunction "
+            f"(states: {path(found)}). Keep orchestration out of code: the compensation is a state of the workflow."
         )
     if found["done"]["status"] != "FAILED":
         raise Fail(

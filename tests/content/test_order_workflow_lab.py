@@ -78,6 +78,23 @@ def test_a_throttled_task_that_no_retry_ran_again_is_the_platforms_not_the_learn
     assert not checks.unretried_throttle([*start, failed("OutOfStock"), {"type": "ExecutionFailed"}])
 
 
+def test_the_refund_must_be_a_state_of_the_workflow_not_code_in_a_task(checks):
+    class Lab:
+        def resource(self, logical_id):
+            return {"RefundPaymentFunction": "lab-RefundPaymentFunction-ABC"}[logical_id]
+
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:lab-RefundPaymentFunction-ABC"
+    optimised = {
+        "type": "TaskScheduled",
+        "taskScheduledEventDetails": {"parameters": json.dumps({"FunctionName": arn})},
+    }
+    by_arn = {"type": "LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails": {"resource": arn}}
+    other = {"type": "TaskScheduled", "taskScheduledEventDetails": {"parameters": '{"FunctionName": "lab-Ship-X"}'}}
+    assert checks.refunded_by_the_workflow(Lab(), [other, optimised])
+    assert checks.refunded_by_the_workflow(Lab(), [by_arn])
+    assert not checks.refunded_by_the_workflow(Lab(), [other])
+
+
 def solution_with(change) -> tuple[dict, dict]:
     files, config = files_in(LAB / "solution")
     definition = json.loads(files["statemachine/order.asl.json"])
