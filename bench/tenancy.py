@@ -31,7 +31,7 @@ import django  # noqa: E402
 django.setup()
 
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer  # noqa: E402
-from tests.labrunner.test_account_limits import HAMMER  # noqa: E402
+from tests.labrunner.emulator.test_account_limits import HAMMER  # noqa: E402
 
 from courseware.labrunner.client.aws import AccountAws, new_account_id  # noqa: E402
 from courseware.labrunner.deploy.function import execution_role  # noqa: E402
