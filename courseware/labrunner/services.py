@@ -1,4 +1,4 @@
-"""Writes for labs: drafts, versions, runs (deploy, invoke, grade, request), reset.
+"""Writes for labs: drafts, versions, runs (deploy, invoke, grade, request, execution), reset.
 
 A run is only recorded here, and queued when its transaction commits; a task executes it
 (`steps`), so a deploy or a grade never holds a web worker; the page polls the run. Every
@@ -19,6 +19,7 @@ from . import selectors, workspace_files
 from .client.aws import new_account_id
 from .client.clock import ClockUnavailable, advance_clock, read_clock
 from .deploy import DeployError, validate_config
+from .execution_panel import ExecutionInvalid, parse_execution
 from .models import STALE_AFTER, Lab, LabHintReveal, LabRun, LabVersion, LabWorkspace
 from .placement import NoLabNode, workspace_place
 from .request_panel import ApiRequestInvalid, parse_api_request
@@ -143,10 +144,24 @@ def parse_event(text: str) -> object:
 
 
 def lab_run_start(
-    *, workspace: LabWorkspace, kind: str, event_text: str = "", event_name: str = "", api_request: dict | None = None
+    *,
+    workspace: LabWorkspace,
+    kind: str,
+    event_text: str = "",
+    event_name: str = "",
+    api_request: dict | None = None,
+    execution: dict | None = None,
 ) -> LabRun:
     """Record a run (one at a time per learner and lab) and queue its task."""
     request = {}
+    if kind == LabRun.Kind.EXECUTION:
+        version = workspace.deployed_version
+        try:  # the machine is one the deployed version holds (checked again when it runs)
+            request = parse_execution(
+                execution or {}, ((version.deployment or {}).get("resources") or {}) if version else None
+            )
+        except ExecutionInvalid as error:
+            raise LabInputError(str(error)) from error
     if kind == LabRun.Kind.REQUEST:
         try:
             request = parse_api_request(api_request or {})

@@ -112,7 +112,13 @@ def _header(workspace) -> dict:
     return {"status_oob": True, "versions": selectors.lab_versions(workspace=workspace)}
 
 
-RUN_PARTIALS = {"deploy": "deploy-run", "invoke": "invoke-run", "grade": "grade-run", "request": "request-run"}
+RUN_PARTIALS = {
+    "deploy": "deploy-run",
+    "invoke": "invoke-run",
+    "grade": "grade-run",
+    "request": "request-run",
+    "execution": "execution-run",
+}
 API_REQUEST_FIELDS = ("api", "method", "path", "headers", "body", "auth")
 
 
@@ -136,6 +142,7 @@ def lab_run_create(request, slug, kind):
             event_text=request.POST.get("event", ""),
             event_name=request.POST.get("event_name", ""),
             api_request={key: request.POST.get(key, "") for key in API_REQUEST_FIELDS},
+            execution={key: request.POST.get(key, "") for key in ("machine", "input")},
         )
     except (services.LabInputError, services.LabBusy) as problem:
         error = str(problem)

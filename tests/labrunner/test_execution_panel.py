@@ -1,0 +1,121 @@
+"""The execution panel through the views: a learner starts one of their state machines with a
+JSON input and reads its history (retries, Catch paths, failures), its cost as Standard and as
+Express; bad input is refused with a message and nothing queued."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from courseware.labrunner import execution_panel
+from courseware.labrunner.models import LabRun
+from courseware.pricing.engine.catalog import price_set
+from tests.execution_fixtures import SLUG, files, sync_flow_lab
+from tests.lab_fixtures import HTMX, solution_post
+
+
+def url(name, *args, slug=SLUG):
+    return reverse(f"labrunner:{name}", args=[slug, *args])
+
+
+@pytest.fixture
+def flow_lab(labs, tmp_path):
+    sync_flow_lab(tmp_path, settings.CONTENT_DIR)
+    return labs
+
+
+@pytest.fixture
+def deployed(student_client, flow_lab):
+    posted = {f"file:{name}": text for name, text in files().items()}
+    answer = student_client.post(url("run_create", "deploy"), posted, **HTMX)
+    assert "deployed" in answer.content.decode(), answer.content.decode()
+    return student_client
+
+
+def start(client, machine="Orders", payload=None, text=None):
+    data = {"machine": machine, "input": text if text is not None else json.dumps(payload or {})}
+    return client.post(url("run_create", "execution"), data, **HTMX)
+
+
+def latest() -> LabRun:
+    return LabRun.objects.filter(kind=LabRun.Kind.EXECUTION).latest("pk")
+
+
+def test_the_panel_starts_a_machine_and_shows_its_history_with_a_retry(deployed):
+    page = deployed.get(url("lab")).content.decode()
+    assert "Start an execution" in page and '<option value="Orders"' in page
+    assert "{&quot;amount&quot;: 30}" in page  # the input starts as the lab's saved event
+    answer = start(deployed, payload={"amount": 30, "flaky": 1})
+    html = answer.content.decode()
+    assert answer.status_code == 200 and "Status: <strong>SUCCEEDED</strong>" in html
+    assert "&quot;charged&quot;: 30" in html  # the output
+    for event in ("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskFailed", "TaskSucceeded"):
+        assert f"<td>{event}" in html, event
+    assert "retry 1</span>" in html and "<code>Flaky</code>" in html
+    result = latest().result
+    assert result["status"] == "SUCCEEDED" and result["retries"] == 1
+    assert [row["state"] for row in result["events"] if row["type"] == "TaskScheduled"] == ["Charge", "Charge"]
+    # Charge entered, then Done (Succeed), plus the retry: 3 transitions, priced from the catalog
+    assert result["transitions"] == 3
+    price = price_set("current").price("stepfunctions.standard.transitions")
+    assert Decimal(result["cost"]["standard"]["usd"]) == 3 * price.flat / price.per
+    assert result["cost"]["express"]["usd"] and "As Express (64 MB)" in html
+    elapsed = [row["elapsed_ms"] for row in result["events"]]
+    assert elapsed == sorted(elapsed) and elapsed[-1] >= 1000  # the retry waited its 1 s interval
+
+
+def test_a_catch_path_and_an_uncaught_failure_are_shown(deployed):
+    caught = start(deployed, payload={"amount": 30, "declined": True}).content.decode()
+    assert "Status: <strong>SUCCEEDED</strong>" in caught and "Catch from Charge</span>" in caught
+    rows = latest().result["events"]
+    entered = [row for row in rows if row["caught_from"]]
+    assert [(row["type"], row["state"]) for row in entered] == [("PassStateEntered", "Rejected")]
+    assert any(row["error"] == "Declined" and row["group"] == "failed" for row in rows)
+    failed = start(deployed, payload={"amount": 30, "crash": True}).content.decode()
+    assert "Status: <strong>FAILED</strong>" in failed and "<code>RuntimeError</code>" in failed
+    assert "the payment service crashed" in failed and "<td>ExecutionFailed" in failed
+    assert latest().result["error"] == "RuntimeError"
+
+
+def test_a_wait_on_the_lab_clock_shows_running_and_the_history_so_far(deployed, monkeypatch):
+    monkeypatch.setattr(execution_panel, "WAIT_S", 0.5)
+    html = start(deployed, machine="Later").content.decode()
+    assert "Status: <strong>RUNNING</strong>" in html and "<td>WaitStateEntered" in html
+    assert "the history so far" in html and latest().result["stop"] is None
+
+
+def test_an_express_machine_runs_to_its_end_without_a_history(deployed):
+    html = start(deployed, machine="Quick", payload={"id": 7}).content.decode()
+    assert "Status: <strong>SUCCEEDED</strong>" in html and "keeps no history" in html
+    result = latest().result
+    assert result["output"] == {"id": 7, "stamp": "done"} and result["type"] == "EXPRESS"
+    assert result["cost"]["express"]["usd"] and "unavailable" in result["cost"]["standard"]
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"input": '{"amount": 30,}'}, "the input is not valid JSON"),
+        ({"input": "{" * 10}, "the input is not valid JSON"),
+        ({"machine": "Nope"}, "choose one of your state machines: Later, Orders, Quick"),
+        ({"input": json.dumps({"pad": "x" * 256 * 1024})}, "larger than 256 KB"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_queued(deployed, fields, message):
+    data = {"machine": "Orders", "input": "{}"} | fields
+    answer = deployed.post(url("run_create", "execution"), data, **HTMX)
+    assert answer.status_code == 422 and message in answer.content.decode()
+    assert not LabRun.objects.filter(kind=LabRun.Kind.EXECUTION).exists()
+
+
+def test_without_a_deploy_or_a_state_machine_the_panel_says_what_is_missing(student_client, flow_lab):
+    assert "Deploy your code first" in start(student_client).content.decode()
+    hello = reverse("labrunner:run_create", args=["hello-lambda", "deploy"])
+    student_client.post(hello, solution_post(), **HTMX)
+    none = student_client.post(reverse("labrunner:run_create", args=["hello-lambda", "execution"]), {}, **HTMX)
+    assert none.status_code == 422 and "has no state machine" in none.content.decode()
+    assert (
+        "Start an execution" not in student_client.get(reverse("labrunner:lab", args=["hello-lambda"])).content.decode()
+    )
