@@ -66,6 +66,25 @@ def test_the_s3_lab_and_its_lessons_link_both_ways():
     assert any('href="/lessons/s3/#letting-s3-invoke-your-function"' in hint for hint in hinted)
 
 
+def test_the_order_workflow_lab_and_its_lessons_link_both_ways():
+    course = load_course(settings.CONTENT_DIR)
+    lesson = next(lesson for lesson in course.lessons if lesson.slug == "step-functions")
+    assert "order-workflow" in [lab["slug"] for lab in lesson.labs]  # "Practise it in a lab"
+    lab = next(lab for lab in course.labs if lab.slug == "order-workflow")
+    assert lab.lesson == "step-functions"
+    for section in (
+        "keep-orchestration-out-of-code",
+        "a-worked-example-an-order-workflow",
+        "error-handling-with-retry-and-catch",
+        "standard-or-express",
+        "worked-example-one-million-orders-a-month",
+    ):
+        assert f'href="/lessons/step-functions/#{section}"' in lab.html
+    assert 'href="/lessons/patterns/#pattern-4-operations-automation"' in lab.html  # the pattern, cited
+    hinted = [hint for hints in lab.hints.values() for hint in hints]
+    assert any('href="/lessons/step-functions/#error-handling-with-retry-and-catch"' in hint for hint in hinted)
+
+
 def test_the_s3_labs_saved_event_has_aws_shape():
     event = json.loads(
         (Path(settings.CONTENT_DIR) / "labs/s3-upload-processing/events/photo-uploaded.json").read_text()

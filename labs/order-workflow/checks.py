@@ -1,0 +1,279 @@
+"""Checks for the order workflow. Each gets `lab` (a LabContext bound to a fresh account).
+
+The checks start OrderWorkflow on the saved inputs in events/ (each with an order id of its own),
+wait for each execution to end, and judge it three ways: its status, its history (which states
+ran, how often a task was retried) and what it left in OrdersTable (was the customer charged,
+refunded, was the order shipped). The saga's promise is the last one: no order is left charged
+but not shipped.
+
+Retry intervals wait on the lab clock, which runs at real time unless a check moves it: the
+solution's 1 s retry takes a second, so every wait here is generous.
+"""
+
+import json
+import uuid
+from decimal import Decimal
+
+from courseware.labrunner.grading import Fail, check
+from courseware.pricing.engine.stepfunctions import stepfunctions_estimate
+
+MACHINE, TABLE = "OrderWorkflow", "OrdersTable"
+RUN_TIMEOUT_S = 90  # four functions' cold starts and a retry, on a busy grader
+PER_MONTH = 1_000_000  # the volume the cost check prices: the lesson's "one million orders a month"
+EXPRESS_MEMORY_MB = 64
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def run(lab, name: str) -> dict:
+    """Runs OrderWorkflow once on the saved input `name`, with a fresh order id; several checks
+    read the same run: {"order", "arn", "done", "history", "record"}."""
+    runs = lab.__dict__.setdefault("_runs", {})
+    if name not in runs:
+        order = lab.event(name)
+        order["order_id"] = f"{order['order_id']}-{uuid.uuid4().hex[:6]}"
+        arn = lab.start_execution(MACHINE, order)
+        done = lab.execution(arn, timeout=RUN_TIMEOUT_S)
+        runs[name] = {"order": order, "arn": arn, "done": done, "history": history(lab, arn)}
+    found = runs[name]
+    found["record"] = record(lab, found["order"]["order_id"])
+    return found
+
+
+def history(lab, arn: str) -> list[dict]:
+    pages = lab.client("stepfunctions").get_paginator("get_execution_history").paginate(executionArn=arn)
+    return [event for page in pages for event in page["events"]]
+
+
+def record(lab, order_id: str) -> dict:
+    """The order's item in OrdersTable (attempts, payment_status, tracking_number), or {}."""
+    item = lab.client("dynamodb").get_item(TableName=lab.resource(TABLE), Key={"order_id": {"S": order_id}})
+    return {key: next(iter(value.values())) for key, value in item.get("Item", {}).items()}
+
+
+def entered(events: list[dict]) -> list[str]:
+    """The names of the states the execution entered, in order."""
+    return [event["stateEnteredEventDetails"]["name"] for event in events if "stateEnteredEventDetails" in event]
+
+
+def task_failures(events: list[dict]) -> list[dict]:
+    """Details (error, cause) of each failed Lambda task, in order."""
+    return [
+        event.get("taskFailedEventDetails") or event.get("lambdaFunctionFailedEventDetails") or {}
+        for event in events
+        if event["type"] in ("TaskFailed", "LambdaFunctionFailed")
+    ]
+
+
+def transitions(events: list[dict]) -> int:
+    """State transitions as Standard workflows bill them: one per state entered, and one per
+    retry of a task (a retry schedules the task again without entering its state again)."""
+    states = sum(event["type"].endswith("StateEntered") for event in events)
+    tasks = sum(event["type"] == "TaskStateEntered" for event in events)
+    scheduled = sum(event["type"] in ("TaskScheduled", "LambdaFunctionScheduled") for event in events)
+    return states + max(0, scheduled - tasks)
+
+
+def ended(found: dict) -> str:
+    """How an execution ended, in words: 'SUCCEEDED' or 'FAILED with OutOfStock (cause)'."""
+    done = found["done"]
+    if done["status"] == "SUCCEEDED":
+        return "SUCCEEDED"
+    error, cause = done.get("error") or "no error name", done.get("cause") or ""
+    try:  # a Lambda task's cause is the function's error as JSON: its message says what happened
+        cause = json.loads(cause).get("errorMessage", cause)
+    except (ValueError, AttributeError):
+        pass
+    cause = str(cause)[:160]
+    return f"{done['status']} with {error}" + (f" ({cause})" if cause else "")
+
+
+def path(found: dict) -> str:
+    return " → ".join(entered(found["history"])) or "no state"
+
+
+def attempts(found: dict) -> int:
+    return int(found["record"].get("attempts", 0))
+
+
+def compensated(lab, name: str, failing_state: str) -> str:
+    """The saga's promise for an order that cannot be filled: refunded, not shipped, and the
+    execution FAILED (so its status says what happened)."""
+    found = run(lab, name)
+    order_id, status = found["order"]["order_id"], found["record"].get("payment_status")
+    if "tracking_number" in found["record"]:
+        raise Fail(f"Order {order_id} ({name}) was shipped, but it should not have been.")
+    if status == "CHARGED":
+        raise Fail(
+            f"Order {order_id} ({name}) was charged and never shipped, and nothing refunded it: the execution "
+            f"ended {ended(found)} after {path(found)}. Catch the failure of {failing_state} and run a "
+            "compensating RefundPayment state."
+        )
+    if status != "REFUNDED":
+        raise Fail(
+            f"Order {order_id} ({name}) should have been charged, then refunded; its payment_status is {status!r} "
+            f"(states: {path(found)})."
+        )
+    if found["done"]["status"] != "FAILED":
+        raise Fail(
+            f"Order {order_id} ({name}) was refunded, but the execution ended {ended(found)}: an order that was not "
+            "filled should end in a Fail state, so that its status (and any alarm on failed executions) says so."
+        )
+    return f"{path(found)}: refunded, ended {ended(found)}."
+
+
+# -- checks -------------------------------------------------------------------------------------
+@check(
+    points=2,
+    hints=[
+        "Start an execution with the saved input `order` from the lab page and read its history: "
+        "which state failed, and with which error?",
+        "Each task hands its result on with `ResultSelector` and `ResultPath`, and the next task "
+        "receives the whole order. Read [a worked example: an order "
+        "workflow](lessons/step-functions#a-worked-example-an-order-workflow).",
+    ],
+)
+def an_order_is_charged_reserved_and_shipped(lab):
+    """An order in stock is charged, reserved and shipped"""
+    found = run(lab, "order")
+    order_id = found["order"]["order_id"]
+    if found["done"]["status"] != "SUCCEEDED":
+        raise Fail(
+            f"The execution for order {order_id} (saved input `order`) ended {ended(found)} after {path(found)}."
+        )
+    tracking = ((found["done"]["output"] or {}).get("shipment") or {}).get("tracking_number")
+    if not tracking:
+        raise Fail(
+            "The execution succeeded, but its output has no shipment.tracking_number: keep ShipOrder's "
+            "`ResultPath: $.shipment` (and the other states' ResultPath), so the output carries the whole order."
+        )
+    if found["record"].get("payment_status") != "CHARGED" or "tracking_number" not in found["record"]:
+        raise Fail(f"OrdersTable should show order {order_id} charged and shipped; it has {found['record']}.")
+    return f"{path(found)}: charged, shipped as {tracking}."
+
+
+@check(
+    points=3,
+    hints=[
+        "Run the saved input `flaky-payment` and read the history: what error did ChargePayment "
+        "fail with the first time, and would a second try have worked?",
+        "Add a `Retry` to ChargePayment whose `ErrorEquals` names `PaymentGatewayTimeout` (the "
+        "exception's class name). Read [error handling with Retry and "
+        "Catch](lessons/step-functions#error-handling-with-retry-and-catch).",
+    ],
+)
+def a_flaky_payment_is_retried(lab):
+    """A payment provider's timeout is retried, and the order ships"""
+    found = run(lab, "flaky-payment")
+    order_id, failures = found["order"]["order_id"], task_failures(found["history"])
+    if found["done"]["status"] != "SUCCEEDED":
+        tried = attempts(found)
+        raise Fail(
+            f"Order {order_id} (saved input `flaky-payment`) ended {ended(found)} after {tried} charge "
+            f"attempt{'s' * (tried != 1)} ({path(found)}). The provider only timed out once: a timeout is worth "
+            "another try."
+        )
+    if attempts(found) < 2 or not failures:
+        raise Fail(f"Order {order_id} should have needed a second charge attempt; OrdersTable has {found['record']}.")
+    if "tracking_number" not in found["record"]:
+        raise Fail(f"Order {order_id} was charged but has no tracking number in OrdersTable.")
+    first = failures[0].get("error", "an error")
+    return f"Attempt 1 failed with {first}, attempt {attempts(found)} charged it, and it shipped."
+
+
+@check(
+    points=3,
+    hints=[
+        "Run the saved input `out-of-stock` and then look at the order in OrdersTable: the customer "
+        "paid, and nothing was shipped. What should happen to the payment?",
+        "`Catch` the failure of ReserveInventory (`ResultPath: $.error` keeps the order), go to a "
+        "RefundPayment task, then to a `Fail` state. Read [error handling with Retry and "
+        "Catch](lessons/step-functions#error-handling-with-retry-and-catch) and the compensation in [a "
+        "worked example: an order workflow](lessons/step-functions#a-worked-example-an-order-workflow).",
+    ],
+)
+def an_out_of_stock_order_is_refunded(lab):
+    """An order that cannot be reserved is refunded (the compensation), and the execution fails"""
+    return compensated(lab, "out-of-stock", "ReserveInventory")
+
+
+@check(
+    points=2,
+    hidden=True,
+    hints=[
+        "What happens to the payment when the carrier cannot deliver (saved input `unshippable`)?",
+        "ShipOrder needs a `Catch` to the same compensation as ReserveInventory. Read [error "
+        "handling with Retry and Catch](lessons/step-functions#error-handling-with-retry-and-catch).",
+    ],
+)
+def an_unshippable_order_is_refunded(lab):
+    """An order the carrier cannot deliver is refunded too"""
+    return compensated(lab, "unshippable", "ShipOrder")
+
+
+@check(
+    points=1,
+    hidden=True,
+    hints=[
+        "Run the saved input `declined`: how many times did ChargePayment ask the bank?",
+        "Retry only the errors a second try can fix (`PaymentGatewayTimeout`, Lambda's own service "
+        "errors), never `States.ALL` on a payment. Read [error handling with Retry and "
+        "Catch](lessons/step-functions#error-handling-with-retry-and-catch).",
+    ],
+)
+def a_declined_card_is_not_retried(lab):
+    """A declined card is not charged again and again"""
+    found = run(lab, "declined")
+    order_id, tried = found["order"]["order_id"], attempts(found)
+    if tried != 1:
+        raise Fail(f"Order {order_id} (a declined card) was tried {tried} times: a declined card stays declined.")
+    if found["done"]["status"] != "FAILED":
+        raise Fail(f"The execution for a declined card ended {ended(found)}; it should fail.")
+    if found["record"].get("payment_status") == "CHARGED" or "tracking_number" in found["record"]:
+        raise Fail(f"Order {order_id} (a declined card) was charged or shipped: {found['record']}.")
+    return f"One attempt, then {ended(found)}."
+
+
+def monthly(values: dict) -> Decimal:
+    return stepfunctions_estimate({"executions": PER_MONTH, **values}).total
+
+
+@check(
+    points=1,
+    hints=[
+        "Which workflow type is OrderWorkflow, and what does that type promise about running each order exactly once?",
+        "Keep `Type: STANDARD` for a workflow that charges money, and compare the two prices "
+        "for your own executions. Read [Standard or Express?](lessons/step-functions#standard-or-express) "
+        "and its [worked example](lessons/step-functions#worked-example-one-million-orders-a-month).",
+    ],
+)
+def standard_or_express_for_your_orders(lab):
+    """OrderWorkflow is a Standard workflow, and your executions priced both ways"""
+    arn = lab.resource(MACHINE)
+    kind = lab.client("stepfunctions").describe_state_machine(stateMachineArn=arn)["type"]
+    if kind != "STANDARD":
+        raise Fail(
+            f"OrderWorkflow is an {kind} workflow. Express runs an execution at least once (asynchronous) and keeps "
+            "no history: for a workflow that charges cards, Standard's exactly-once execution is worth its price."
+        )
+    priced = []
+    for name in ("order", "flaky-payment", "out-of-stock"):
+        found = lab.__dict__.get("_runs", {}).get(name)
+        if found is None:
+            continue
+        count = transitions(found["history"])
+        seconds = (found["done"]["stopDate"] - found["done"]["startDate"]).total_seconds()
+        standard = monthly({"workflow_type": "standard", "transitions_per_execution": count, "free_tier": False})
+        express = monthly(
+            {
+                "workflow_type": "express",
+                "duration_ms": max(Decimal("0.001"), Decimal(str(round(seconds * 1000, 3)))),
+                "memory_mb": EXPRESS_MEMORY_MB,
+            }
+        )
+        priced.append(
+            f"`{name}`: {count} transition{'s' * (count != 1)} in {seconds:.2f} s → a million a month costs "
+            f"${standard:,.2f} on Standard, ${express:,.2f} on Express"
+        )
+    if not priced:
+        return "OrderWorkflow is a Standard workflow (no execution of this run to price)."
+    return f"OrderWorkflow is a Standard workflow. Your executions, priced by the pricing engine: {'; '.join(priced)}."
