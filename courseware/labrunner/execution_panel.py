@@ -35,9 +35,10 @@ def state_machines(resources: dict) -> list[str]:
     return sorted(k for k, v in (resources or {}).items() if v.get("type") in MACHINE_TYPES)
 
 
-def parse_execution(data, resources: dict | None = None) -> dict:
-    """The panel's form as a run's request: {"machine", "input"}; ExecutionInvalid says what to fix.
-    Without `resources` (nothing deployed yet) the machine is checked when the run starts."""
+def parse_execution(data, resources: dict | None = None, events: dict | None = None) -> dict:
+    """The panel's form as a run's request: {"machine", "input", "event_name"}, the input typed
+    or one of the lab's saved `events`; ExecutionInvalid says what to fix. Without `resources`
+    (nothing deployed yet) the machine is checked when the run starts."""
     machine = (data.get("machine") or "").strip()
     machines = state_machines(resources) if resources is not None else None
     if machines is not None:
@@ -47,14 +48,17 @@ def parse_execution(data, resources: dict | None = None) -> dict:
             machine = machines[0]
         if machine not in machines:
             raise ExecutionInvalid(f"choose one of your state machines: {', '.join(machines)}")
-    text = (data.get("input") or "").replace("\r\n", "\n").strip() or "{}"
+    event_name = (data.get("event_name") or "").strip()
+    if event_name and event_name not in (events or {}):
+        raise ExecutionInvalid(f"no saved input named {event_name!r}")
+    text = events[event_name] if event_name else (data.get("input") or "").replace("\r\n", "\n").strip() or "{}"
     if len(text.encode()) > MAX_INPUT:
         raise ExecutionInvalid("the input is larger than 256 KB, Step Functions' limit")
     try:
         payload = json.loads(text)
     except ValueError as error:
         raise ExecutionInvalid(f"the input is not valid JSON: {error}") from error
-    return {"machine": machine, "input": payload}
+    return {"machine": machine, "input": payload, "event_name": event_name or "custom"}
 
 
 def start_execution(aws: AccountAws, resources: dict, request: dict, *, wait_s: float | None = None) -> dict:

@@ -76,6 +76,7 @@ def execution_panel(lab: Lab, workspace: LabWorkspace | None, run: LabRun | None
         "execution_run": run,
         "state_machines": machines,
         "execution_machine": run.request.get("machine") if run else None,
+        "execution_event": run.request.get("event_name") if run else None,
         "execution_input": text,
         "execution_panel": bool(machines) or "stepfunctions" in lab.services,
     }

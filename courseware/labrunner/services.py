@@ -158,7 +158,9 @@ def lab_run_start(
         version = workspace.deployed_version
         try:  # the machine is one the deployed version holds (checked again when it runs)
             request = parse_execution(
-                execution or {}, ((version.deployment or {}).get("resources") or {}) if version else None
+                execution or {},
+                ((version.deployment or {}).get("resources") or {}) if version else None,
+                workspace.lab.events,
             )
         except ExecutionInvalid as error:
             raise LabInputError(str(error)) from error

@@ -142,7 +142,7 @@ def lab_run_create(request, slug, kind):
             event_text=request.POST.get("event", ""),
             event_name=request.POST.get("event_name", ""),
             api_request={key: request.POST.get(key, "") for key in API_REQUEST_FIELDS},
-            execution={key: request.POST.get(key, "") for key in ("machine", "input")},
+            execution={key: request.POST.get(key, "") for key in ("machine", "event_name", "input")},
         )
     except (services.LabInputError, services.LabBusy) as problem:
         error = str(problem)

@@ -119,3 +119,13 @@ def test_without_a_deploy_or_a_state_machine_the_panel_says_what_is_missing(stud
     assert (
         "Start an execution" not in student_client.get(reverse("labrunner:lab", args=["hello-lambda"])).content.decode()
     )
+
+
+def test_a_saved_input_is_started_by_its_name(deployed):
+    data = {"machine": "Orders", "event_name": "order", "input": "not even JSON"}
+    html = deployed.post(url("run_create", "execution"), data, **HTMX).content.decode()
+    assert "Status: <strong>SUCCEEDED</strong>" in html and "&quot;charged&quot;: 30" in html
+    assert latest().request == {"machine": "Orders", "input": {"amount": 30}, "event_name": "order"}
+    assert '<option value="order" selected>' in deployed.get(url("lab")).content.decode()
+    unknown = deployed.post(url("run_create", "execution"), data | {"event_name": "nope"}, **HTMX)
+    assert unknown.status_code == 422 and "no saved input named" in unknown.content.decode()
