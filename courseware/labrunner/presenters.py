@@ -66,8 +66,7 @@ def lab_editor(*, lab: Lab, workspace: LabWorkspace | None, selected: str | None
 def execution_panel(lab: Lab, workspace: LabWorkspace | None, run: LabRun | None) -> dict:
     """The execution panel's choices: the deployed state machines, the one last run, and the
     input to start from (the last execution's, else the lab's first saved event)."""
-    version = workspace.deployed_version if workspace else None
-    machines = state_machines(((version.deployment or {}).get("resources") or {}) if version else {})
+    machines = deployed_state_machines(workspace)
     if run is not None and "input" in run.request:
         text = json.dumps(run.request["input"], indent=2)
     else:
@@ -80,6 +79,12 @@ def execution_panel(lab: Lab, workspace: LabWorkspace | None, run: LabRun | None
         "execution_input": text,
         "execution_panel": bool(machines) or "stepfunctions" in lab.services,
     }
+
+
+def deployed_state_machines(workspace: LabWorkspace | None) -> list[str]:
+    """The logical ids of the deployed version's state machines, for the execution panel."""
+    version = workspace.deployed_version if workspace else None
+    return state_machines(((version.deployment or {}).get("resources") or {}) if version else {})
 
 
 def api_names(workspace) -> list[str]:

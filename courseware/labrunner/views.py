@@ -107,9 +107,14 @@ def lab_file(request, slug):
 
 
 def _header(workspace) -> dict:
-    """What a step's answer swaps out of band: the header (deployed version, best score) and the
-    versions to restore from, which a finished deploy or check may have changed."""
-    return {"status_oob": True, "versions": selectors.lab_versions(workspace=workspace)}
+    """What a step's answer swaps out of band: the header (deployed version, best score), the
+    versions to restore from and the state machines to start, which a finished deploy or check
+    may have changed."""
+    return {
+        "status_oob": True,
+        "versions": selectors.lab_versions(workspace=workspace),
+        "state_machines": presenters.deployed_state_machines(workspace),
+    }
 
 
 RUN_PARTIALS = {

@@ -30,7 +30,11 @@ def flow_lab(labs, tmp_path):
 def deployed(student_client, flow_lab):
     posted = {f"file:{name}": text for name, text in files().items()}
     answer = student_client.post(url("run_create", "deploy"), posted, **HTMX)
-    assert "deployed" in answer.content.decode(), answer.content.decode()
+    html = answer.content.decode()
+    assert "deployed" in html, html
+    # the deploy's answer brings the deployed machines into the panel, out of band
+    machines = html[html.index('<div id="execution-machines" hx-swap-oob="true">') :]
+    assert '<option value="Later">' in machines[: machines.index("</div>")]
     return student_client
 
 
