@@ -35,19 +35,18 @@ def state_machines(resources: dict) -> list[str]:
     return sorted(k for k, v in (resources or {}).items() if v.get("type") in MACHINE_TYPES)
 
 
-def parse_execution(data, resources: dict | None = None, events: dict | None = None) -> dict:
-    """The panel's form as a run's request: {"machine", "input", "event_name"}, the input typed
-    or one of the lab's saved `events`; ExecutionInvalid says what to fix. Without `resources`
-    (nothing deployed yet) the machine is checked when the run starts."""
+def parse_execution(data, resources: dict, events: dict | None = None) -> dict:
+    """The panel's form as a run's request: {"machine", "input", "event_name"}, the machine one
+    of the deployed `resources`, the input typed or one of the lab's saved `events`;
+    ExecutionInvalid says what to fix."""
     machine = (data.get("machine") or "").strip()
-    machines = state_machines(resources) if resources is not None else None
-    if machines is not None:
-        if not machines:
-            raise ExecutionInvalid("Your deployment has no state machine: add one to template.yaml and deploy.")
-        if not machine and len(machines) == 1:
-            machine = machines[0]
-        if machine not in machines:
-            raise ExecutionInvalid(f"choose one of your state machines: {', '.join(machines)}")
+    machines = state_machines(resources)
+    if not machines:
+        raise ExecutionInvalid("Your deployment has no state machine: add one to template.yaml and deploy.")
+    if not machine and len(machines) == 1:
+        machine = machines[0]
+    if machine not in machines:
+        raise ExecutionInvalid(f"choose one of your state machines: {', '.join(machines)}")
     event_name = (data.get("event_name") or "").strip()
     if event_name and event_name not in (events or {}):
         raise ExecutionInvalid(f"no saved input named {event_name!r}")
@@ -92,6 +91,7 @@ def start_execution(aws: AccountAws, resources: dict, request: dict, *, wait_s: 
         "output": _json(described.get("output")),
         "error": described.get("error", ""),
         "cause": _json(described.get("cause")),
+        "cause_json": isinstance(_json(described.get("cause")), (dict, list)),
         "start": start.isoformat() if start else None,
         "stop": stop.isoformat() if stop else None,
         "duration_ms": duration_ms,

@@ -154,16 +154,6 @@ def lab_run_start(
 ) -> LabRun:
     """Record a run (one at a time per learner and lab) and queue its task."""
     request = {}
-    if kind == LabRun.Kind.EXECUTION:
-        version = workspace.deployed_version
-        try:  # the machine is one the deployed version holds (checked again when it runs)
-            request = parse_execution(
-                execution or {},
-                ((version.deployment or {}).get("resources") or {}) if version else None,
-                workspace.lab.events,
-            )
-        except ExecutionInvalid as error:
-            raise LabInputError(str(error)) from error
     if kind == LabRun.Kind.REQUEST:
         try:
             request = parse_api_request(api_request or {})
@@ -190,6 +180,8 @@ def lab_run_start(
             )
         elif version is None:
             raise LabInputError("Deploy your code first.")
+        if kind == LabRun.Kind.EXECUTION:
+            request = _execution_request(workspace, version, execution or {})
         try:  # the workspace's node, placed (or moved off a lost or draining one) under its row lock
             node = workspace_place(workspace_id=workspace.pk).node
         except NoLabNode as error:
@@ -206,6 +198,15 @@ def lab_run_start(
         transaction.on_commit(partial(lab_run_enqueue, run))
     run.refresh_from_db()  # a worker (or the immediate backend) may already have run it
     return run
+
+
+def _execution_request(workspace: LabWorkspace, version: LabVersion, form: dict) -> dict:
+    """The execution panel's form, checked against the deployed version's state machines (and
+    again when it runs, should the account have changed)."""
+    try:
+        return parse_execution(form, (version.deployment or {}).get("resources") or {}, workspace.lab.events)
+    except ExecutionInvalid as error:
+        raise LabInputError(str(error)) from error
 
 
 def lab_reset(*, workspace: LabWorkspace) -> LabWorkspace:

@@ -133,3 +133,37 @@ def test_a_saved_input_is_started_by_its_name(deployed):
     assert '<option value="order" selected>' in deployed.get(url("lab")).content.decode()
     unknown = deployed.post(url("run_create", "execution"), data | {"event_name": "nope"}, **HTMX)
     assert unknown.status_code == 422 and "no saved input named" in unknown.content.decode()
+
+
+def test_history_rows_mark_retries_and_catches_and_count_transitions():
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    kinds = [
+        ("ExecutionStarted", None),
+        ("TaskStateEntered", {"name": "Reserve"}),
+        ("TaskScheduled", {"resource": "invoke"}),
+        ("TaskFailed", {"error": "Lambda.ServiceException", "cause": "busy"}),
+        ("TaskScheduled", {"resource": "invoke"}),
+        ("TaskFailed", {"error": "OutOfStock", "cause": '{"errorMessage": "LAMP-9"}'}),
+        ("TaskStateExited", {"name": "Reserve"}),
+        ("TaskStateEntered", {"name": "Refund"}),
+        ("TaskScheduled", {"resource": "invoke"}),
+        ("TaskSucceeded", {}),
+        ("TaskStateExited", {"name": "Refund"}),
+        ("FailStateEntered", {"name": "OrderFailed"}),
+        ("ExecutionFailed", {"error": "OrderFailed"}),
+    ]
+    events = [
+        {"id": i, "previousEventId": i - 1, "type": kind, "timestamp": start + timedelta(milliseconds=250 * i)}
+        | ({f"{kind[0].lower()}{kind[1:]}EventDetails": details} if details is not None else {})
+        for i, (kind, details) in enumerate(kinds, 1)
+    ]
+    rows = execution_panel.history_rows(events)
+    assert [row["state"] for row in rows][2:6] == ["Reserve"] * 4  # task events belong to their state
+    assert [row["retry"] for row in rows if row["type"] == "TaskScheduled"] == [0, 1, 0]
+    assert [(row["state"], row["caught_from"]) for row in rows if row["caught_from"]] == [("Refund", "Reserve")]
+    assert rows[-1]["elapsed_ms"] == 3000 and rows[5]["group"] == "failed" and rows[9]["group"] == "succeeded"
+    assert execution_panel.count_transitions(rows) == 4  # three states entered and one retry
+    cost = execution_panel.execution_cost({"transitions": 4, "duration_ms": 400_000})
+    assert cost["standard"]["usd"] and "at most 300,000" in cost["express"]["unavailable"]
