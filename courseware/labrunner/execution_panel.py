@@ -20,6 +20,7 @@ from .client.callers import CallerError
 MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
 MAX_INPUT = 256 * 1024  # Step Functions' limit on an execution's input
 WAIT_S = 30.0  # how long the worker waits for an execution to end before showing it RUNNING
+REREAD_WAIT_S = 5.0  # reading a RUNNING execution again (after moving the lab clock, say)
 POLL_S = 0.2
 MAX_EVENTS = 1000  # rows kept for the page; a longer history says how many were left out
 TASK_SCHEDULED = ("TaskScheduled", "LambdaFunctionScheduled", "ActivityScheduled")
@@ -38,7 +39,8 @@ def state_machines(resources: dict) -> list[str]:
 def parse_execution(data, resources: dict, events: dict | None = None) -> dict:
     """The panel's form as a run's request: {"machine", "input", "event_name"}, the machine one
     of the deployed `resources`, the input typed or one of the lab's saved `events`;
-    ExecutionInvalid says what to fix."""
+    ExecutionInvalid says what to fix. With `execution_arn`, an execution of the machine started
+    before is read again instead."""
     machine = (data.get("machine") or "").strip()
     machines = state_machines(resources)
     if not machines:
@@ -47,6 +49,12 @@ def parse_execution(data, resources: dict, events: dict | None = None) -> dict:
         machine = machines[0]
     if machine not in machines:
         raise ExecutionInvalid(f"choose one of your state machines: {', '.join(machines)}")
+    execution_arn = (data.get("execution_arn") or "").strip()
+    if execution_arn:
+        prefix = resources[machine]["id"].replace(":stateMachine:", ":execution:", 1) + ":"
+        if not execution_arn.startswith(prefix) or len(execution_arn) > 2048:
+            raise ExecutionInvalid(f"that is not an execution of {machine} in your account")
+        return {"machine": machine, "execution_arn": execution_arn, "event_name": "again"}
     event_name = (data.get("event_name") or "").strip()
     if event_name and event_name not in (events or {}):
         raise ExecutionInvalid(f"no saved input named {event_name!r}")
@@ -69,11 +77,14 @@ def start_execution(aws: AccountAws, resources: dict, request: dict, *, wait_s: 
     arn = resources[machine]["id"]
     sfn = aws.client("stepfunctions")
     kind = sfn.describe_state_machine(stateMachineArn=arn)["type"]
-    payload = json.dumps(request["input"])
-    if kind == "EXPRESS":  # runs to its end in the call; AWS keeps no history of it
-        described, events = sfn.start_sync_execution(stateMachineArn=arn, input=payload), []
+    if request.get("execution_arn"):  # read again, not started again
+        described = _wait(sfn, request["execution_arn"], REREAD_WAIT_S if wait_s is None else wait_s)
+        events = _history(sfn, request["execution_arn"])
+    elif kind == "EXPRESS":  # runs to its end in the call; AWS keeps no history of it
+        described = sfn.start_sync_execution(stateMachineArn=arn, input=json.dumps(request["input"]))
+        events = []
     else:
-        started = sfn.start_execution(stateMachineArn=arn, input=payload)
+        started = sfn.start_execution(stateMachineArn=arn, input=json.dumps(request["input"]))
         described = _wait(sfn, started["executionArn"], WAIT_S if wait_s is None else wait_s)
         events = _history(sfn, started["executionArn"])
     rows = history_rows(events)
@@ -87,7 +98,7 @@ def start_execution(aws: AccountAws, resources: dict, request: dict, *, wait_s: 
         "execution_arn": described["executionArn"],
         "name": described.get("name", ""),
         "status": described["status"],
-        "input": request["input"],
+        "input": request["input"] if "input" in request else _json(described.get("input")),
         "output": _json(described.get("output")),
         "error": described.get("error", ""),
         "cause": _json(described.get("cause")),

@@ -67,8 +67,8 @@ def execution_panel(lab: Lab, workspace: LabWorkspace | None, run: LabRun | None
     """The execution panel's choices: the deployed state machines, the one last run, and the
     input to start from (the last execution's, else the lab's first saved event)."""
     machines = deployed_state_machines(workspace)
-    if run is not None and "input" in run.request:
-        text = json.dumps(run.request["input"], indent=2)
+    if run is not None and "input" in (run.result or {}):
+        text = json.dumps(run.result["input"], indent=2)
     else:
         text = lab.events[min(lab.events)] if lab.events else "{}"
     return {

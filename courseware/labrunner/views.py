@@ -125,6 +125,7 @@ RUN_PARTIALS = {
     "execution": "execution-run",
 }
 API_REQUEST_FIELDS = ("api", "method", "path", "headers", "body", "auth")
+EXECUTION_FIELDS = ("machine", "event_name", "input", "execution_arn")
 
 
 @require_POST
@@ -147,7 +148,7 @@ def lab_run_create(request, slug, kind):
             event_text=request.POST.get("event", ""),
             event_name=request.POST.get("event_name", ""),
             api_request={key: request.POST.get(key, "") for key in API_REQUEST_FIELDS},
-            execution={key: request.POST.get(key, "") for key in ("machine", "event_name", "input")},
+            execution={key: request.POST.get(key, "") for key in EXECUTION_FIELDS},
         )
     except (services.LabInputError, services.LabBusy) as problem:
         error = str(problem)

@@ -88,6 +88,14 @@ def test_a_wait_on_the_lab_clock_shows_running_and_the_history_so_far(deployed, 
     html = start(deployed, machine="Later").content.decode()
     assert "Status: <strong>RUNNING</strong>" in html and "<td>WaitStateEntered" in html
     assert "the history so far" in html and latest().result["stop"] is None
+    arn = latest().result["execution_arn"]
+    assert deployed.post(url("clock"), {"step": "hour"}, **HTMX).status_code == 200  # the Wait falls due
+    again = {"machine": "Later", "execution_arn": arn}
+    html = deployed.post(url("run_create", "execution"), again, **HTMX).content.decode()
+    assert "Status: <strong>SUCCEEDED</strong>" in html and "<td>WaitStateExited" in html
+    assert latest().result["execution_arn"] == arn and LabRun.objects.filter(kind="execution").count() == 2
+    other = deployed.post(url("run_create", "execution"), again | {"machine": "Orders"}, **HTMX)
+    assert other.status_code == 422 and "not an execution of Orders" in other.content.decode()
 
 
 def test_an_express_machine_runs_to_its_end_without_a_history(deployed):
