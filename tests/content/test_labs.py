@@ -76,6 +76,7 @@ def test_the_order_workflow_lab_and_its_lessons_link_both_ways():
         "keep-orchestration-out-of-code",
         "a-worked-example-an-order-workflow",
         "error-handling-with-retry-and-catch",
+        "compensation-the-saga-pattern",
         "standard-or-express",
         "worked-example-one-million-orders-a-month",
     ):
@@ -83,6 +84,7 @@ def test_the_order_workflow_lab_and_its_lessons_link_both_ways():
     assert 'href="/lessons/patterns/#pattern-4-operations-automation"' in lab.html  # the pattern, cited
     hinted = [hint for hints in lab.hints.values() for hint in hints]
     assert any('href="/lessons/step-functions/#error-handling-with-retry-and-catch"' in hint for hint in hinted)
+    assert any('href="/lessons/step-functions/#compensation-the-saga-pattern"' in hint for hint in hinted)
 
 
 def test_the_s3_labs_saved_event_has_aws_shape():
