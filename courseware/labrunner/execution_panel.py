@@ -205,7 +205,7 @@ def history_rows(events: list[dict]) -> list[dict]:
                 "group": _group(kind),
                 "error": details.get("error", ""),
                 "cause": str(details.get("cause", ""))[:2000],
-                "resource": details.get("resource", ""),
+                "resource": ":".join(filter(None, (details.get("resourceType"), details.get("resource")))),
                 "retry": retry,
                 "caught_from": caught,
             }

@@ -25,9 +25,11 @@ def start(page, saved_input: str):
     panel = page.locator("#execution")
     panel.get_by_label("State machine").select_option("OrderWorkflow")
     panel.get_by_label("Saved input").select_option(saved_input)
-    panel.get_by_role("button", name="Start execution").click()
     result = page.locator("#execution-run")
-    expect(result).not_to_contain_text("Running the execution", timeout=90_000)
+    before = result.get_attribute("data-run") or ""
+    panel.get_by_role("button", name="Start execution").click()
+    expect(result).not_to_have_attribute("data-run", before)  # this execution's run, not the last one
+    expect(result.locator("p.status")).to_be_visible(timeout=90_000)  # polled until it is done
     return result
 
 
@@ -73,7 +75,7 @@ def test_build_the_order_saga_end_to_end(live_server, page, screenshot, task_wor
     expect(stock.locator(".badge", has_text="Catch from ReserveInventory")).to_be_visible()
     expect(history_row(stock, "TaskSucceeded", "RefundPayment")).to_have_count(1)
     expect(history_row(stock, "FailStateEntered", "OrderFailed")).to_have_count(1)
-    screenshot("caught")
+    screenshot("caught", stock)
 
     page.get_by_role("button", name="Check my progress").click()
     expect(page.locator("#grade-run")).to_contain_text("Score: 12/12", timeout=240_000)

@@ -56,7 +56,7 @@ def test_the_panel_starts_a_machine_and_shows_its_history_with_a_retry(deployed)
     assert answer.status_code == 200 and "Status: <strong>SUCCEEDED</strong>" in html
     assert "&quot;charged&quot;: 30" in html  # the output
     for event in ("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskFailed", "TaskSucceeded"):
-        assert f"<td>{event}" in html, event
+        assert f'class="event-type">{event}<' in html, event
     assert "retry 1</span>" in html and "<code>Flaky</code>" in html
     result = latest().result
     assert result["status"] == "SUCCEEDED" and result["retries"] == 1
@@ -79,20 +79,20 @@ def test_a_catch_path_and_an_uncaught_failure_are_shown(deployed):
     assert any(row["error"] == "Declined" and row["group"] == "failed" for row in rows)
     failed = start(deployed, payload={"amount": 30, "crash": True}).content.decode()
     assert "Status: <strong>FAILED</strong>" in failed and "<code>RuntimeError</code>" in failed
-    assert "the payment service crashed" in failed and "<td>ExecutionFailed" in failed
+    assert "the payment service crashed" in failed and '"event-type">ExecutionFailed' in failed
     assert latest().result["error"] == "RuntimeError"
 
 
 def test_a_wait_on_the_lab_clock_shows_running_and_the_history_so_far(deployed, monkeypatch):
     monkeypatch.setattr(execution_panel, "WAIT_S", 0.5)
     html = start(deployed, machine="Later").content.decode()
-    assert "Status: <strong>RUNNING</strong>" in html and "<td>WaitStateEntered" in html
+    assert "Status: <strong>RUNNING</strong>" in html and '"event-type">WaitStateEntered' in html
     assert "the history so far" in html and latest().result["stop"] is None
     arn = latest().result["execution_arn"]
     assert deployed.post(url("clock"), {"step": "hour"}, **HTMX).status_code == 200  # the Wait falls due
     again = {"machine": "Later", "execution_arn": arn}
     html = deployed.post(url("run_create", "execution"), again, **HTMX).content.decode()
-    assert "Status: <strong>SUCCEEDED</strong>" in html and "<td>WaitStateExited" in html
+    assert "Status: <strong>SUCCEEDED</strong>" in html and '"event-type">WaitStateExited' in html
     assert latest().result["execution_arn"] == arn and LabRun.objects.filter(kind="execution").count() == 2
     other = deployed.post(url("run_create", "execution"), again | {"machine": "Orders"}, **HTMX)
     assert other.status_code == 422 and "not an execution of Orders" in other.content.decode()
