@@ -69,6 +69,32 @@ def test_the_wait_before_a_retry_follows_the_matching_retrier(checks):
     assert checks.retry_wait({"States": {}}, [*start, timeout]) is None
 
 
+def test_a_throttled_task_that_no_retry_ran_again_is_the_platforms_not_the_learners(checks):
+    start = [{"type": "ExecutionStarted"}, entered("TaskStateEntered", "ShipOrder"), {"type": "TaskScheduled"}]
+    throttled = failed("Lambda.TooManyRequestsException")
+    assert checks.unretried_throttle([*start, throttled, {"type": "ExecutionFailed"}])
+    assert checks.unretried_throttle([*start, throttled, entered("TaskStateEntered", "RefundPayment")])  # caught
+    assert not checks.unretried_throttle([*start, throttled, {"type": "TaskScheduled"}])  # retried
+    assert not checks.unretried_throttle([*start, failed("OutOfStock"), {"type": "ExecutionFailed"}])
+
+
+def test_the_refund_must_be_a_state_of_the_workflow_not_code_in_a_task(checks):
+    class Lab:
+        def resource(self, logical_id):
+            return {"RefundPaymentFunction": "lab-RefundPaymentFunction-ABC"}[logical_id]
+
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:lab-RefundPaymentFunction-ABC"
+    optimised = {
+        "type": "TaskScheduled",
+        "taskScheduledEventDetails": {"parameters": json.dumps({"FunctionName": arn})},
+    }
+    by_arn = {"type": "LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails": {"resource": arn}}
+    other = {"type": "TaskScheduled", "taskScheduledEventDetails": {"parameters": '{"FunctionName": "lab-Ship-X"}'}}
+    assert checks.refunded_by_the_workflow(Lab(), [other, optimised])
+    assert checks.refunded_by_the_workflow(Lab(), [by_arn])
+    assert not checks.refunded_by_the_workflow(Lab(), [other])
+
+
 def solution_with(change) -> tuple[dict, dict]:
     files, config = files_in(LAB / "solution")
     definition = json.loads(files["statemachine/order.asl.json"])
@@ -102,5 +128,5 @@ def test_slow_retries_are_waited_out_on_the_lab_clock_and_a_compensation_must_fa
     # (what Express would bill) is its one 20 s wait and its tasks, not more.
     assert run.seconds < 60
     priced = by_name["standard_or_express_for_your_orders"].message
-    flaky = priced.split("`flaky-payment`: ")[1]
+    flaky = priced.split("'flaky-payment': ")[1]
     assert flaky.startswith("5 transitions in 2")  # 20.x s
