@@ -16,7 +16,13 @@ from courseware.labrunner.progress import RunRow
 
 REPEATS = 3
 IDLE = timedelta(days=1)
-KIND_WORDS = {"deploy": "deploy", "invoke": "invoke", "grade": "progress check", "request": "API request"}
+KIND_WORDS = {
+    "deploy": "deploy",
+    "invoke": "invoke",
+    "grade": "progress check",
+    "request": "API request",
+    "execution": "execution",
+}
 
 
 def ago(moment: datetime, now: datetime) -> str:

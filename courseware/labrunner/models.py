@@ -125,13 +125,15 @@ class LabVersion(models.Model):
 
 
 class LabRun(models.Model):
-    """A deploy, invoke or grade: queued as a task, polled by the page until it is done."""
+    """A deploy, invoke, grade, API request or state machine execution: queued as a task, polled
+    by the page until it is done."""
 
     class Kind(models.TextChoices):
         DEPLOY = "deploy"
         INVOKE = "invoke"
         GRADE = "grade"
         REQUEST = "request"  # an HTTP request to the learner's API (API Gateway labs)
+        EXECUTION = "execution"  # an execution of one of the learner's state machines
 
     class State(models.TextChoices):
         QUEUED = "queued"
@@ -146,7 +148,7 @@ class LabRun(models.Model):
     node = models.ForeignKey(LabNode, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
     moves = models.PositiveSmallIntegerField(default=0)  # times re-routed off a node that failed
     account_id = models.CharField(max_length=12)
-    request = models.JSONField(default=dict)  # invoke: the event and its name
+    request = models.JSONField(default=dict)  # invoke: the event and its name; execution: machine, input
     result = models.JSONField(null=True, blank=True)
     score = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,14 +1,17 @@
 """What the lab page shows, assembled for its template from the selectors' reads."""
 
+import json
+
 from courseware.sandbox import Images
 
 from . import selectors
 from .client.callers import API_TYPES
+from .execution_panel import state_machines
 from .models import Lab, LabRun, LabWorkspace
 from .request_panel import AUTH_CHOICES, METHODS
 
 # Steps whose outcome lives in the learner's account; a grade runs in a fresh one of its own.
-ACCOUNT_STEPS = (LabRun.Kind.DEPLOY, LabRun.Kind.INVOKE, LabRun.Kind.REQUEST)
+ACCOUNT_STEPS = (LabRun.Kind.DEPLOY, LabRun.Kind.INVOKE, LabRun.Kind.REQUEST, LabRun.Kind.EXECUTION)
 
 
 def lab_page(*, lab: Lab, workspace: LabWorkspace | None, shown: str | None) -> dict:
@@ -42,6 +45,7 @@ def lab_page(*, lab: Lab, workspace: LabWorkspace | None, shown: str | None) -> 
         "api_methods": METHODS,
         "api_auth_choices": AUTH_CHOICES.items(),
         "api_names": api_names(workspace),
+        **execution_panel(lab, workspace, runs.get(LabRun.Kind.EXECUTION)),
         "history": selectors.lab_run_history(workspace=workspace) if workspace else [],
         "versions": selectors.lab_versions(workspace=workspace) if workspace else [],
     }
@@ -57,6 +61,30 @@ def lab_editor(*, lab: Lab, workspace: LabWorkspace | None, selected: str | None
         "files": files,
         "selected": selected if selected in names else (names[0] if names else None),
     }
+
+
+def execution_panel(lab: Lab, workspace: LabWorkspace | None, run: LabRun | None) -> dict:
+    """The execution panel's choices: the deployed state machines, the one last run, and the
+    input to start from (the last execution's, else the lab's first saved event)."""
+    machines = deployed_state_machines(workspace)
+    if run is not None and "input" in (run.result or {}):
+        text = json.dumps(run.result["input"], indent=2)
+    else:
+        text = lab.events[min(lab.events)] if lab.events else "{}"
+    return {
+        "execution_run": run,
+        "state_machines": machines,
+        "execution_machine": run.request.get("machine") if run else None,
+        "execution_event": run.request.get("event_name") if run else None,
+        "execution_input": text,
+        "execution_panel": bool(machines) or "stepfunctions" in lab.services,
+    }
+
+
+def deployed_state_machines(workspace: LabWorkspace | None) -> list[str]:
+    """The logical ids of the deployed version's state machines, for the execution panel."""
+    version = workspace.deployed_version if workspace else None
+    return state_machines(((version.deployment or {}).get("resources") or {}) if version else {})
 
 
 def api_names(workspace) -> list[str]:

@@ -33,8 +33,11 @@ from .models import Lab, LabRun, LabVersion, LabWorkspace
 # text in SQL and only for the runs that have it (a CASE per key, so the database parses a run's
 # JSON once or twice, not once per key): nothing is decoded in Python but a check's list.
 GRADE, INVOKE, DEPLOY, REQUEST = (LabRun.Kind.GRADE, LabRun.Kind.INVOKE, LabRun.Kind.DEPLOY, LabRun.Kind.REQUEST)
+EXECUTION = LabRun.Kind.EXECUTION
 OUTCOME_KEYS = {
-    "status": ("result__status", Q(kind=INVOKE)),
+    "status": ("result__status", Q(kind__in=[INVOKE, EXECUTION])),
+    "machine": ("result__machine", Q(kind=EXECUTION, state=LabRun.State.DONE)),
+    "execution_error": ("result__error", Q(kind=EXECUTION, state=LabRun.State.DONE)),
     "error": ("result__error", Q(state=LabRun.State.FAILED)),
     "error_type": ("result__error__errorType", Q(kind=INVOKE, state=LabRun.State.DONE)),
     "error_message": ("result__error__errorMessage", Q(kind=INVOKE, state=LabRun.State.DONE)),
@@ -83,6 +86,10 @@ def run_outcome(kind: str, state: str, result: dict | None, score: int | None = 
         return RunOutcome(False, f"Invoked: {status} ({text})", f"invoke: {text}")
     if kind == LabRun.Kind.DEPLOY:
         return RunOutcome(True, f"Version {result.get('version', '?')} deployed")
+    if kind == LabRun.Kind.EXECUTION:  # a FAILED workflow may be what the lab asks for: not an error
+        status, error = result.get("status") or "?", result.get("execution_error") or result.get("error") or ""
+        text = f"Execution of {result.get('machine', '?')}: {status}" + (f" ({error})" if error else "")
+        return RunOutcome(status in ("SUCCEEDED", "RUNNING"), text)
     status = result.get("http") or (result.get("response") or {}).get("status")
     return RunOutcome(True, f"Request: HTTP {status}" if status else "Request sent")
 
@@ -123,7 +130,7 @@ def _row(values: dict) -> RunRow:
 def _result(values: dict) -> dict:
     """The stored result's outcome keys, rebuilt from the text SQL read (`OUTCOME_KEYS`)."""
     text = {name: values[f"r_{name}"] for name in OUTCOME_KEYS if values.get(f"r_{name}") is not None}
-    result = {key: text[key] for key in ("status", "version", "http") if key in text}
+    result = {key: text[key] for key in ("status", "version", "http", "machine", "execution_error") if key in text}
     if "error_type" in text or "error_message" in text:  # an invocation's error object
         result["error"] = {"errorType": text.get("error_type", ""), "errorMessage": text.get("error_message", "")}
     elif "error" in text:

@@ -1,4 +1,4 @@
-"""Writes for labs: drafts, versions, runs (deploy, invoke, grade, request), reset.
+"""Writes for labs: drafts, versions, runs (deploy, invoke, grade, request, execution), reset.
 
 A run is only recorded here, and queued when its transaction commits; a task executes it
 (`steps`), so a deploy or a grade never holds a web worker; the page polls the run. Every
@@ -19,6 +19,7 @@ from . import selectors, workspace_files
 from .client.aws import new_account_id
 from .client.clock import ClockUnavailable, advance_clock, read_clock
 from .deploy import DeployError, validate_config
+from .execution_panel import ExecutionInvalid, parse_execution
 from .models import STALE_AFTER, Lab, LabHintReveal, LabRun, LabVersion, LabWorkspace
 from .placement import NoLabNode, workspace_place
 from .request_panel import ApiRequestInvalid, parse_api_request
@@ -143,7 +144,13 @@ def parse_event(text: str) -> object:
 
 
 def lab_run_start(
-    *, workspace: LabWorkspace, kind: str, event_text: str = "", event_name: str = "", api_request: dict | None = None
+    *,
+    workspace: LabWorkspace,
+    kind: str,
+    event_text: str = "",
+    event_name: str = "",
+    api_request: dict | None = None,
+    execution: dict | None = None,
 ) -> LabRun:
     """Record a run (one at a time per learner and lab) and queue its task."""
     request = {}
@@ -173,6 +180,8 @@ def lab_run_start(
             )
         elif version is None:
             raise LabInputError("Deploy your code first.")
+        if kind == LabRun.Kind.EXECUTION:
+            request = _execution_request(workspace, version, execution or {})
         try:  # the workspace's node, placed (or moved off a lost or draining one) under its row lock
             node = workspace_place(workspace_id=workspace.pk).node
         except NoLabNode as error:
@@ -189,6 +198,15 @@ def lab_run_start(
         transaction.on_commit(partial(lab_run_enqueue, run))
     run.refresh_from_db()  # a worker (or the immediate backend) may already have run it
     return run
+
+
+def _execution_request(workspace: LabWorkspace, version: LabVersion, form: dict) -> dict:
+    """The execution panel's form, checked against the deployed version's state machines (and
+    again when it runs, should the account have changed)."""
+    try:
+        return parse_execution(form, (version.deployment or {}).get("resources") or {}, workspace.lab.events)
+    except ExecutionInvalid as error:
+        raise LabInputError(str(error)) from error
 
 
 def lab_reset(*, workspace: LabWorkspace) -> LabWorkspace:

@@ -1,4 +1,4 @@
-"""Executing a lab step for the site: deploy, invoke, grade, or an API request.
+"""Executing a lab step for the site: deploy, invoke, grade, an API request or an execution.
 
 `services.lab_run_start` records what a learner asked for (a `LabRun`, queued); a task worker
 runs it here (`tasks.lab_run_task`) against the learner's account on the lab backend, and the
@@ -22,6 +22,7 @@ from .client.aws import AccountAws, control_token
 from .client.callers import CallerError
 from .client.invocation import from_response, throttled
 from .deploy import DeployError, deploy
+from .execution_panel import start_execution
 from .grading.runner import grade_lab, lab_source
 from .models import LabNode, LabRun, LabVersion, LabWorkspace
 from .placement import NoLabNode, Placement, workspace_place
@@ -222,9 +223,18 @@ def _api_request(run: LabRun, placement: Placement) -> dict:
     return {**send_api_request(aws, resources, run.request), "reprovisioned": reprovisioned}
 
 
+def _execution(run: LabRun, placement: Placement) -> dict:
+    workspace, version = run.workspace, run.version
+    aws = workspace_aws(workspace, placement)
+    reprovisioned = ensure_provisioned(aws, workspace, version, placement)
+    resources = version.deployment.get("resources", {})
+    return {**start_execution(aws, resources, run.request), "reprovisioned": reprovisioned}
+
+
 STEPS = {
     LabRun.Kind.DEPLOY: _deploy,
     LabRun.Kind.INVOKE: _invoke,
     LabRun.Kind.GRADE: _grade,
     LabRun.Kind.REQUEST: _api_request,
+    LabRun.Kind.EXECUTION: _execution,
 }

@@ -107,13 +107,25 @@ def lab_file(request, slug):
 
 
 def _header(workspace) -> dict:
-    """What a step's answer swaps out of band: the header (deployed version, best score) and the
-    versions to restore from, which a finished deploy or check may have changed."""
-    return {"status_oob": True, "versions": selectors.lab_versions(workspace=workspace)}
+    """What a step's answer swaps out of band: the header (deployed version, best score), the
+    versions to restore from and the state machines to start, which a finished deploy or check
+    may have changed."""
+    return {
+        "status_oob": True,
+        "versions": selectors.lab_versions(workspace=workspace),
+        "state_machines": presenters.deployed_state_machines(workspace),
+    }
 
 
-RUN_PARTIALS = {"deploy": "deploy-run", "invoke": "invoke-run", "grade": "grade-run", "request": "request-run"}
+RUN_PARTIALS = {
+    "deploy": "deploy-run",
+    "invoke": "invoke-run",
+    "grade": "grade-run",
+    "request": "request-run",
+    "execution": "execution-run",
+}
 API_REQUEST_FIELDS = ("api", "method", "path", "headers", "body", "auth")
+EXECUTION_FIELDS = ("machine", "event_name", "input", "execution_arn")
 
 
 @require_POST
@@ -136,6 +148,7 @@ def lab_run_create(request, slug, kind):
             event_text=request.POST.get("event", ""),
             event_name=request.POST.get("event_name", ""),
             api_request={key: request.POST.get(key, "") for key in API_REQUEST_FIELDS},
+            execution={key: request.POST.get(key, "") for key in EXECUTION_FIELDS},
         )
     except (services.LabInputError, services.LabBusy) as problem:
         error = str(problem)

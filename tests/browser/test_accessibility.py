@@ -222,3 +222,26 @@ def test_lab_pages_after_deploy_invoke_and_grading(auditor, labs):
     auditor.check("/dashboard/", "dashboard of a new learner")
     auditor.check("/labs/", "labs list, nothing started")
     assert_clean(auditor)
+
+
+def test_step_functions_lab_with_an_execution_history(auditor, labs):
+    """The execution panel after a run that retried, was caught and failed: its history table
+    (failed and succeeded rows in colour, badges) and its cost, in both colour schemes."""
+    lab_sync(sources=[lab for lab in load_course(settings.CONTENT_DIR).labs if lab.slug == "order-workflow"])
+    learner = UserFactory()
+    workspace = lab_services.lab_workspace_get(user=learner, lab=Lab.objects.get(slug="order-workflow"))
+    definition = "statemachine/order.asl.json"
+    solution = Path(settings.CONTENT_DIR) / "labs" / "order-workflow" / "solution" / definition
+    lab_services.lab_draft_save(workspace=workspace, files={definition: solution.read_text()})
+    for kind, extra in (("deploy", {}), ("execution", {"execution": {"event_name": "out-of-stock"}})):
+        run = lab_services.lab_run_start(workspace=workspace, kind=kind, **extra)
+        assert run.state == LabRun.State.DONE, (kind, run.result)
+    assert run.result["status"] == "FAILED" and any(row["caught_from"] for row in run.result["events"])
+
+    auditor.as_user(learner)
+    auditor.check("/labs/order-workflow/", "Step Functions lab with an execution's history")
+    for watched in (auditor.light, auditor.dark):
+        expect(watched.page.locator("#execution-run")).to_contain_text("Catch from ReserveInventory")
+        watched.page.locator("#execution-run details summary").first.press("Enter")  # the cost working
+        auditor.check_here("execution with the cost working open", watched.scheme)
+    assert_clean(auditor)

@@ -24,6 +24,13 @@ from tests.instructor import classroom
         ("grade", "done", classroom.grade_result(10), 10, "Score 10/10", True, ""),
         ("request", "done", {"response": {"status": 403}}, None, "Request: HTTP 403", True, ""),
         ("grade", "queued", None, None, "Queued…", True, ""),
+        ("execution", "done", {"machine": "Orders", "status": "SUCCEEDED"}, None,
+         "Execution of Orders: SUCCEEDED", True, ""),
+        ("execution", "done", {"machine": "Orders", "status": "FAILED", "error": "OrderFailed"}, None,
+         "Execution of Orders: FAILED (OrderFailed)", False, ""),
+        ("execution", "failed", {"error": "Your deployment has no state machine 'Orders'"}, None,
+         "Failed: Your deployment has no state machine 'Orders'", False,
+         "execution: Your deployment has no state machine 'Orders'"),
     ],
 )  # fmt: skip
 def test_a_run_in_one_line(kind, state, result, score, text, ok, error):
@@ -53,3 +60,14 @@ def test_recent_runs_are_the_last_of_each_kind_in_one_query(django_assert_num_qu
     assert len(rows) == 2 * 2 * 5
     found = {(row["user_id"], row["lab_id"]): row for row in workspaces(users=[u.pk for u in users])}
     assert found[(users[0].pk, labs[0].pk)]["grade_runs"] == 6 and found[(users[0].pk, labs[0].pk)]["run_count"] == 8
+
+
+@pytest.mark.django_db
+def test_an_execution_read_in_sql_keeps_its_machine_status_and_error():
+    _quizzes, labs = classroom.course(quizzes=1, labs=1)
+    (user,) = classroom.learners(1)
+    space = LabWorkspace.objects.create(user=user, lab=labs[0], account_id="1")
+    result = {"machine": "Orders", "status": "FAILED", "error": "OrderFailed", "events": [{"id": 1}] * 50}
+    LabRun.objects.create(workspace=space, kind="execution", state="done", account_id="1", result=result)
+    (row,) = recent_runs(users=[user.pk], per_kind=3)
+    assert row.outcome.text == "Execution of Orders: FAILED (OrderFailed)" and row.outcome.error == ""
