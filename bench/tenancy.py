@@ -31,12 +31,12 @@ import django  # noqa: E402
 django.setup()
 
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer  # noqa: E402
-from tests.labrunner.emulator.test_account_limits import HAMMER  # noqa: E402
 
 from courseware.labrunner.client.aws import AccountAws, new_account_id  # noqa: E402
 from courseware.labrunner.deploy.function import execution_role  # noqa: E402
 from courseware.labrunner.emulator.backend import LabBackend, free_port  # noqa: E402
 from courseware.sandbox import Sandbox, SandboxLimits  # noqa: E402
+from tests.labrunner.emulator.test_account_limits import HAMMER  # noqa: E402
 
 
 def zipped(source: str) -> bytes:

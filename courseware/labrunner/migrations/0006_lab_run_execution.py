@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("labrunner", "0004_lab_nodes"),
+        ("labrunner", "0005_lab_badge"),
     ]
 
     operations = [
