@@ -89,7 +89,7 @@ def test_a_wait_on_the_lab_clock_shows_running_and_the_history_so_far(deployed, 
     assert "Status: <strong>RUNNING</strong>" in html and '"event-type">WaitStateEntered' in html
     assert "the history so far" in html and latest().result["stop"] is None
     arn = latest().result["execution_arn"]
-    assert deployed.post(url("clock"), {"step": "hour"}, **HTMX).status_code == 200  # the Wait falls due
+    assert deployed.post(url("clock_advance"), {"step": "hour"}, **HTMX).status_code == 200  # the Wait falls due
     again = {"machine": "Later", "execution_arn": arn}
     html = deployed.post(url("run_create", "execution"), again, **HTMX).content.decode()
     assert "Status: <strong>SUCCEEDED</strong>" in html and '"event-type">WaitStateExited' in html
