@@ -118,7 +118,7 @@ def test_health_reports_postgresql_redis_workers_and_the_lab_nodes(site):
     assert checks["database"]["summary"] == "postgresql"
     assert checks["cache"]["summary"] == "RedisCache"
     nodes = checks["lab_nodes"]  # make serve runs LAB_NODES=2 nodes, each beating
-    assert nodes["status"] == "ok" and nodes["summary"] == "2 of 2 nodes live"
+    assert nodes["status"] == "ok" and nodes["summary"] == "2 of 2 nodes live", _tail(site["log"], 80)
     assert {name: node["state"] for name, node in nodes["figures"].items()} == {"n1": "active", "n2": "active"}
     assert all(node["heartbeat_age_s"] is not None for node in nodes["figures"].values())
     assert checks["task_queue"]["status"] == "ok"
