@@ -140,3 +140,42 @@ class DiskPool:
         self._refill.set()
         for disk in disks:
             disk.remove()
+
+
+OWNER_FILE = "owner.pid"  # in each sandbox's work folder: the process whose disks these are
+
+
+def claim(workdir: Path) -> None:
+    """Mark a sandbox's work folder as this process's, so a later one can tell it was abandoned."""
+    (workdir / OWNER_FILE).write_text(str(os.getpid()))
+
+
+def reclaim_abandoned(parent: Path, prefix: str) -> list[Path]:
+    """Unmount and remove the work folders of sandboxes whose process died without shutting down
+    (a lab node killed with SIGKILL): their /tmp disks stay mounted, each holding a loop device,
+    until someone unmounts them. A folder whose owner lives, or that names none, is left alone."""
+    mounts = [line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines()]
+    reclaimed = []
+    for workdir in sorted(parent.glob(prefix + "*")):
+        try:
+            owner = int((workdir / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        inside = str(workdir) + os.sep
+        for mountpoint in sorted((m for m in mounts if m.startswith(inside)), reverse=True):
+            subprocess.run(["umount", "-l", mountpoint], capture_output=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+        reclaimed.append(workdir)
+    return reclaimed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True

@@ -24,6 +24,9 @@ from .selfcheck import SelfCheck, run_self_check
 log = logging.getLogger("courseware.sandbox")
 
 
+WORKDIR_PREFIX = "courseware-sandbox-"  # under the system temporary folder, one per sandbox
+
+
 class SandboxUnavailable(RuntimeError):
     pass
 
@@ -46,13 +49,15 @@ class Sandbox:
                 "(apt-get install bubblewrap) or, on a machine with nothing to protect, set LABS_SANDBOX_UNSAFE=1."
             )
         self.cgroups = {} if self.unsafe else Cgroups.available()
-        self._workdir = Path(workdir or tempfile.mkdtemp(prefix="courseware-sandbox-"))
         # /tmp on disk, of each function's ephemeral size, where the host can loop-mount (root).
         # Owned by the host user the sandbox's user maps to (bwrap maps it to the one starting it).
+        mounts_disks = not self.unsafe and os.geteuid() == 0 and ephemeral.supported()
+        if mounts_disks and workdir is None:  # a node killed last time left its disks mounted
+            ephemeral.reclaim_abandoned(Path(tempfile.gettempdir()), WORKDIR_PREFIX)
+        self._workdir = Path(workdir or tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+        ephemeral.claim(self._workdir)
         self.disks = (
-            ephemeral.DiskPool(self._workdir / "tmp", uid=os.geteuid(), gid=os.getegid())
-            if not self.unsafe and os.geteuid() == 0 and ephemeral.supported()
-            else None
+            ephemeral.DiskPool(self._workdir / "tmp", uid=os.geteuid(), gid=os.getegid()) if mounts_disks else None
         )
         self._lock = threading.Lock()
         self._environments: dict[str, list[Environment]] = {}
