@@ -52,7 +52,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, lambda *_: group.stop())
         for name, command in types.items():
             for label, extra in instances(name, workers=workers, nodes=lab_nodes) if name != "release" else ():
-                group.start(label, command, survivable=name == "labs" and lab_nodes > 1, **extra)
+                group.start(label, niced(name, command), survivable=name == "labs" and lab_nodes > 1, **extra)
         self.stdout.write(
             f"Serving http://127.0.0.1:{os.environ.get('PORT', '8000')}/ with "
             f"{', '.join(label for label, _ in group.children)}; Ctrl-C stops."
@@ -78,6 +78,14 @@ def instances(name: str, *, workers: int, nodes: int) -> list[tuple[str, dict[st
         ]
     count = workers if name == "worker" else 1
     return [(f"{name}.{number}", {"PROCESS_NUMBER": str(number)}) for number in range(1, count + 1)]
+
+
+def niced(name: str, command: str) -> str:
+    """Lab nodes and task workers yield the CPU to the web processes (LABS_NICE, 10; 0: equal):
+    on a machine that runs both, a page waits for nobody, while lab steps are queued and polled
+    anyway. Learner code inherits it. On lab machines of their own it changes nothing."""
+    nice = int(os.environ.get("LABS_NICE", "10"))
+    return f"nice -n {nice} {command}" if nice and name in ("labs", "worker") else command
 
 
 def scale_out_warnings() -> list[str]:
