@@ -197,6 +197,20 @@ def wait_healthy(url: str, server: subprocess.Popen, log: Path, timeout: float =
     raise RuntimeError(f"the server did not answer {url} with 200 in {timeout:.0f}s:\n{output}")
 
 
+def wait_nodes(url: str, count: int, log: Path, timeout: float = 180) -> None:
+    """Until /healthz counts `count` live lab nodes: the site is healthy once the first beats,
+    and each node joins when its sandbox's self-check is done."""
+    deadline, summary = time.monotonic() + timeout, ""
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError, KeyError), urllib.request.urlopen(url, timeout=2) as response:
+            summary = json.loads(response.read())["checks"]["lab_nodes"]["summary"]
+            if summary == f"{count} of {count} nodes live":
+                return
+        time.sleep(0.5)
+    output = log.read_text(errors="replace")[-6000:]
+    raise RuntimeError(f"{count} lab nodes never came up ({summary or 'no answer'}):\n{output}")
+
+
 def stop_server(server: subprocess.Popen, timeout: float = 30) -> None:
     """SIGTERM to make's process group (`manage.py serve` stops its children); whatever the site
     started and is still running after the timeout gets SIGKILL, by process id (the Procfile's
@@ -474,6 +488,7 @@ def labs_test(args, env: dict, scratch: Path) -> bool:
     server = start_server(env, log)
     try:
         wait_healthy(f"{base}/healthz", server, log)
+        wait_nodes(f"{base}/healthz", 2, log)
         password = secrets.token_urlsafe(16)
         bursts, site_cpu = {}, lambda: cpu_snapshot(server)["site"]
         for nodes, prefix in (("1 node", "load-burst1-"), ("2 nodes", "load-burst2-")):
