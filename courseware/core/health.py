@@ -118,7 +118,7 @@ def check_lab_backend() -> Check:
             f"{settings.LABS_BACKEND} unreachable ({error.__class__.__name__})",
             fix=f"labs cannot deploy or run: {start} (LABS_ENDPOINT={settings.LABS_ENDPOINT})",
         )
-    figures = {key: body[key] for key in ("sandbox", "environments") if key in body}
+    figures = {key: body[key] for key in ("sandbox", "environments", "standby_runtimes") if key in body}
     if body.get("sandbox") == "unsafe":
         return Check(
             "lab_backend",

@@ -30,12 +30,15 @@ class Cgroups:
 
     def create(self, function: FunctionConfig, limits: SandboxLimits, available: dict[str, bool]) -> None:
         if available.get("memory"):
-            self._write("memory", "memory.limit_in_bytes", function.memory_mb * 1024 * 1024)
+            self.set_memory(function.memory_mb)
             self._write("memory", "memory.swappiness", 0, quiet=True)
         if available.get("pids"):
             self._write("pids", "pids.max", limits.max_processes)
         if available.get("cpu"):
             self._write("cpu", "cpu.cfs_period_us", CPU_PERIOD_US)
+
+    def set_memory(self, memory_mb: int) -> None:
+        self._write("memory", "memory.limit_in_bytes", memory_mb * 1024 * 1024)
 
     def _write(self, kind: str, name: str, value, quiet: bool = False) -> None:
         directory = self.dirs[kind]

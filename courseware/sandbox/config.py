@@ -72,6 +72,7 @@ class SandboxLimits:
     max_open_files: int = 256
     cpu_seconds_per_environment: int = 1800  # RLIMIT_CPU: a warm environment's lifetime budget
     enforce_cpu_share: bool = True  # memory/1,769 of a vCPU via a cgroup quota, where allowed
+    standby_per_runtime: int = 1  # runtimes started ahead of their functions, per runtime in use
 
 
 def code_digest(path: Path) -> str:

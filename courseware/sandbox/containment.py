@@ -10,10 +10,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import FunctionConfig
+from .config import FunctionConfig, SandboxLimits
 from .images import RuntimeImage
 
 SANDBOX_UID, SANDBOX_GID = 993, 990
+ADDRESS_SPACE_HEADROOM_MB = 384  # Python maps far more than it touches; RLIMIT_AS counts all of it
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Mounts:
     opt: Path | None = None  # the function's layers, merged in order
     tmp: Path | None = None  # ephemeral storage of its own; else a tmpfs of its size
     socket: Path | None = None  # the account's AWS socket
+    socket_dir: Path | None = None  # a standby's folder for it, filled once its account is known
 
 
 def bwrap_path() -> str | None:
@@ -63,6 +65,27 @@ def lambda_environment(function: FunctionConfig, image: RuntimeImage, extra: dic
     return env
 
 
+def aws_variables(socket: str | None) -> dict[str, str]:
+    """What reaches the learner's emulated account from inside: the socket (the forwarder relays
+    127.0.0.1:4566 to it) and the execution role's credentials."""
+    if socket is None:
+        return {}
+    return {
+        "_AWS_SOCKET": socket,
+        "_AWS_PORT": "4566",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
+        # AWS serves a few actions on a prefixed host (StartSyncExecution on sync-states.*);
+        # before an address, botocore's prefix would make "sync-127.0.0.1", which resolves nowhere.
+        "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
+        # The execution role's session credentials, as Lambda provides them. The socket
+        # pins the account whatever they say, so they need not be secret.
+        "AWS_ACCESS_KEY_ID": "ASIALAMBDAEXECROLE01",
+        "AWS_ACCESS_KEY": "ASIALAMBDAEXECROLE01",
+        "AWS_SECRET_ACCESS_KEY": "lambda-execution-role",
+        "AWS_SESSION_TOKEN": "lambda-session",
+    }
+
+
 def bwrap_command(function: FunctionConfig, image: RuntimeImage, mounts: Mounts, env: dict) -> list[str]:
     command = [
         bwrap_path() or "bwrap",
@@ -88,10 +111,31 @@ def bwrap_command(function: FunctionConfig, image: RuntimeImage, mounts: Mounts,
         command += ["--size", str(function.ephemeral_mb * 1024 * 1024), "--tmpfs", "/tmp"]
     if mounts.socket is not None:
         command += ["--ro-bind", str(mounts.socket), "/var/run/aws.sock"]
+    if mounts.socket_dir is not None:
+        command += ["--ro-bind", str(mounts.socket_dir), "/var/run/aws"]
     for key, value in env.items():
         command += ["--setenv", key, value]
     # -S: no site module; the bootstrap sets Lambda's search path (see runtime/bootstrap.py).
     return command + [image.python, "-S", "-u", "/var/runtime/bootstrap.py"]
+
+
+def confined_command(
+    command: list[str], limits: SandboxLimits, cgroup_procs: list[str], memory_mb: int | None
+) -> list[str]:
+    """Wrap the command: a shell moves itself into the cgroups, prlimit sets the rlimits, then
+    both exec the sandbox (same pid). A Python preexec_fn would cost a fork of this whole
+    process on every cold start. `memory_mb`: cap the address space, where no memory cgroup
+    accounts for the memory (coarser)."""
+    rlimits = [
+        f"--nofile={limits.max_open_files}:{limits.max_open_files}",
+        "--core=0:0",
+        f"--cpu={limits.cpu_seconds_per_environment}:{limits.cpu_seconds_per_environment + 5}",
+    ]
+    if memory_mb is not None:
+        address_space = (memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
+        rlimits.append(f"--as={address_space}:{address_space}")
+    enter = 'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
+    return ["/bin/sh", "-c", enter, "sandbox", *cgroup_procs, "--", "prlimit", *rlimits, *command]
 
 
 def unsafe_command(image: RuntimeImage) -> list[str]:

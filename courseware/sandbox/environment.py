@@ -8,17 +8,26 @@ import subprocess
 import threading
 import time
 import uuid
+from dataclasses import dataclass, replace
 
 from .cgroups import Cgroups
 from .config import FunctionConfig, SandboxLimits
-from .containment import Mounts, bwrap_command, lambda_environment, unsafe_command, unsafe_sys_path
+from .containment import (
+    Mounts,
+    aws_variables,
+    bwrap_command,
+    confined_command,
+    lambda_environment,
+    unsafe_command,
+    unsafe_sys_path,
+)
 from .ephemeral import DiskPool, EphemeralDisk, EphemeralUnavailable
 from .images import RuntimeImage
+from .output import split_output
+from .slots import SOCKET_IN_SANDBOX, Slot
 
-LOG_END = b"\x1e--lambda-log-end--"
 TIMED_OUT = {"type": "timed-out"}
 INIT_TIMEOUT_S = 10.0  # Lambda's init phase limit
-ADDRESS_SPACE_HEADROOM_MB = 384  # Python maps far more than it touches; RLIMIT_AS counts all of it
 
 
 class EnvironmentDied(Exception):
@@ -27,6 +36,14 @@ class EnvironmentDied(Exception):
         self.reason = reason
         self.out_of_memory = out_of_memory
         self.log = log
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A standby runtime's start: how long it took, and the modules it had loaded by then."""
+
+    started_ms: float
+    preloaded: frozenset[str]
 
 
 class Environment:
@@ -41,6 +58,7 @@ class Environment:
         unsafe: bool,
         disks: DiskPool | None = None,
         spawn=None,
+        slot: Slot | None = None,
     ):
         self.id = uuid.uuid4().hex[:12]
         self.function, self.image, self.mounts, self.limits, self.unsafe = function, image, mounts, limits, unsafe
@@ -58,16 +76,59 @@ class Environment:
         self.init_error: dict | None = None
         self.init_log = ""
         self.cpu_share_enforced = False
+        self.slot = slot  # a standby's folders (`mounts` binds them); `target`: what goes in them
+        self.standby: Standing | None = None
+        self.target: Mounts | None = None
 
     # Starting: the INIT phase ------------------------------------------------------------------
     def start(self) -> None:
+        """INIT: start the runtime and import the handler, or hand a standby runtime its function."""
+        if self.standby is not None:
+            began = time.perf_counter()
+            self._hand_over()
+            self._finish_init(began, earlier_ms=self.standby.started_ms)
+            return
         self._make_disk()
+        self._finish_init(self._launch({}), earlier_ms=0.0)
+
+    def start_standby(self) -> None:
+        """Start the runtime before its function is known (see `standby`): it stops when AWS's
+        runtime client is imported, before anything of a function is read."""
+        self._make_disk()
+        began = self._launch({"_LAMBDA_STANDBY": "1"})
+        message = self._first_message()
+        self._next_log(2.0)  # the marker after its (empty) output
+        if message.get("type") != "standby":
+            self.kill()
+            raise EnvironmentDied(f"the standby runtime said {message.get('type')!r}")
+        self.standby = Standing((time.perf_counter() - began) * 1000, frozenset(message["preloaded"]))
+
+    def assign(self, function: FunctionConfig, mounts: Mounts) -> None:
+        """This standby runtime is now `function`'s (`start` hands it over)."""
+        self.function, self.target = function, mounts
+
+    def _hand_over(self) -> None:
+        self.slot.fill(self.target.code, self.target.opt, self.target.socket)
+        if self.cgroups and self.cgroups_available.get("memory"):
+            self.cgroups.set_memory(self.function.memory_mb)  # it waited under the smallest size
+        socket = SOCKET_IN_SANDBOX if self.target.socket is not None else None
+        variables = lambda_environment(self.function, self.image, aws_variables(socket))
+        try:
+            self.process.stdin.write((json.dumps(variables) + "\n").encode())
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError) as error:
+            self.kill()
+            raise EnvironmentDied("the standby runtime is gone") from error
+
+    def _launch(self, extra: dict[str, str]) -> float:
+        """Spawn the runtime in its sandbox and its cgroups; the moment it was spawned."""
         read_fd, write_fd = os.pipe()
-        command, env = self._command({"_RESULT_FD": str(write_fd)})
+        command, env = self._command({"_RESULT_FD": str(write_fd), **extra})
         if self.cgroups:
             self.cgroups.create(self.function, self.limits, self.cgroups_available)
         memory_cgroup = bool(self.cgroups and self.cgroups_available.get("memory"))
-        command = self._confined(command, self.limits, self.cgroups, memory_cgroup, self.function.memory_mb)
+        procs = [str(d / "cgroup.procs") for d in self.cgroups.dirs.values() if d.is_dir()] if self.cgroups else []
+        command = confined_command(command, self.limits, procs, None if memory_cgroup else self.function.memory_mb)
         spawned = time.perf_counter()
         self.process = self.spawn(
             lambda: subprocess.Popen(
@@ -84,6 +145,9 @@ class Environment:
         os.close(write_fd)
         threading.Thread(target=self._read_results, args=(read_fd,), daemon=True).start()
         threading.Thread(target=self._read_logs, daemon=True).start()
+        return spawned
+
+    def _first_message(self) -> dict:
         ready = self._next_result(INIT_TIMEOUT_S)
         if ready is None or ready is TIMED_OUT:
             timed_out = ready is TIMED_OUT
@@ -92,9 +156,14 @@ class Environment:
                 "timed out during init" if timed_out else "exited during init",
                 log=self._next_log(1.0),
             )
+        return ready
+
+    def _finish_init(self, began: float, *, earlier_ms: float) -> None:
+        ready = self._first_message()
         self.init_log = self._next_log(2.0)
-        # Lambda's Init Duration covers starting the runtime as well as importing the handler.
-        self.init_ms, self.init_error = (time.perf_counter() - spawned) * 1000, ready.get("error")
+        # Lambda's Init Duration covers starting the runtime as well as importing the handler; a
+        # standby runtime started earlier, and that time counts too.
+        self.init_ms, self.init_error = earlier_ms + (time.perf_counter() - began) * 1000, ready.get("error")
         if self.cgroups and not self.init_error:
             # INIT ran at full speed (as Lambda's init does); invocations get memory/1,769 of a vCPU.
             self.cpu_share_enforced = self.cgroups.set_cpu_share(self.function.memory_mb, self.limits.enforce_cpu_share)
@@ -109,26 +178,13 @@ class Environment:
         except (EphemeralUnavailable, OSError):
             self.disk = None
         else:
-            self.mounts = Mounts(self.mounts.code, self.mounts.opt, self.disk.mountpoint, self.mounts.socket)
+            self.mounts = replace(self.mounts, tmp=self.disk.mountpoint)
 
     def _command(self, extra: dict[str, str]) -> tuple[list[str], dict[str, str]]:
         """The runtime's command line and environment: inside bwrap (which sets Lambda's variables
         itself), or, in unsafe mode, the host's interpreter with the image on its path."""
         if self.mounts.socket is not None:
-            extra = extra | {
-                "_AWS_SOCKET": "/var/run/aws.sock" if not self.unsafe else str(self.mounts.socket),
-                "_AWS_PORT": "4566",
-                "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
-                # AWS serves a few actions on a prefixed host (StartSyncExecution on sync-states.*);
-                # before an address, botocore's prefix would make "sync-127.0.0.1", which resolves nowhere.
-                "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
-                # The execution role's session credentials, as Lambda provides them. The socket
-                # pins the account whatever they say, so they need not be secret.
-                "AWS_ACCESS_KEY_ID": "ASIALAMBDAEXECROLE01",
-                "AWS_ACCESS_KEY": "ASIALAMBDAEXECROLE01",
-                "AWS_SECRET_ACCESS_KEY": "lambda-execution-role",
-                "AWS_SESSION_TOKEN": "lambda-session",
-            }
+            extra = extra | aws_variables("/var/run/aws.sock" if not self.unsafe else str(self.mounts.socket))
         env = lambda_environment(self.function, self.image, extra)
         if self.unsafe:
             env |= {
@@ -137,23 +193,6 @@ class Environment:
             }
             return unsafe_command(self.image), env
         return bwrap_command(self.function, self.image, self.mounts, env), {"PATH": "/usr/bin:/bin"}
-
-    @staticmethod
-    def _confined(command: list[str], limits: SandboxLimits, cgroups, memory_cgroup: bool, memory_mb: int) -> list[str]:
-        """Wrap the command: a shell moves itself into the cgroups, prlimit sets the rlimits, then
-        both exec the sandbox (same pid). A Python preexec_fn would cost a fork of this whole
-        process on every cold start."""
-        rlimits = [
-            f"--nofile={limits.max_open_files}:{limits.max_open_files}",
-            "--core=0:0",
-            f"--cpu={limits.cpu_seconds_per_environment}:{limits.cpu_seconds_per_environment + 5}",
-        ]
-        if not memory_cgroup:  # no kernel accounting: cap the address space instead (coarser)
-            address_space = (memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
-            rlimits.append(f"--as={address_space}:{address_space}")
-        procs = [str(d / "cgroup.procs") for d in cgroups.dirs.values() if d.is_dir()] if cgroups else []
-        enter = 'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
-        return ["/bin/sh", "-c", enter, "sandbox", *procs, "--", "prlimit", *rlimits, *command]
 
     def _read_results(self, fd: int) -> None:
         with os.fdopen(fd, "rb") as pipe:
@@ -165,33 +204,7 @@ class Environment:
         self.results.put(None)
 
     def _read_logs(self) -> None:
-        """Split the runtime's output into one log per invocation at each marker, capped in size
-        (the rest is read and dropped, so a chatty function never blocks on a full pipe)."""
-        cap, buffer, size, truncated, pending = self.limits.max_output_bytes, [], 0, False, b""
-        for chunk in iter(lambda: self.process.stdout.read1(65536), b""):
-            pending += chunk
-            while (marker := pending.find(LOG_END)) >= 0:
-                size, truncated = self._append(buffer, pending[:marker], size, cap, truncated)
-                pending = pending[marker + len(LOG_END) :].removeprefix(b"\n")
-                log = b"".join(buffer).decode("utf-8", "replace")
-                self.logs.put(log + (f"\n[output truncated: more than {cap:,} bytes]\n" if truncated else ""))
-                buffer, size, truncated = [], 0, False
-            keep = len(LOG_END) - 1  # a marker may straddle two chunks
-            if len(pending) > keep:
-                size, truncated = self._append(buffer, pending[:-keep], size, cap, truncated)
-                pending = pending[-keep:]
-        self._append(buffer, pending, size, cap, truncated)
-        self.logs.put(b"".join(buffer).decode("utf-8", "replace"))
-
-    @staticmethod
-    def _append(buffer: list, text: bytes, size: int, cap: int, truncated: bool) -> tuple[int, bool]:
-        if not text:
-            return size, truncated
-        room = cap - size
-        if room <= 0:
-            return size, True
-        buffer.append(text[:room])
-        return size + min(room, len(text)), truncated or len(text) > room
+        split_output(self.process.stdout, self.limits.max_output_bytes, self.logs.put)
 
     def _next_result(self, timeout: float) -> dict | None:
         """The runtime's next message; None if it exited first, TIMED_OUT if the deadline passed."""
@@ -257,6 +270,8 @@ class Environment:
         if self.disk is not None:
             self.disk.remove()
             self.disk = None
+        if self.slot is not None:
+            self.slot.remove()
         if self.cgroups:
             deadline = time.monotonic() + 2
             while time.monotonic() < deadline:

@@ -20,6 +20,8 @@ from .images import Images, RuntimeUnavailable
 from .invocation import error_body, run_invocation
 from .logs import with_lambda_log
 from .selfcheck import SelfCheck, run_self_check
+from .slots import Slot
+from .standby import StandbyPool, placeholder
 
 log = logging.getLogger("courseware.sandbox")
 
@@ -56,6 +58,8 @@ class Sandbox:
             ephemeral.reclaim_abandoned(Path(tempfile.gettempdir()), WORKDIR_PREFIX)
         self._workdir = Path(workdir or tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
         ephemeral.claim(self._workdir)
+        self._no_layers = self._workdir / "no-layers"
+        self._no_layers.mkdir(exist_ok=True)
         self.disks = (
             ephemeral.DiskPool(self._workdir / "tmp", uid=os.geteuid(), gid=os.getegid()) if mounts_disks else None
         )
@@ -66,6 +70,10 @@ class Sandbox:
         # started by this one long-lived thread, not by whichever caller's thread came first.
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-spawner")
         threading.Thread(target=self._reap_idle, daemon=True, name="sandbox-reaper").start()
+        # Runtimes started ahead of their functions (see `standby`): their memory limit is raised
+        # to the function's when one is taken, which needs the memory cgroup.
+        standbys = self.limits.standby_per_runtime if self.cgroups.get("memory") else 0
+        self.standby = StandbyPool(standbys, self._standby_environment)
         atexit.register(self.shutdown)
 
     def self_check(self) -> SelfCheck:
@@ -97,7 +105,8 @@ class Sandbox:
         try:
             image = self.images.get(function.runtime)
             code_dir, digest = self._unpack(function.code)
-            opt = layers.merged(function.layers, self._workdir)
+            # Lambda's /opt is there, empty, for a function without layers.
+            opt = layers.merged(function.layers, self._workdir) or self._no_layers
         except RuntimeUnavailable as error:
             result = InvocationResult("error", request_id, error=error_body("InvalidRuntimeException", str(error)))
             return self._finish(result, function, "")
@@ -163,7 +172,7 @@ class Sandbox:
                     if env.busy and env.function.name == function.name
                 )
                 if busy_here < self.limits.max_per_function and self._make_room(stale):
-                    environment = Environment(
+                    environment = self.standby.take(function, image, mounts) or Environment(
                         function,
                         image,
                         mounts,
@@ -203,6 +212,20 @@ class Sandbox:
             for environment in idle:
                 environment.kill()
 
+    def _standby_environment(self, image) -> Environment:
+        slot = Slot(self._workdir / "standby" / uuid.uuid4().hex[:12])
+        return Environment(
+            placeholder(image, slot.task),
+            image,
+            Mounts(code=slot.task, opt=slot.opt, socket_dir=slot.run),
+            self.limits,
+            cgroups_available=self.cgroups,
+            unsafe=self.unsafe,
+            disks=self.disks,
+            spawn=self._spawn,
+            slot=slot,
+        )
+
     def _spawn(self, start):
         return self._spawner.submit(start).result()
 
@@ -212,6 +235,7 @@ class Sandbox:
 
     def shutdown(self) -> None:
         self._closed.set()
+        self.standby.close()
         with self._lock:
             everything = [env for group in self._environments.values() for env in group]
             self._environments.clear()

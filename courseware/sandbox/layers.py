@@ -52,12 +52,12 @@ def merged(layers: tuple[Path, ...], workdir: Path) -> Path | None:
     if not target.exists():
         scratch = _scratch(target.parent)
         for folder in folders:
-            shutil.copytree(folder, scratch, dirs_exist_ok=True, copy_function=_link_or_copy)
+            shutil.copytree(folder, scratch, dirs_exist_ok=True, copy_function=link_or_copy)
         _settle(scratch, target)
     return target
 
 
-def _link_or_copy(source: str, destination: str) -> None:
+def link_or_copy(source: str, destination: str) -> None:
     try:
         Path(destination).unlink(missing_ok=True)
         Path(destination).hardlink_to(source)

@@ -22,6 +22,7 @@ def test_healthz_reports_every_service(client, healthy):
     assert set(body["checks"]) == {"database", "cache", "task_queue", "lab_backend"}
     assert all(check["status"] == "ok" for check in body["checks"].values())
     assert body["checks"]["lab_backend"]["figures"]["sandbox"] == "bwrap"
+    assert body["checks"]["lab_backend"]["figures"]["standby_runtimes"] >= 0  # runtimes started ahead
     assert body["checks"]["task_queue"]["figures"] == {
         "ready": 0,
         "running": 0,

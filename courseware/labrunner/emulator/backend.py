@@ -138,6 +138,7 @@ class LabBackend:
                 "backend": "moto",
                 "sandbox": "unsafe" if self.sandbox.unsafe else "bwrap",
                 "environments": self.sandbox.environment_count(),
+                "standby_runtimes": self.sandbox.standby.ready_count(),
             }
         ).encode()
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])

@@ -42,6 +42,14 @@ class PipeRuntimeClient(BaseLambdaRuntimeClient):
         self.results.write(json.dumps(message) + "\n")
         self.results.flush()
 
+    def wait_for_function(self, preloaded: list[str]) -> dict:
+        """A standby runtime: say it is ready and what it loaded, then read its function's variables."""
+        self._send({"type": "standby", "preloaded": preloaded})
+        line = self.requests.readline()
+        if not line:
+            sys.exit(0)  # the host closed the standby without using it
+        return json.loads(line)
+
     def wait_next_invocation(self) -> InvocationRequest:
         if not self.ready_sent:  # INIT is over: the handler imported
             self.ready_sent = True
