@@ -46,6 +46,14 @@ def ensure_wrk() -> str:
     sys.exit("wrk is missing: sudo apt-get install wrk")
 
 
+def is_signed_in(url: str, cookie: str) -> bool:
+    """Whether the page is a signed-in learner's (it offers to log out): a session the server does
+    not find would be measured as an anonymous page."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return b'action="/accounts/logout/"' in response.read()
+
+
 def wait_until_up(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -58,9 +66,13 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     sys.exit(f"server did not answer {url} within {timeout}s")
 
 
+# A learner's session as logging in makes it: in the server's own session engine (the database
+# without REDIS_URL, Redis with it), so the server finds it whichever configuration is measured.
 LEARNER_SESSION = """
+from importlib import import_module
+from django.conf import settings
 from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 user, _ = get_user_model().objects.get_or_create(username="bench-learner")
 session = SessionStore()
 session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
@@ -152,6 +164,8 @@ def main() -> None:
             }
             wait_until_up(loads["bare"][0])
             wait_until_up(lesson_url)
+            if not is_signed_in(*loads["learner"]):
+                sys.exit("the learner's session was not found by the server: its page would be measured as anonymous")
             for url, cookie in loads.values():
                 run_wrk(wrk, url, 2, args.connections, cookie)  # warm up
             results: dict[str, list[float]] = {name: [] for name in loads}
