@@ -143,7 +143,7 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "courseware.accounts.sessions"  # Django's database sessions, read with one plain query
 
 PASSWORD_HASHERS = [
     "courseware.accounts.hashers.Argon2idPasswordHasher",
