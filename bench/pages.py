@@ -75,19 +75,22 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     sys.exit(f"server did not answer {url} within {timeout}s")
 
 
-# A learner's session as logging in makes it: in the server's own session engine (the database
-# without REDIS_URL, Redis with it), so the server finds it whichever configuration is measured.
+# A learner's session as logging in makes it (django.contrib.auth's login, after the site's own
+# authentication backends), in the server's own session engine (the database without REDIS_URL,
+# Redis with it), so the server finds it whichever configuration is measured.
 LEARNER_SESSION = """
 from importlib import import_module
 from django.conf import settings
-from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+from django.contrib.auth import authenticate, get_user_model, login
+from django.test import RequestFactory
 user, _ = get_user_model().objects.get_or_create(username="bench-learner")
-session = SessionStore()
-session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
-print(session.session_key)
+user.set_password("bench-learner-passphrase")
+user.save()
+request = RequestFactory().post("/accounts/login/")
+request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+login(request, authenticate(request, username="bench-learner", password="bench-learner-passphrase"))
+request.session.save()
+print(request.session.session_key)
 """
 
 
