@@ -160,6 +160,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before the password check
     "courseware.accounts.backends.ModelBackend",  # Django's, reading a request's user in one plain query
     # Only for sessions made before the line above (they name this backend); it never sees a login.
+    # It can go once those have expired (SESSION_COOKIE_AGE, two weeks after the change).
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login rate limiting: five failures for one username from one address locks that pair out for
