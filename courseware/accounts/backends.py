@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connections, router
 
 MODEL_BACKEND = "courseware.accounts.backends.ModelBackend"
-# Sessions made before this backend name Django's; settings keep it listed, for them only.
+# Sessions made before this backend name Django's; settings keep it listed for them, until they
+# have expired (SESSION_COOKIE_AGE, two weeks after the change).
 LEGACY_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
