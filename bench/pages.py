@@ -7,6 +7,9 @@ up on a shared, noisy machine even when the absolute figures move. Load comes fr
 
     .venv/bin/python bench/pages.py [--lesson lambda-pricing] [--rounds 3] [--seconds 5]
 
+The signed-in learner sends what a learner's browser sends: a session made as logging in makes it,
+in the server's own session engine, and the CSRF cookie the site set on the first page.
+
 Targets: the anonymous lesson page reaches at least 70% of the bare view's throughput (issue 2), the
 signed-in one at least 50% (issue 21). Socket errors and timeouts (a saturated server) are counted
 and printed beside each figure; a wrong answer (not 2xx or 3xx) stops the run.
@@ -46,6 +49,20 @@ def ensure_wrk() -> str:
     sys.exit("wrk is missing: sudo apt-get install wrk")
 
 
+def learner_cookies(url: str, session_cookie: str) -> str:
+    """The cookies a learner's browser sends: the session, and the CSRF cookie the site sets on the
+    first page (a browser keeps it; without it every request would make and set a new one). Stops
+    if the page is not a signed-in learner's (it offers to log out): a session the server does not
+    find would be measured as an anonymous page."""
+    request = urllib.request.Request(url, headers={"Cookie": session_cookie})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        page = response.read()
+        csrf = re.search(r"csrftoken=([^;]+)", response.headers.get("Set-Cookie", ""))
+    if b'action="/accounts/logout/"' not in page or csrf is None:
+        sys.exit("the learner's session was not found by the server: its page would be measured as anonymous")
+    return f"{session_cookie}; csrftoken={csrf.group(1)}"
+
+
 def wait_until_up(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -58,15 +75,22 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     sys.exit(f"server did not answer {url} within {timeout}s")
 
 
+# A learner's session as logging in makes it (django.contrib.auth's login, after the site's own
+# authentication backends), in the server's own session engine (the database without REDIS_URL,
+# Redis with it), so the server finds it whichever configuration is measured.
 LEARNER_SESSION = """
-from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model, login
+from django.test import RequestFactory
 user, _ = get_user_model().objects.get_or_create(username="bench-learner")
-session = SessionStore()
-session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
-print(session.session_key)
+user.set_password("bench-learner-passphrase")
+user.save()
+request = RequestFactory().post("/accounts/login/")
+request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+login(request, authenticate(request, username="bench-learner", password="bench-learner-passphrase"))
+request.session.save()
+print(request.session.session_key)
 """
 
 
@@ -152,6 +176,7 @@ def main() -> None:
             }
             wait_until_up(loads["bare"][0])
             wait_until_up(lesson_url)
+            loads["learner"] = (lesson_url, learner_cookies(*loads["learner"]))
             for url, cookie in loads.values():
                 run_wrk(wrk, url, 2, args.connections, cookie)  # warm up
             results: dict[str, list[float]] = {name: [] for name in loads}

@@ -133,17 +133,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "courseware",
-        }
+    redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "courseware",
     }
+    CACHES = {"default": redis_cache}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "courseware.accounts.sessions"  # Django's database sessions, read with one plain query
 
 PASSWORD_HASHERS = [
     "courseware.accounts.hashers.Argon2idPasswordHasher",
@@ -158,7 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before the password check
-    "django.contrib.auth.backends.ModelBackend",
+    "courseware.accounts.backends.ModelBackend",  # Django's, reading a request's user in one plain query
+    "django.contrib.auth.backends.ModelBackend",  # sessions made before the line above; never sees a login
 ]
 # Login rate limiting: five failures for one username from one address locks that pair out for
 # fifteen minutes (429). Keyed on the pair so one learner cannot lock another out from elsewhere.

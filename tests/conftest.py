@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from courseware.catalog import pages
 from courseware.catalog.selectors import content_release_forget
 from courseware.course import services as course_services
 from courseware.quizzes.models import Quiz
@@ -51,8 +52,10 @@ def fresh_caches():
     """Rendered pages are cached per content release; each test starts with none."""
     cache.clear()
     content_release_forget()
+    pages.forget()
     yield
     cache.clear()
+    pages.forget()
 
 
 class ContentTree:

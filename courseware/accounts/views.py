@@ -2,6 +2,7 @@ from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from .backends import MODEL_BACKEND
 from .forms import SignUpForm
 from .services import user_create
 
@@ -17,6 +18,6 @@ def signup(request):
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=MODEL_BACKEND)
         return redirect("catalog:dashboard")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)

@@ -52,13 +52,15 @@ def lesson_values(source, module: Module) -> dict:
     }
 
 
-def release_record(*, modules: list, lessons: list, labs: list) -> int:
-    """Record a new content release when anything a page shows has changed."""
+def release_record(*, modules: list, lessons: list, labs: list, quizzes: list) -> int:
+    """Record a new content release when anything a page shows has changed (a lesson page says
+    whether the lesson has a quiz, so quizzes count too)."""
     fingerprint = json.dumps(
         [
             [vars(module) for module in modules],
             [(lesson.slug, lesson.content_hash) for lesson in lessons],
             [(lab.slug, lab.content_hash) for lab in labs],
+            [(quiz.lesson_file, quiz.content_hash) for quiz in quizzes],
         ],
         sort_keys=True,
     )

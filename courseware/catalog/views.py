@@ -3,14 +3,13 @@ import mimetypes
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from courseware.content.sources import IMAGE_SUFFIXES
 
-from . import selectors, services
+from . import pages, selectors, services
 from .models import Lesson
 
 
@@ -22,18 +21,13 @@ def outline(request):
 
 @require_GET
 def lesson(request, slug):
-    # Every anonymous reader gets the same page, so it is rendered once per content release.
     release = selectors.content_release()
-    shared = not request.user.is_authenticated and not messages.get_messages(request)
-    cache_key = f"lesson-page:{release}:{slug}" if shared else None
-    if cache_key and (cached := cache.get(cache_key)) is not None:
-        return HttpResponse(cached)
-    page = selectors.lesson_page(slug=slug, user=request.user)
-    context = {"page": page, "lesson": page.lesson, "release": release}
-    response = render(request, "catalog/lesson.html", context)
-    if cache_key:
-        cache.set(cache_key, response.content, timeout=24 * 3600)
-    return response
+    if request.user.is_authenticated:
+        return HttpResponse(pages.lesson_for_learner(request, release=release, slug=slug))
+    if messages.get_messages(request):  # a message is for one visitor: not on the page everyone shares
+        page = selectors.lesson_page(slug=slug, user=request.user)
+        return render(request, pages.LESSON_TEMPLATE, {"page": page, "lesson": page.lesson, "release": release})
+    return HttpResponse(pages.lesson_for_everyone(request, release=release, slug=slug))
 
 
 @require_POST

@@ -60,7 +60,9 @@ def content_sync(*, content_dir: Path | None = None) -> SyncResult:
             **asdict(lessons),
             quizzes=quiz_sync(sources=course.quizzes),  # quizzes build on lessons, so after them
             labs=lab_sync(sources=course.labs),
-            release=release_record(modules=course.modules, lessons=course.lessons, labs=course.labs),
+            release=release_record(
+                modules=course.modules, lessons=course.lessons, labs=course.labs, quizzes=course.quizzes
+            ),
         )
         search_sync(documents=course_documents(course))  # the files are the truth; a sync fills the index
     content_release_forget()

@@ -17,6 +17,7 @@ from lti_tool.utils import sync_data_from_launch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
 from pylti1p3.exception import OIDCException
 
+from courseware.accounts.backends import MODEL_BACKEND
 from courseware.accounts.roles import is_instructor
 
 from . import deeplink, selectors, services
@@ -91,7 +92,7 @@ def launch(request):
             services.grade_target_record(
                 user=user, registration=registration, kind=kind, slug=slug, sub=data["sub"], ags=ags
             )
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=MODEL_BACKEND)
     request.session[SESSION_LAUNCH] = validated.get_launch_id()
     if validated.is_deep_link_launch():
         return redirect("lti:deep_link")

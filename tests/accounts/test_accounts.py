@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
@@ -94,3 +95,8 @@ def test_roles(student, instructor):
     assert not is_instructor(student)
     assert is_instructor(instructor)
     assert is_instructor(staff)
+
+
+def test_another_group_does_not_make_an_instructor(student):
+    student.groups.add(Group.objects.create(name="teaching-assistants"))
+    assert not is_instructor(get_user_model().objects.get(pk=student.pk))
