@@ -128,7 +128,17 @@ runs = LabRun.objects.filter(workspace__user__username__startswith=os.environ["L
 placed = LabWorkspace.objects.filter(user__username__startswith=os.environ["LOAD_USER_PREFIX"])
 if os.environ.get("LOAD_LAB"):
     placed = placed.filter(lab__slug=os.environ["LOAD_LAB"])
+failed = {}
+for result in runs.filter(kind="grade", state="done").values_list("result", flat=True):
+    for item in (result or {}).get("checks") or []:
+        if not item.get("passed"):
+            reason = f"{item['name']}: {item.get('message', '')}"[:200]
+            failed[reason] = failed.get(reason, 0) + 1
+    if (result or {}).get("function_error"):
+        reason = f"function error: {result['function_error']}"[:200]
+        failed[reason] = failed.get(reason, 0) + 1
 print(json.dumps({
+    "failed_checks": failed,
     "states": dict(runs.values_list("state").annotate(n=Count("pk"))),
     "moved": runs.filter(moves__gt=0).count(),
     "reprovisioned": runs.filter(result__reprovisioned=True).count(),

@@ -212,6 +212,8 @@ def labs_report(record: Record, db: dict, bursts: dict, cpu: dict, killed: dict,
         f"{db['reprovisioned']}; lost (never finished): {lost}; learners not complete: {len(incomplete)}"
     )
     print(f"workspaces per node at the end: {db['placed']}; nodes: {db['nodes']}")
+    for reason, count in sorted(db.get("failed_checks", {}).items(), key=lambda item: -item[1])[:8]:
+        print(f"  check failed x{count}: {reason}")
     outcomes = Counter(
         f"{lab} {got}/{total}" for scores in record.completed.values() for lab, (got, total) in scores.items()
     )
