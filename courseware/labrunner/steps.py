@@ -10,7 +10,7 @@ request can re-provision an account the emulator has forgotten.
 import json
 import logging
 
-from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, EndpointConnectionError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from courseware.pricing.engine.lambda_ import lambda_estimate
 
-from .client.aws import AccountAws, control_token
+from .client.aws import BACKEND_GONE, AccountAws, control_token
 from .client.callers import CallerError
 from .client.invocation import from_response, throttled
 from .deploy import DeployError, deploy
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 MAX_MOVES = 3  # a run re-routed this many times off failing nodes fails instead
-NODE_GONE = (EndpointConnectionError, ConnectionClosedError)  # the emulator process is gone, and its state
+NODE_GONE = BACKEND_GONE  # the emulator process is gone, and its state
 
 
 def lab_run_execute(*, run_id: int, node: str = "") -> LabRun:

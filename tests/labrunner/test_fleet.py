@@ -61,6 +61,31 @@ def test_a_node_killed_in_the_middle_of_an_invoke_the_step_finishes_on_another(
     assert workspace.files["handler.py"] == SLEEPY
 
 
+def test_a_node_killed_in_the_middle_of_a_grade_the_grade_runs_again_on_another(
+    student_client, student, fleet, backend_process
+):
+    """A check that loses its node is not the learner's failure: the grade moves, whole."""
+    process, n1, n2 = two_nodes(backend_process, fleet)
+    slow_init = "import time\ntime.sleep(3)\n" + (SOLUTION / "handler.py").read_text()  # the checks wait on INIT
+    page = student_client.post(url("deploy"), solution_post() | {"file:handler.py": slow_init}, **HTMX)
+    assert "Version 1 deployed" in page.content.decode()
+
+    def kill_once_grading():
+        while not LabRun.objects.filter(kind="grade", state="running", node=n1).exists():
+            time.sleep(0.05)
+        time.sleep(1.5)  # deployed into the grade's account; the first check waits on INIT
+        process.kill()
+
+    killer = threading.Thread(target=kill_once_grading, daemon=True)
+    killer.start()
+    page = student_client.post(url("grade"), **HTMX).content.decode()
+    killer.join(timeout=60)
+    run = LabRun.objects.get(kind="grade")
+    assert run.state == "done" and run.node == n2 and run.moves == 1, run.result
+    assert "10/10" in page and run.score == 10
+    assert not [check for check in run.result["checks"] if not check["passed"]]
+
+
 def test_a_lost_nodes_workspaces_are_re_provisioned_on_their_next_step(
     student_client, student, fleet, backend_process, settings
 ):

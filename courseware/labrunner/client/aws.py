@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
+
+# The lab backend (a node's emulator) is gone, and the account's state with it: never the
+# learner's doing, so a step or a check that meets it is moved to another node, not failed.
+BACKEND_GONE = (EndpointConnectionError, ConnectionClosedError)
 
 ACCOUNT_HEADER = "x-moto-account-id"
 CONTROL_HEADER = "x-courseware-control"

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..client.aws import BACKEND_GONE
+
 HIDDEN_TITLE = "Hidden check"
 FUNCTION_FAILED = ("error", "timeout", "out_of_memory")  # the learner's function, not the platform
 MAX_ERROR_CHARS = 200
@@ -176,6 +178,8 @@ def _run_one(item: Check, lab) -> tuple[bool, str]:
         return True, message or "Passed."
     except AssertionError as failure:  # Fail included
         return False, str(failure) or "Not yet."
+    except BACKEND_GONE:  # the node died under the check: the whole grade moves to another node
+        raise
     except Exception as error:  # the learner's resources can be in any state
         return False, f"This check could not run: {type(error).__name__}: {error}"
 
