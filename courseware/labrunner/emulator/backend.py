@@ -60,6 +60,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free ports: `make serve` puts lab node n on LABS_PORT + n - 1,
+    and a port after a free one may well be taken."""
+    while True:
+        first, held = free_port(), []
+        try:
+            for port in range(first, first + count):
+                sock = socket.socket()
+                held.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for sock in held:
+                sock.close()
+
+
 class _Server(ThreadedMotoServer):
     """moto's threaded server, serving the ingress (which hands moto only AWS API calls)."""
 
