@@ -11,10 +11,12 @@ behaviour. Around moto: the ingress (`.ingress`), one socket per account for lea
 import hashlib
 import json
 import logging
+import os
 import secrets
 import socket
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 
 from moto.awslambda.models import LambdaFunction, lambda_backends
@@ -211,7 +213,11 @@ class LabBackend:
         """Code as a zip file the sandbox unpacks once (named by its digest)."""
         archive = self._code_dir / f"{hashlib.sha256(code).hexdigest()[:24]}.zip"
         if not archive.exists():
-            archive.write_bytes(code)
+            # Written aside and renamed into place: concurrent first invocations of new code each
+            # see either no archive or a whole one, never one half written (a BadZipFile).
+            partial = archive.with_name(f"{archive.stem}.{uuid.uuid4().hex[:8]}.partial")
+            partial.write_bytes(code)
+            os.replace(partial, archive)
         return archive
 
     @staticmethod
