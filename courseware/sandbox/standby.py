@@ -88,8 +88,7 @@ class StandbyPool:
         if self.per_runtime <= 0:
             return None
         with self._lock:
-            if self._wanted.get(function.runtime) != image:
-                self._wanted[function.runtime] = image
+            self._wanted[function.runtime] = image
             ready = self._ready[function.runtime]
             while ready and not ready[0].alive:
                 ready.pop(0).kill()
